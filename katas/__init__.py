@@ -1,0 +1,1 @@
+"""backprop-kata tooling: the bug-card catalogue, the learner runner, the audit, the CLI."""

@@ -1,0 +1,391 @@
+"""Gradient checking by central finite differences, for any f(params) -> (loss, grads).
+
+What it is for: comparing analytic gradients with numerical ones, one entry at a time,
+reporting per parameter the worst entry, both values, their ratio and the relative error,
+and marking entries that sit on a kink (where left and right slopes disagree) apart.
+What it is not for: training (a full check costs 2P + 1 loss evaluations for P entries).
+
+The relative error is |a - n| / (|a| + |n|), defined as 0 when both are 0 and never floored.
+Bands (cs231n): above 1e-2 the gradient is probably wrong, 1e-4 to 1e-2 is suspicious,
+1e-7 to 1e-4 is acceptable only near kinks, below 1e-7 is good. In float64 with eps = 1e-5
+an entry fails when its relative error exceeds PASS_THRESHOLD = 1e-7 and its absolute
+difference exceeds the round-off resolution of the central difference itself,
+ROUNDOFF_ULPS * u * max(|L|, 1) / eps (u = 2.2e-16, about 1.8e-10 for a loss near 1): below
+that, the numeric value carries no more digits to compare, whatever the relative error says.
+"""
+import math
+
+import numpy as np
+
+EPS = 1e-5
+PASS_THRESHOLD = 1e-7
+BANDS = (
+    (1e-2, "wrong: above 1e-2 the gradient is almost certainly wrong"),
+    (1e-4, "suspicious: 1e-4 to 1e-2, wrong unless the loss has kinks there"),
+    (1e-7, "acceptable near kinks only: 1e-7 to 1e-4"),
+    (0.0, "good: below 1e-7 (float64, central differences, eps = 1e-5)"),
+)
+# An entry is "on a kink" when one jump between neighbouring one-sided slopes is this many
+# times larger than the others (a smooth function changes its slope evenly).
+KINK_JUMP_RATIO = 100.0
+LOG_C_TOLERANCE = 0.01
+ROUNDOFF_ULPS = 8.0
+
+
+def resolution(loss_value, eps):
+    """Absolute round-off resolution of a central difference of a loss near loss_value."""
+    return ROUNDOFF_ULPS * np.finfo(np.float64).eps * max(abs(float(loss_value)), 1.0) / eps
+
+
+def rel_error(analytic, numeric):
+    """Elementwise |a - n| / (|a| + |n|), with 0 where both are 0."""
+    a = np.asarray(analytic, dtype=np.float64)
+    n = np.asarray(numeric, dtype=np.float64)
+    num = np.abs(a - n)
+    den = np.abs(a) + np.abs(n)
+    out = np.zeros(np.broadcast(a, n).shape)
+    nonzero = den > 0
+    out[nonzero] = num[nonzero] / den[nonzero]
+    out[np.isnan(num) | np.isnan(den)] = np.inf
+    return out
+
+
+def band(error):
+    """The cs231n band a relative error falls in, as a sentence."""
+    for low, text in BANDS:
+        if error > low:
+            return text
+    return BANDS[-1][1]
+
+
+def legend():
+    """The relative-error bands, one per line, for the foot of a report."""
+    lines = ["relative error = |a - n| / (|a| + |n|), 0 when both are 0; an entry fails above %g"
+             " unless |a - n| is within the round-off resolution of the difference" % PASS_THRESHOLD]
+    lines += ["  " + text for _, text in BANDS]
+    return "\n".join(lines)
+
+
+def validate_params(params):
+    """Raise a clear error unless params is a non-empty dict of float64 arrays."""
+    if not isinstance(params, dict) or not params:
+        raise TypeError("params must be a non-empty dict of name -> float64 array, got %r" % type(params).__name__)
+    for name, value in params.items():
+        if not isinstance(value, np.ndarray):
+            raise TypeError("params[%r] is %s, not a NumPy array" % (name, type(value).__name__))
+        if value.dtype != np.float64:
+            raise TypeError(
+                "params[%r] has dtype %s: the checker needs float64. With eps = 1e-5 a central "
+                "difference in float32 is dominated by round-off (about 1e-7 relative per "
+                "evaluation, divided by 2e-5); cast with params[%r].astype(np.float64)."
+                % (name, value.dtype, name)
+            )
+        if not value.flags.writeable:
+            raise ValueError("params[%r] is read-only: the checker perturbs entries in place" % name)
+
+
+def validate_grads(params, grads):
+    """Raise a clear error unless grads has exactly the keys and shapes of params."""
+    if not isinstance(grads, dict):
+        raise TypeError("grads must be a dict like params, got %s" % type(grads).__name__)
+    missing = [k for k in params if k not in grads]
+    extra = [k for k in grads if k not in params]
+    if missing or extra:
+        raise KeyError("grads keys differ from params: missing %s, unexpected %s" % (missing, extra))
+    for name in params:
+        shape = np.shape(grads[name])
+        if shape != params[name].shape:
+            raise ValueError(
+                "grads[%r] has shape %s but params[%r] has shape %s: a gradient always has "
+                "the shape of its parameter" % (name, shape, name, params[name].shape)
+            )
+
+
+def _scalar(f, params):
+    """f's loss as a Python float."""
+    return float(f(params)[0])
+
+
+def _entry_views(array):
+    """A flat view of array's entries that writes through (a C-contiguous reshape)."""
+    flat = array.reshape(-1)
+    if not np.may_share_memory(flat, array):
+        raise ValueError("parameter arrays must be contiguous so entries can be perturbed in place")
+    return flat
+
+
+class ParamReport(object):
+    """The check of one parameter: per-entry values and the summary a reader needs.
+
+    Attributes: name, shape; analytic, numeric, rel_errors, left, right (arrays of the
+    parameter's shape); kinks (bool array: entry on a kink, reported apart); failed (bool
+    array: entry beyond the threshold and the round-off resolution, not on a kink); max_rel_error
+    and worst_index over the non-kink entries, analytic_at_worst, numeric_at_worst;
+    ratio_median and ratio_spread (analytic / numeric over entries where the numeric
+    gradient is not negligible; spread = max - min); passed.
+    """
+
+    def __init__(self, name, analytic, numeric, left, right, kinks, failed, threshold, rel_errors=None):
+        self.name = name
+        self.shape = analytic.shape
+        self.analytic = analytic
+        self.numeric = numeric
+        self.threshold = threshold
+        self.left = left
+        self.right = right
+        self.kinks = kinks
+        self.failed = failed
+        self.rel_errors = rel_error(analytic, numeric) if rel_errors is None else rel_errors
+        self.passed = not failed.any()
+        judged = np.where(kinks, 0.0, self.rel_errors).reshape(-1)
+        flat_worst = int(np.argmax(judged)) if judged.size else 0
+        self.worst_index = np.unravel_index(flat_worst, self.shape) if judged.size else ()
+        self.max_rel_error = float(judged[flat_worst]) if judged.size else 0.0
+        self.analytic_at_worst = float(analytic.reshape(-1)[flat_worst]) if judged.size else 0.0
+        self.numeric_at_worst = float(numeric.reshape(-1)[flat_worst]) if judged.size else 0.0
+        self._ratios = None
+
+    @property
+    def ratio_median(self):
+        """Median of analytic / numeric over entries where the numeric value is not negligible."""
+        return self._ratio_summary()[0]
+
+    @property
+    def ratio_spread(self):
+        """max - min of analytic / numeric over the same entries."""
+        return self._ratio_summary()[1]
+
+    def _ratio_summary(self):
+        if self._ratios is None:
+            self._ratios = ratio_summary(self.analytic, self.numeric, self.kinks)
+        return self._ratios
+
+    @property
+    def n_kinks(self):
+        return int(self.kinks.sum())
+
+
+def failing_entries(analytic, numeric, threshold, resolution, rel_errors=None):
+    """Entries whose relative error exceeds threshold by more than round-off can explain."""
+    if rel_errors is None:
+        rel_errors = rel_error(analytic, numeric)
+    return (rel_errors > threshold) & ~(np.abs(analytic - numeric) <= resolution)
+
+
+def ratio_summary(analytic, numeric, kinks=None):
+    """Median and spread (max - min) of analytic / numeric where |numeric| is not negligible."""
+    scale = float(np.abs(numeric).max()) if numeric.size else 0.0
+    usable = np.abs(numeric) > 1e-6 * scale
+    if kinks is not None:
+        usable &= ~kinks
+    if scale == 0.0 or not usable.any():
+        return float("nan"), float("nan")
+    ratios = analytic[usable] / numeric[usable]
+    return float(np.median(ratios)), float(ratios.max() - ratios.min())
+
+
+class GradCheckReport(object):
+    """A whole check: one ParamReport per parameter, in params order.
+
+    Attributes: params (dict name -> ParamReport), loss (f at the unperturbed point),
+    eps, threshold, evaluations (calls of f made), passed (every parameter passed).
+    """
+
+    def __init__(self, params, loss, eps, threshold, evaluations):
+        self.params = params
+        self.loss = loss
+        self.eps = eps
+        self.threshold = threshold
+        self.evaluations = evaluations
+        self.passed = all(p.passed for p in params.values())
+
+    @property
+    def max_rel_error(self):
+        return max(p.max_rel_error for p in self.params.values())
+
+    def failing(self):
+        """Names of the parameters that failed, in order."""
+        return [name for name, p in self.params.items() if not p.passed]
+
+    def table(self):
+        """The report as a fixed-width table with a legend."""
+        return format_table(self)
+
+
+def check_gradients(f, params, eps=EPS, threshold=PASS_THRESHOLD):
+    """Check f's analytic gradients against central differences, one entry at a time.
+
+    Inputs: f(params) -> (loss, grads), a black box; params, a dict of float64 arrays,
+    perturbed in place and always restored bit for bit (also when f raises).
+    Returns a GradCheckReport. Costs 2P + 1 calls of f for P entries, plus 4 for each
+    failing entry to decide whether it sits on a kink.
+    """
+    validate_params(params)
+    loss0, grads = f(params)
+    loss0 = float(loss0)
+    validate_grads(params, grads)
+    evaluations = 1
+    noise = resolution(loss0, eps)
+    reports = {}
+    for name, array in params.items():
+        flat = _entry_views(array)
+        size = flat.size
+        plus = np.empty(size)
+        minus = np.empty(size)
+        for i in range(size):
+            old = flat[i]
+            try:
+                flat[i] = old + eps
+                plus[i] = f(params)[0]
+                flat[i] = old - eps
+                minus[i] = f(params)[0]
+            finally:
+                flat[i] = old
+        evaluations += 2 * size
+        numeric = (plus - minus) / (2.0 * eps)
+        analytic = np.asarray(grads[name], dtype=np.float64).reshape(-1)
+        kinks = np.zeros(size, dtype=bool)
+        errors = rel_error(analytic, numeric)
+        failed = failing_entries(analytic, numeric, threshold, noise, errors)
+        for i in np.flatnonzero(failed):
+            kinks[i] = _on_kink(f, params, flat, int(i), eps, loss0, plus[i], minus[i], analytic[i])
+            evaluations += 2
+        failed &= ~kinks
+        shape = array.shape
+        reports[name] = ParamReport(
+            name,
+            analytic.reshape(shape),
+            numeric.reshape(shape),
+            ((loss0 - minus) / eps).reshape(shape),
+            ((plus - loss0) / eps).reshape(shape),
+            kinks.reshape(shape),
+            failed.reshape(shape),
+            threshold,
+            errors.reshape(shape),
+        )
+    return GradCheckReport(reports, loss0, eps, threshold, evaluations)
+
+
+def _on_kink(f, params, flat, i, eps, f0, fplus, fminus, analytic):
+    """Whether entry i sits on a kink that explains its mismatch.
+
+    Takes the four one-sided slopes on [-2eps, -eps, 0, eps, 2eps]. A smooth function
+    changes its slope evenly from one step to the next (by f'' * eps); a kink makes one or
+    two of those changes jump. The entry is on a kink when the largest change is more than
+    KINK_JUMP_RATIO times the smallest (and far above round-off), and the analytic value lies
+    between the left and right slopes at the point: a one-sided derivative, as a kink allows.
+    """
+    old = flat[i]
+    try:
+        flat[i] = old + 2.0 * eps
+        fplus2 = _scalar(f, params)
+        flat[i] = old - 2.0 * eps
+        fminus2 = _scalar(f, params)
+    finally:
+        flat[i] = old
+    slopes = np.array([fminus - fminus2, f0 - fminus, fplus - f0, fplus2 - fplus]) / eps
+    changes = np.abs(np.diff(slopes))
+    roundoff = 64.0 * np.finfo(np.float64).eps * max(abs(f0), abs(fplus2), abs(fminus2), 1e-300) / eps
+    jump = changes.max()
+    if not (jump > KINK_JUMP_RATIO * changes.min() and jump > 1e3 * roundoff):
+        return False
+    left, right = slopes[1], slopes[2]
+    slack = changes.min() + 1e3 * roundoff
+    return min(left, right) - slack <= analytic <= max(left, right) + slack
+
+
+def directional_check(f, params, n_directions=4, seed=0, eps=EPS, threshold=PASS_THRESHOLD):
+    """Compare grads . v with a central difference along random unit directions v.
+
+    Costs 2 evaluations per direction whatever the number of parameters: the fast mode for
+    large problems. It checks the whole gradient at once, so it says whether something is
+    wrong, not where. Returns a DirectionalReport; params are restored bit for bit.
+    """
+    validate_params(params)
+    loss0, grads = f(params)
+    validate_grads(params, grads)
+    rng = np.random.default_rng(seed)
+    saved = {name: array.copy() for name, array in params.items()}
+    analytic, numeric = [], []
+    try:
+        for _ in range(n_directions):
+            v = {name: rng.standard_normal(array.shape) for name, array in params.items()}
+            norm = math.sqrt(sum(float(np.sum(d * d)) for d in v.values()))
+            v = {name: d / norm for name, d in v.items()}
+            analytic.append(sum(float(np.sum(np.asarray(grads[n]) * v[n])) for n in params))
+            for name, array in params.items():
+                array[...] = saved[name] + eps * v[name]
+            fplus = _scalar(f, params)
+            for name, array in params.items():
+                array[...] = saved[name] - eps * v[name]
+            fminus = _scalar(f, params)
+            numeric.append((fplus - fminus) / (2.0 * eps))
+    finally:
+        for name, array in params.items():
+            np.copyto(array, saved[name])
+    return DirectionalReport(np.array(analytic), np.array(numeric), float(loss0), threshold, eps)
+
+
+class DirectionalReport(object):
+    """Directional check: analytic and numeric derivative per direction, their errors."""
+
+    def __init__(self, analytic, numeric, loss, threshold, eps=EPS):
+        self.analytic = analytic
+        self.numeric = numeric
+        self.threshold = threshold
+        self.loss = loss
+        self.rel_errors = rel_error(analytic, numeric)
+        self.max_rel_error = float(self.rel_errors.max())
+        self.evaluations = 1 + 2 * len(analytic)
+        self.passed = not failing_entries(analytic, numeric, threshold, resolution(loss, eps)).any()
+
+    def table(self):
+        lines = ["%-9s %16s %16s %10s" % ("direction", "grads . v", "numeric", "rel error")]
+        for i, (a, n, r) in enumerate(zip(self.analytic, self.numeric, self.rel_errors)):
+            lines.append("%-9d %16.8e %16.8e %10.2e" % (i, a, n, r))
+        lines.append("directional check: %s (max rel error %.2e, %d evaluations)"
+                     % ("PASS" if self.passed else "FAIL", self.max_rel_error, self.evaluations))
+        return "\n".join(lines)
+
+
+def check_initial_loss(loss_value, num_classes, tolerance=LOG_C_TOLERANCE):
+    """Sanity check: with tiny weights the softmax is near uniform, so the loss is near log C.
+
+    Returns (passed, expected, difference). Use it with reg = 0 and weights of scale ~1e-3.
+    """
+    expected = math.log(num_classes)
+    difference = float(loss_value) - expected
+    return abs(difference) <= tolerance, expected, difference
+
+
+def verdict(param_report):
+    """'pass', 'pass (round-off)' when the worst error is only round-off, or 'FAIL'."""
+    if not param_report.passed:
+        return "FAIL"
+    if param_report.max_rel_error > param_report.threshold:
+        return "pass (within round-off)"
+    return "pass"
+
+
+def format_table(report):
+    """Per-parameter table: max rel error, worst entry, both values there, ratio, verdict."""
+    header = "%-5s %-9s %10s %-9s %14s %14s %12s %10s %5s %s" % (
+        "param", "shape", "max rel", "worst at", "analytic", "numeric", "ratio med", "spread",
+        "kinks", "verdict")
+    lines = [header, "-" * len(header)]
+    for p in report.params.values():
+        lines.append("%-5s %-9s %10.2e %-9s %14.6e %14.6e %12.6g %10.2g %5d %s" % (
+            p.name, "x".join(str(s) for s in p.shape), p.max_rel_error,
+            ",".join(str(int(i)) for i in p.worst_index), p.analytic_at_worst,
+            p.numeric_at_worst, p.ratio_median, p.ratio_spread, p.n_kinks,
+            verdict(p)))
+    for p in report.params.values():
+        for index in zip(*np.nonzero(p.kinks)):
+            lines.append("  kink: %s[%s] left slope %.6e, right slope %.6e, analytic %.6e "
+                         "(one-sided: reported apart, not failed)" % (
+                             p.name, ",".join(str(int(i)) for i in index), p.left[index],
+                             p.right[index], p.analytic[index]))
+    lines.append("overall: %s (max rel error %.2e, eps %g, %d evaluations)" % (
+        "PASS" if report.passed else "FAIL", report.max_rel_error, report.eps, report.evaluations))
+    lines.append(legend())
+    return "\n".join(lines)
