@@ -1,0 +1,892 @@
+"""The signature diagnoser: why does a loss function's gradient disagree, not just whether.
+
+What it is for: `diagnose(loss_fn)` runs active probes on a function with the reference's
+interface, loss_fn(params, X, y, reg=0.0) -> (loss, grads), and reads the pattern of the
+results as one signature of a fixed vocabulary (SIGNATURES), the implicated parameters, a
+factor where there is one, and evidence sentences that name the probe and the numbers.
+What it is not for: a sandbox. It calls loss_fn in this process; run untrusted code in a
+separate process with a time limit (the kata runner does).
+
+The probes, each a seeded problem with distinct sizes (N, D, H, C), away from ReLU kinks:
+- base: gradient check at reg = 0, called with the function's default arguments;
+- reg: the same problem at reg > 0;
+- batch: a second batch size, to see whether a common factor tracks N;
+- dead: some hidden units forced dead by very negative biases; the loss is flat along their
+  weights, so their analytic gradient must be exactly 0;
+- stress: logits around 1e4 with large spreads inside and across rows; loss and gradients
+  must stay finite and equal the reference's;
+- square: D = H = C, where a wrong transpose no longer crashes and shows up as values;
+and on every call: the return value's structure, the keys and shapes of grads (checked
+before any number), the loss against the reference on the same inputs, and the inputs left
+bit-identical.
+
+Precedence, when several findings apply (the most specific root cause wins), is the order of
+PRECEDENCE: a crash or a shape error stops the numeric probes that need the result; an input
+modified in place corrupts everything after it; nan or inf under any probe; a loss value that
+differs from the reference at reg = 0 means the forward pass is wrong, whatever the gradients
+then show; then the gradient patterns at reg = 0: one common factor (uniform_scale), a strict
+subset of the parameters (localized), all of them without a common factor (mixed); reg_only
+only when everything at reg = 0 is right.
+"""
+import re
+import traceback
+
+import numpy as np
+
+from reference import gradcheck, net, problems
+
+SIGNATURES = (
+    "ok",
+    "uniform_scale",
+    "localized",
+    "reg_only",
+    "shape_error",
+    "nonfinite",
+    "loss_mismatch",
+    "mixed",
+    "mutates_input",
+    "crash",
+)
+PRECEDENCE = (
+    "crash",
+    "shape_error",
+    "mutates_input",
+    "nonfinite",
+    "loss_mismatch",
+    "uniform_scale",
+    "localized",
+    "mixed",
+    "reg_only",
+)
+
+# Probe settings. Sizes are all distinct so that a wrong transpose or a wrong axis changes a
+# shape; the batch probe changes N alone; the square probe makes every width equal.
+BASE_SIZES = (8, 5, 6, 3)  # N, D, H, C
+BATCH_N = 13
+SQUARE_SIZES = (8, 4, 4, 4)
+REG = 0.1
+STRESS_LOGIT = 1e4
+DEAD_UNITS = (1, 3)
+DEAD_BIAS = -1e3
+# Gradient entries count as wrong above this relative error (beyond round-off); looser than
+# the checker's 1e-7 pass mark so that a correct rewrite's rounding never reads as a bug.
+THRESHOLD = 1e-6
+LOSS_RTOL = 1e-9
+REFERENCE_RTOL = 1e-7
+FACTOR_RTOL = 1e-4
+
+SHAPE_MESSAGE = re.compile(
+    r"shape|broadcast|align|dimension|operand|size \d+ is different|cannot reshape|"
+    r"boolean index did not match",
+    re.IGNORECASE,
+)
+
+
+class Diagnosis(object):
+    """The verdict on one loss function.
+
+    Attributes:
+    - signature: one string of SIGNATURES, the most specific root cause.
+    - params: tuple of implicated parameter names, in parameter order.
+    - factor: float or None; analytic / numeric when one factor explains the mismatch.
+    - factor_tracks: None, "N", "1/N" or "constant": how the factor moves with the batch size.
+    - evidence: list of sentences, each naming the probe and the numbers behind it.
+    - findings: list of (signature, params) for every signature that applies, by precedence.
+    - probes: dict probe name -> Probe, the raw results.
+    """
+
+    def __init__(self, signature, params, factor, factor_tracks, evidence, findings, probes):
+        self.signature = signature
+        self.params = tuple(params)
+        self.factor = factor
+        self.factor_tracks = factor_tracks
+        self.evidence = evidence
+        self.findings = findings
+        self.probes = probes
+
+    @property
+    def ok(self):
+        return self.signature == "ok"
+
+    def to_dict(self):
+        """A JSON-ready summary."""
+        return {
+            "signature": self.signature,
+            "params": list(self.params),
+            "factor": self.factor,
+            "factor_tracks": self.factor_tracks,
+            "evidence": list(self.evidence),
+            "findings": [{"signature": s, "params": list(p)} for s, p in self.findings],
+            "probes": {name: probe.summary() for name, probe in self.probes.items()},
+        }
+
+    def text(self):
+        """The verdict, the evidence and the base probe's table, for a terminal."""
+        head = "signature: %s" % self.signature
+        if self.params:
+            head += "  params: %s" % ", ".join(self.params)
+        if self.factor is not None:
+            head += "  factor: %.6g" % self.factor
+            if self.factor_tracks:
+                head += " (tracks %s)" % self.factor_tracks if self.factor_tracks != "constant" else " (constant)"
+        lines = [head, "evidence:"] + ["  - " + e for e in self.evidence]
+        for name in ("base", "square"):
+            probe = self.probes.get(name)
+            if probe is not None and hasattr(probe.report, "table") and (name == "base" or not probe.report.passed):
+                lines += ["", "%s probe (%s):" % (name, probe.describe()), probe.report.table()]
+        return "\n".join(lines)
+
+
+class Probe(object):
+    """One call (or gradient check) of loss_fn on one problem, and what it showed."""
+
+    def __init__(self, name, sizes, reg, purpose):
+        self.name = name
+        self.sizes = sizes
+        self.reg = reg
+        self.purpose = purpose
+        self.error = None  # (kind, message, where) if the call raised
+        self.structure = None  # sentence if the return value is malformed
+        self.shape_problems = []  # (param, got shape or None, expected shape)
+        self.mutated = []  # names of inputs modified in place
+        self.nonfinite = []  # names among "loss", params with nan or inf
+        self.loss = None
+        self.reference_loss = None
+        self.report = None  # GradCheckReport against the function's own loss
+        self.reference_mismatch = []  # params whose gradient differs from the reference's
+        self.dead_violations = []  # sentences
+
+    def describe(self):
+        N, D = self.sizes[0], self.sizes[1]
+        widths = self.sizes[2:]
+        return "N=%d, D=%d, %s, reg=%g" % (
+            N, D, ", ".join("%s=%d" % (k, w) for k, w in zip(width_names(len(widths)), widths)),
+            self.reg)
+
+    @property
+    def ran(self):
+        return self.error is None and self.structure is None and not self.shape_problems
+
+    @property
+    def loss_differs(self):
+        return self.loss is not None and self.reference_loss is not None and not close(
+            self.loss, self.reference_loss, LOSS_RTOL)
+
+    def fd_mismatch(self):
+        """Parameters whose analytic gradient disagrees with the function's own loss."""
+        if self.report is None:
+            return []
+        return [name for name, p in self.report.params.items() if not p.passed]
+
+    def summary(self):
+        out = {"purpose": self.purpose, "sizes": list(self.sizes), "reg": self.reg}
+        if self.error:
+            out["error"] = "%s: %s (%s)" % self.error
+        if self.structure:
+            out["structure"] = self.structure
+        if self.shape_problems:
+            out["shapes"] = [[n, None if g is None else list(g), list(e)] for n, g, e in self.shape_problems]
+        if self.mutated:
+            out["mutated"] = list(self.mutated)
+        if self.nonfinite:
+            out["nonfinite"] = list(self.nonfinite)
+        if self.loss is not None:
+            out["loss"] = self.loss
+            out["reference_loss"] = self.reference_loss
+        if self.report is not None:
+            out["max_rel_error"] = {n: p.max_rel_error for n, p in self.report.params.items()}
+            out["mismatch"] = self.fd_mismatch()
+        if self.reference_mismatch:
+            out["differs_from_reference"] = list(self.reference_mismatch)
+        return out
+
+
+def width_names(count):
+    """Names of the widths after D: H, C for one hidden layer; H1, ..., C for more."""
+    if count == 2:
+        return ["H", "C"]
+    return ["H%d" % (i + 1) for i in range(count - 1)] + ["C"]
+
+
+def close(a, b, rtol):
+    return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
+
+
+def param_names(depth):
+    names = []
+    for layer in range(1, depth + 1):
+        names += ["W%d" % layer, "b%d" % layer]
+    return names
+
+
+def diagnose(loss_fn, reference=None, seed=0, hidden_layers=1):
+    """Diagnose loss_fn(params, X, y, reg=0.0) -> (loss, grads) against a reference.
+
+    reference: a correct function with the same interface; None means reference.net.loss
+    (one hidden layer) or reference.mlp.loss (more). hidden_layers: the depth of the
+    network loss_fn implements. Returns a Diagnosis. Never raises because of loss_fn, and
+    never touches arrays it did not create.
+    """
+    if reference is None:
+        reference = net.loss if hidden_layers == 1 else _mlp_loss()
+    return _Diagnoser(loss_fn, reference, seed, hidden_layers).run()
+
+
+def _mlp_loss():
+    from reference import mlp
+    return mlp.loss
+
+
+class _Diagnoser(object):
+    def __init__(self, loss_fn, reference, seed, hidden_layers):
+        self.loss_fn = loss_fn
+        self.reference = reference
+        self.seed = seed
+        self.depth = hidden_layers + 1
+        self.names = param_names(self.depth)
+        self.probes = {}
+
+    # -- problems ---------------------------------------------------------------------
+    def sizes(self, N, D, H, C):
+        """(N, D, H1, ..., C): hidden widths H, H + 3, ... (all equal when H == C)."""
+        step = 0 if H == C else 3
+        return (N, D) + tuple(H + step * i for i in range(self.depth - 1)) + (C,)
+
+    def problem(self, sizes, seed_offset=0):
+        N, widths = sizes[0], sizes[1:]
+        return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset)
+
+    # -- calls ------------------------------------------------------------------------
+    def call(self, probe, params, X, y, reg, default_reg=False):
+        """Call loss_fn on copies; record errors, structure, shapes, mutation; return (loss, grads)."""
+        copies = ({k: v.copy() for k, v in params.items()}, X.copy(), y.copy())
+        try:
+            with np.errstate(all="ignore"):
+                if default_reg:
+                    out = self.loss_fn(copies[0], copies[1], copies[2])
+                else:
+                    out = self.loss_fn(copies[0], copies[1], copies[2], reg)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - diagnose must never raise
+            probe.error = classify_exception(exc, self.loss_fn)
+            return None
+        self.check_integrity(probe, params, X, y, copies)
+        return self.check_structure(probe, params, out)
+
+    def check_integrity(self, probe, params, X, y, copies):
+        given_params, given_X, given_y = copies
+        if not isinstance(given_params, dict) or sorted(given_params) != sorted(params):
+            probe.mutated.append("params (keys added or removed)")
+        else:
+            for name in self.names:
+                if not same_bits(given_params[name], params[name]):
+                    probe.mutated.append(name)
+        if not same_bits(given_X, X):
+            probe.mutated.append("X")
+        if not same_bits(given_y, y):
+            probe.mutated.append("y")
+
+    def check_structure(self, probe, params, out):
+        if not isinstance(out, tuple) or len(out) != 2:
+            probe.structure = "returned %s instead of a (loss, grads) pair" % describe_value(out)
+            return None
+        loss, grads = out
+        if np.ndim(loss) != 0:
+            probe.shape_problems.append(("loss", np.shape(loss), ()))
+            return None
+        try:
+            loss = float(loss)
+        except (TypeError, ValueError):
+            probe.structure = "the loss is %s, not a number" % describe_value(loss)
+            return None
+        if not isinstance(grads, dict):
+            probe.structure = "grads is %s, not a dict keyed like params" % describe_value(grads)
+            return None
+        for name in self.names:
+            if name not in grads:
+                probe.shape_problems.append((name, None, params[name].shape))
+        for name in grads:
+            if name not in params:
+                probe.shape_problems.append((str(name), np.shape(grads[name]), None))
+        arrays = {}
+        for name in self.names:
+            if name not in grads:
+                continue
+            try:
+                value = np.asarray(grads[name], dtype=np.float64)
+            except (TypeError, ValueError):
+                probe.structure = "grads[%r] is %s, not an array of numbers" % (name, describe_value(grads[name]))
+                return None
+            if value.shape != params[name].shape:
+                probe.shape_problems.append((name, value.shape, params[name].shape))
+            arrays[name] = value
+        if probe.shape_problems:
+            return None
+        probe.nonfinite = (["loss"] if not np.isfinite(loss) else []) + [
+            name for name in self.names if not np.all(np.isfinite(arrays[name]))]
+        return loss, arrays
+
+    def reference_call(self, params, X, y, reg):
+        with np.errstate(all="ignore"):
+            return self.reference(params, X, y, reg)
+
+    # -- probes -----------------------------------------------------------------------
+    def gradient_probe(self, name, sizes, reg, purpose, params=None, X=None, y=None, default_reg=False,
+                       mode="directional"):
+        """Call once, then (if the result is usable) check gradients against the own loss.
+
+        mode "full" checks every entry (the table a learner reads); "directional" checks each
+        parameter along DIRECTIONS seeded random directions (2 calls each, enough to tell a
+        wrong gradient and its factor); a list of (name, index) checks just those entries.
+        """
+        probe = Probe(name, sizes, reg, purpose)
+        self.probes[name] = probe
+        if params is None:
+            params, X, y = self.problem(sizes, len(self.probes))
+        result = self.call(probe, params, X, y, reg, default_reg)
+        if result is None or probe.mutated or probe.nonfinite:
+            return probe
+        probe.loss, grads = result
+        ref_loss, ref_grads = self.reference_call(params, X, y, reg)
+        probe.reference_loss = float(ref_loss)
+        probe.reference_mismatch = [
+            n for n in self.names if differs(grads[n], ref_grads[n])]
+
+        def own(p):
+            out = self.call(probe, p, X, y, reg, default_reg)
+            if out is None:
+                raise _ProbeFailed()
+            return out
+
+        work = {k: v.copy() for k, v in params.items()}
+        try:
+            if mode == "full":
+                probe.report = gradcheck.check_gradients(own, work, threshold=THRESHOLD)
+            else:
+                probe.report = partial_check(own, work, probe.loss, grads, mode, self.seed)
+        except _ProbeFailed:
+            probe.report = None
+        return probe
+
+    def stress_probe(self):
+        """Logits near 1e4 with large spreads; everything finite and equal to the reference."""
+        sizes = self.sizes(*BASE_SIZES)
+        probe = Probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows" % STRESS_LOGIT)
+        self.probes["stress"] = probe
+        params, X, y = self.problem(sizes, 7)
+        top = "W%d" % self.depth
+        bias = "b%d" % self.depth
+        hidden_out = problems.pre_activations(params, X)[-1]
+        scores = np.maximum(hidden_out, 0.0) @ params[top] + params[bias]
+        scale = STRESS_LOGIT / np.abs(scores).max()
+        params[top] = params[top] * scale
+        params[bias] = params[bias] * scale
+        result = self.call(probe, params, X, y, 0.0, default_reg=True)
+        if result is None or probe.mutated or probe.nonfinite:
+            return probe
+        probe.loss, grads = result
+        ref_loss, ref_grads = self.reference_call(params, X, y, 0.0)
+        probe.reference_loss = float(ref_loss)
+        probe.reference_mismatch = [n for n in self.names if differs(grads[n], ref_grads[n])]
+        return probe
+
+    def dead_probe(self):
+        """Units whose pre-activation is negative on every example: a flat loss along them."""
+        sizes = self.sizes(*BASE_SIZES)
+        params, X, y = self.problem(sizes, 3)
+        for layer in range(1, self.depth):
+            params["b%d" % layer][list(DEAD_UNITS)] = DEAD_BIAS
+        entries = []
+        for layer in range(1, self.depth):
+            for unit in DEAD_UNITS:
+                entries += [("W%d" % layer, (row, unit)) for row in range(params["W%d" % layer].shape[0])]
+                entries.append(("b%d" % layer, (unit,)))
+        probe = self.gradient_probe(
+            "dead", sizes, 0.0, "hidden units %s forced dead (bias %g)" % (list(DEAD_UNITS), DEAD_BIAS),
+            params, X, y, default_reg=True, mode=entries)
+        if probe.report is None:
+            return probe
+        for layer in range(1, self.depth):
+            W, b = probe.report.params["W%d" % layer], probe.report.params["b%d" % layer]
+            if np.any(W.analytic != 0) or np.any(b.analytic != 0):
+                probe.dead_violations.append(
+                    "dead probe: units %s of hidden layer %d are dead on every example (z <= %g), so the loss "
+                    "is flat along their weights W%d[:, j] and biases b%d[j] (numeric max |%.2g|), yet the "
+                    "analytic gradient there reaches |%.3g|: gradient flows through units whose z <= 0"
+                    % (list(DEAD_UNITS), layer, DEAD_BIAS / 2, layer, layer,
+                       max(np.abs(W.numeric).max(), np.abs(b.numeric).max()),
+                       max(np.abs(W.analytic).max(), np.abs(b.analytic).max())))
+        return probe
+
+    # -- the run ----------------------------------------------------------------------
+    def run(self):
+        try:
+            return self._run()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a bug here must still give a verdict
+            return Diagnosis(
+                "crash", (), None, None,
+                ["the diagnoser could not finish: %s: %s" % (type(exc).__name__, exc)], [("crash", ())],
+                self.probes)
+
+    def _run(self):
+        base_sizes = self.sizes(*BASE_SIZES)
+        self.gradient_probe("base", base_sizes, 0.0, "gradient check at reg = 0 with default arguments",
+                            default_reg=True, mode="full")
+        if self.probes["base"].error is None and self.probes["base"].structure is None:
+            self.gradient_probe("reg", base_sizes, REG, "gradient check at reg = %g" % REG)
+            batch_sizes = (BATCH_N,) + base_sizes[1:]
+            self.gradient_probe("batch", batch_sizes, 0.0, "gradient check at a second batch size",
+                                default_reg=True)
+            self.dead_probe()
+            self.stress_probe()
+        square = self.sizes(*SQUARE_SIZES)
+        base = self.probes["base"]
+        self.gradient_probe("square", square, 0.0, "gradient check with every width equal",
+                            default_reg=True, mode="directional" if base.ran else "full")
+        return Reader(self).verdict()
+
+
+DIRECTIONS = 2
+
+
+class PartialParam(object):
+    """A gradient check of one parameter on a few numbers: directional derivatives or chosen entries.
+
+    Has the attributes the reader uses of gradcheck.ParamReport: analytic, numeric (1-D, one
+    value per direction or entry), rel_errors, max_rel_error, ratio_median, ratio_spread, passed.
+    """
+
+    def __init__(self, analytic, numeric, resolution):
+        self.analytic = np.asarray(analytic, dtype=np.float64)
+        self.numeric = np.asarray(numeric, dtype=np.float64)
+        self.rel_errors = gradcheck.rel_error(self.analytic, self.numeric)
+        self.max_rel_error = float(self.rel_errors.max()) if self.rel_errors.size else 0.0
+        failed = gradcheck.failing_entries(self.analytic, self.numeric, THRESHOLD, resolution, self.rel_errors)
+        self.passed = not failed.any()
+        self.ratio_median, self.ratio_spread = gradcheck.ratio_summary(self.analytic, self.numeric)
+
+
+class PartialReport(object):
+    """A partial check: params maps name -> PartialParam; passed when all passed."""
+
+    def __init__(self, params):
+        self.params = params
+        self.passed = all(p.passed for p in params.values())
+        self.max_rel_error = max(p.max_rel_error for p in params.values()) if params else 0.0
+
+
+def partial_check(f, params, loss0, grads, mode, seed):
+    """Check f's grads along seeded random directions per parameter, or at chosen entries.
+
+    Perturbs params in place and restores them bit for bit. mode is "directional" or a list
+    of (name, index) entries.
+    """
+    eps = gradcheck.EPS
+    noise = gradcheck.resolution(loss0, eps)
+    results = {}
+    if mode == "directional":
+        rng = np.random.default_rng(seed)
+        for name, array in params.items():
+            saved = array.copy()
+            analytic, numeric = [], []
+            try:
+                for _ in range(DIRECTIONS):
+                    v = rng.standard_normal(array.shape)
+                    v /= np.sqrt(np.sum(v * v))
+                    analytic.append(float(np.sum(grads[name] * v)))
+                    array[...] = saved + eps * v
+                    plus = float(f(params)[0])
+                    array[...] = saved - eps * v
+                    minus = float(f(params)[0])
+                    numeric.append((plus - minus) / (2 * eps))
+            finally:
+                np.copyto(array, saved)
+            results[name] = PartialParam(analytic, numeric, noise)
+        return PartialReport(results)
+    by_name = {}
+    for name, index in mode:
+        by_name.setdefault(name, []).append(index)
+    for name, indices in by_name.items():
+        array = params[name]
+        analytic, numeric = [], []
+        for index in indices:
+            old = array[index]
+            try:
+                array[index] = old + eps
+                plus = float(f(params)[0])
+                array[index] = old - eps
+                minus = float(f(params)[0])
+            finally:
+                array[index] = old
+            analytic.append(float(grads[name][index]))
+            numeric.append((plus - minus) / (2 * eps))
+        results[name] = PartialParam(analytic, numeric, noise)
+    return PartialReport(results)
+
+
+class _ProbeFailed(Exception):
+    """loss_fn failed during a gradient check: the probe records why."""
+
+
+class Reader(object):
+    """Reads the probes' results into findings and a verdict."""
+
+    def __init__(self, diagnoser):
+        self.d = diagnoser
+        self.names = diagnoser.names
+        self.probes = diagnoser.probes
+        self.ranked = []  # (rank, sentence, repeat key)
+        self.repeats = {}
+        self.findings = []
+        self.factor = None
+        self.factor_tracks = None
+
+    def add(self, signature, params, sentence, repeat_key=None, probe=None):
+        """Record a finding. A repeat (same repeat_key) under another probe is only named."""
+        if repeat_key is not None:
+            if repeat_key in self.repeats:
+                self.repeats[repeat_key].append(probe)
+                return
+            self.repeats[repeat_key] = [sentence]
+        self.findings.append((signature, tuple(params)))
+        self.ranked.append((PRECEDENCE.index(signature), sentence, repeat_key))
+
+    def note(self, sentence):
+        """Evidence that supports a finding without being one; listed after the findings."""
+        self.ranked.append((len(PRECEDENCE), sentence, None))
+
+    def final_evidence(self):
+        out = []
+        for _, sentence, key in sorted(self.ranked, key=lambda r: r[0]):
+            others = self.repeats.get(key, [None])[1:] if key is not None else []
+            if others:
+                sentence += " (the same under the %s probe%s)" % (", ".join(others), "s" if len(others) > 1 else "")
+            out.append(sentence)
+        return out
+
+    def ordered(self, params):
+        return [n for n in self.names if n in params]
+
+    def verdict(self):
+        for probe in self.probes.values():
+            self.read_errors(probe)
+        for probe in self.probes.values():
+            self.read_integrity(probe)
+        self.read_losses()
+        self.read_gradients()
+        self.read_regularization()
+        if not self.findings:
+            errors = ", ".join("%s %.1e" % (n, p.report.max_rel_error) for n, p in self.probes.items()
+                               if p.report is not None)
+            self.note(
+                "every probe passed (max rel error per probe: %s); the loss equals the reference's under every "
+                "probe, including logits near %g; inputs untouched" % (errors, STRESS_LOGIT))
+            return Diagnosis("ok", (), None, None, self.final_evidence(), [], self.probes)
+        rank = {s: i for i, s in enumerate(PRECEDENCE)}
+        signature, params = min(self.findings, key=lambda f: rank[f[0]])
+        factor = self.factor if signature in ("uniform_scale", "localized") else None
+        tracks = self.factor_tracks if factor is not None else None
+        ordered_findings = sorted(self.findings, key=lambda f: rank[f[0]])
+        return Diagnosis(signature, params, factor, tracks, self.final_evidence(), ordered_findings, self.probes)
+
+    # -- crash, shapes, structure -----------------------------------------------------
+    def read_errors(self, probe):
+        if probe.error is not None:
+            kind, message, where = probe.error
+            if kind == "FloatingPointError":
+                self.add("nonfinite", (), "%s probe (%s): raised FloatingPointError (%s) %s: numpy was set "
+                         "to raise on overflow or invalid values, and one occurred" % (
+                             probe.name, probe.describe(), message, where), ("fpe", message), probe.name)
+            elif SHAPE_MESSAGE.search(message) and kind in ("ValueError", "IndexError"):
+                params = self.localize_by_square() if probe.name != "square" else []
+                self.add("shape_error", params, "%s probe (%s): raised %s: %s %s%s" % (
+                    probe.name, probe.describe(), kind, message, where, self.square_hint(params)),
+                    ("shape raise", where), probe.name)
+            else:
+                self.add("crash", (), "%s probe (%s): raised %s: %s %s" % (
+                    probe.name, probe.describe(), kind, message, where), ("crash", kind, where), probe.name)
+        if probe.structure is not None:
+            self.add("crash", (), "%s probe (%s): %s" % (probe.name, probe.describe(), probe.structure),
+                     ("structure", probe.structure), probe.name)
+        if probe.shape_problems:
+            params, parts = [], []
+            for name, got, expected in probe.shape_problems:
+                if name == "loss":
+                    parts.append("the loss has shape %s instead of being a scalar: the mean over the batch "
+                                 "(or the sum over classes) is missing" % (got,))
+                elif got is None:
+                    params.append(name)
+                    parts.append("grads has no entry %r" % name)
+                elif expected is None:
+                    parts.append("grads has an unexpected entry %r (shape %s)" % (name, got))
+                else:
+                    params.append(name)
+                    parts.append("grads[%r] has shape %s but %s has shape %s%s" % (
+                        name, got, name, expected, shape_hint(got, expected)))
+            self.add("shape_error", self.ordered(params) or self.localize_by_square(),
+                     "%s probe (%s): %s" % (probe.name, probe.describe(), "; ".join(parts)),
+                     ("shapes", tuple(params)), probe.name)
+
+    def localize_by_square(self):
+        """With every width equal, which gradients are wrong (a transpose no longer crashes)."""
+        square = self.probes.get("square")
+        if square is None or square.report is None:
+            return []
+        return self.ordered(square.fd_mismatch())
+
+    def square_hint(self, params):
+        square = self.probes.get("square")
+        if not params or square is None or square.report is None:
+            return ""
+        parts = []
+        for name in params:
+            p = square.report.params[name]
+            if p.analytic.ndim == 2 and np.allclose(p.analytic, p.numeric.T, rtol=1e-5, atol=1e-12):
+                parts.append("d%s equals the transpose of the true gradient" % name)
+            else:
+                parts.append("d%s is off (max rel error %.2g)" % (name, p.max_rel_error))
+        return ". With every width equal (square probe) the call runs and %s: the product's factors are in " \
+               "the wrong order or miss a transpose" % "; ".join(parts)
+
+    def read_integrity(self, probe):
+        if probe.mutated:
+            self.add("mutates_input", [n for n in probe.mutated if n in self.names],
+                     "%s probe (%s): the call modified %s in place: a loss function must leave its inputs "
+                     "bit-identical (copy before changing, or use out-of-place operations)" % (
+                         probe.name, probe.describe(), ", ".join(probe.mutated)),
+                     ("mutated", tuple(probe.mutated)), probe.name)
+        if probe.nonfinite:
+            params = [n for n in probe.nonfinite if n in self.names]
+            context = ("under logits near %g: the softmax exponentiates without subtracting the row max "
+                       "(exp overflows above about 709), or takes log(0)" % STRESS_LOGIT
+                       if probe.name == "stress" else "at ordinary values")
+            self.add("nonfinite", params, "%s probe (%s): nan or inf in %s, %s" % (
+                probe.name, probe.describe(), ", ".join(probe.nonfinite), context),
+                ("nonfinite", probe.name == "stress"), probe.name)
+
+    # -- loss -------------------------------------------------------------------------
+    def read_losses(self):
+        for name in ("base", "batch", "dead", "stress", "square"):
+            probe = self.probes.get(name)
+            if probe is None or not probe.loss_differs:
+                continue
+            ratio = probe.loss / probe.reference_loss if probe.reference_loss else float("nan")
+            fd = probe.fd_mismatch()
+            consistency = ("the gradients agree with this loss, so the gradient check alone passes: the forward "
+                           "pass computes a different function" if probe.report is not None and not fd else
+                           "the gradients equal the reference's: only the loss value is wrong"
+                           if not probe.reference_mismatch else
+                           "the gradients disagree too (%s): fix the forward pass first" % ", ".join(fd or probe.reference_mismatch))
+            self.add("loss_mismatch", [], "%s probe (%s): loss %.10g but the reference gives %.10g (ratio %.6g); %s"
+                     % (name, probe.describe(), probe.loss, probe.reference_loss, ratio, consistency))
+            return
+        stress = self.probes.get("stress")
+        base = self.probes["base"]
+        base_clean = base.report is not None and not base.fd_mismatch() and not base.reference_mismatch
+        if stress is not None and stress.reference_mismatch and not stress.nonfinite and base_clean:
+            params = self.ordered(stress.reference_mismatch)
+            self.add(self.pattern(params), params,
+                     "stress probe (%s): finite, but the gradients of %s differ from the reference's at logits "
+                     "near %g" % (stress.describe(), ", ".join(params), STRESS_LOGIT))
+
+    # -- gradients at reg = 0 ---------------------------------------------------------
+    def pattern(self, params):
+        return "mixed" if len(params) == len(self.names) else "localized"
+
+    def read_gradients(self):
+        for name in ("base", "batch", "dead", "square"):
+            probe = self.probes.get(name)
+            if probe is None or probe.report is None:
+                continue
+            wrong = self.ordered(probe.fd_mismatch())
+            if not wrong:
+                continue
+            self.read_pattern(probe, wrong)
+            dead = self.probes.get("dead")
+            for sentence in (dead.dead_violations if dead is not None else []):
+                self.note(sentence)
+            return
+
+    def read_pattern(self, probe, wrong):
+        report = probe.report
+        factors = {n: consistent_factor(report.params[n]) for n in wrong}
+        table = ", ".join("%s %s" % (n, "x%.6g" % f if f is not None else "(no common factor, max rel "
+                                     "error %.2g)" % report.params[n].max_rel_error) for n, f in factors.items())
+        common = common_factor(list(factors.values()))
+        where = "%s probe (%s)" % (probe.name, probe.describe())
+        if len(wrong) == len(self.names) and common is not None:
+            self.factor = common
+            self.factor_tracks = self.tracking(probe, common)
+            self.add("uniform_scale", wrong, "%s: every gradient is the true one times %.6g (%s)%s" % (
+                where, common, table, self.tracking_sentence(common)))
+        elif len(wrong) < len(self.names):
+            if common is not None:
+                self.factor = common
+                self.factor_tracks = self.tracking(probe, common)
+            right = [n for n in self.names if n not in wrong]
+            self.add("localized", wrong, "%s: only %s disagree with the loss (%s); %s agree. %s" % (
+                where, ", ".join(wrong), table, ", ".join(right), self.layer_sentence(wrong)))
+        else:
+            self.add("mixed", wrong, "%s: every gradient disagrees, with no factor common to all (%s): the "
+                     "error enters at the top of the backward pass (dscores) or in several places" % (where, table))
+
+    def tracking(self, probe, factor):
+        other = self.probes.get("batch" if probe.name != "batch" else "base")
+        if other is None or other.report is None:
+            return None
+        wrong = other.fd_mismatch()
+        factors = [consistent_factor(other.report.params[n]) for n in wrong]
+        other_factor = common_factor(factors) if wrong else 1.0
+        if other_factor is None:
+            return None
+        n_here, n_there = probe.sizes[0], other.sizes[0]
+        if close(factor / other_factor, n_here / float(n_there), FACTOR_RTOL):
+            return "N"
+        if close(factor / other_factor, n_there / float(n_here), FACTOR_RTOL):
+            return "1/N"
+        if close(factor, other_factor, FACTOR_RTOL):
+            return "constant"
+        return None
+
+    def tracking_sentence(self, factor):
+        batch = self.probes.get("batch")
+        if self.factor_tracks == "N":
+            return "; at N=%d it is N=%d too: the factor tracks N, so a 1/N is missing" % (
+                batch.sizes[0], batch.sizes[0]) if batch else ""
+        if self.factor_tracks == "1/N":
+            return "; it tracks 1/N across batch sizes: the 1/N is applied twice"
+        if self.factor_tracks == "constant":
+            hint = "a sign flip" if close(factor, -1.0, FACTOR_RTOL) else "a constant factor"
+            return "; the same at N=%d: %s, not the batch averaging" % (batch.sizes[0], hint) if batch else ""
+        return ""
+
+    def layer_sentence(self, wrong):
+        """Where in the backward pass a strict subset of wrong gradients points."""
+        depth = self.d.depth
+        layers = sorted({int(n[1:]) for n in wrong}, reverse=True)
+        top = layers[0]
+        kinds = {n[0] for n in wrong}
+        below = ["%s%d" % (k, l) for l in range(1, top) for k in "Wb"]
+        if len(wrong) == 1:
+            return ("Only d%s is wrong and everything layer %d passes down is right: the bug is in the one line "
+                    "that forms d%s" % (wrong[0], top, wrong[0]))
+        if kinds == {"W"} or kinds == {"b"}:
+            which = "weight" if kinds == {"W"} else "bias"
+            return ("Only %s gradients are wrong (%s) and every %s gradient is right: the error is in how d%s is "
+                    "formed from a layer's input and upstream gradient (a line the layers share, like "
+                    "affine_backward's), not in the gradient passed down" % (
+                        which, ", ".join("d" + n for n in wrong), "bias" if which == "weight" else "weight",
+                        "W" if which == "weight" else "b"))
+        if all(n in wrong for n in below) and ("W%d" % top) in wrong and ("b%d" % top) in wrong:
+            if top == depth:
+                return "Every layer from the top down is wrong"
+            if top == 1 and depth == 2:
+                return ("Layer 2 is right, so dscores is right; the error enters between them: in dh1 = dscores "
+                        "W2^T, the ReLU mask, or layer 1's affine backward")
+            return ("In backward order the first wrong gradients are layer %d's and every layer below is wrong "
+                    "too: the gradient entering layer %d (layer %d's dX, or the ReLU backward between them) is "
+                    "wrong, while layer %d and above are right" % (top, top, top + 1, top + 1))
+        return "The first wrong gradient in backward order is in layer %d" % top
+
+    # -- regularization ---------------------------------------------------------------
+    def read_regularization(self):
+        probe = self.probes.get("reg")
+        if probe is None or probe.report is None:
+            return
+        fd = self.ordered(probe.fd_mismatch())
+        reg_findings = [f for f in self.findings if f[0] != "reg_only"]
+        if reg_findings:
+            if fd:
+                self.note("reg probe (%s): %s disagree as well" % (probe.describe(), ", ".join(fd)))
+            return
+        if fd:
+            weights = [n for n in fd if n.startswith("W")]
+            biases = [n for n in fd if n.startswith("b")]
+            what = ("the biases got a regularization term they should not have" if biases and not weights else
+                    "the reg term's gradient (reg * W) is missing or wrong" if weights and not biases else
+                    "the reg term is applied to the wrong parameters")
+            per = ", ".join("%s (max rel error %.2g)" % (n, probe.report.params[n].max_rel_error) for n in fd)
+            self.add("reg_only", fd, "reg probe (%s): everything at reg = 0 is right, but at reg = %g %s disagree "
+                     "with the loss: %s" % (probe.describe(), probe.reg, per, what))
+        elif probe.loss_differs or probe.reference_mismatch:
+            params = self.ordered(probe.reference_mismatch)
+            self.add("reg_only", params,
+                     "reg probe (%s): loss %.10g against the reference's %.10g, and the gradients agree with "
+                     "this loss: the regularization term is wrong in the loss and its gradient alike%s" % (
+                         probe.describe(), probe.loss, probe.reference_loss,
+                         " (it touches %s)" % ", ".join(params) if params else ""))
+
+
+def consistent_factor(param_report):
+    """analytic / numeric if it is the same for every entry that matters, else None."""
+    median, spread = param_report.ratio_median, param_report.ratio_spread
+    if not np.isfinite(median) or not np.isfinite(spread) or median == 0:
+        return None
+    if spread > FACTOR_RTOL * abs(median):
+        return None
+    usable = param_report.numeric == 0
+    if np.any(param_report.analytic[usable] != 0):
+        return None
+    return median
+
+
+def common_factor(factors):
+    if not factors or any(f is None for f in factors):
+        return None
+    first = factors[0]
+    if all(close(f, first, FACTOR_RTOL) for f in factors):
+        return float(first)
+    return None
+
+
+def differs(a, b):
+    """Whether two gradient arrays differ beyond rounding."""
+    scale = max(float(np.abs(b).max()) if b.size else 0.0, 1e-300)
+    return bool(np.any(np.abs(a - b) > REFERENCE_RTOL * (np.abs(a) + np.abs(b)) + 1e-12 * scale))
+
+
+def same_bits(a, b):
+    a = np.asarray(a)
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def describe_value(value):
+    if isinstance(value, tuple):
+        return "a tuple of %d values" % len(value)
+    if isinstance(value, np.ndarray):
+        return "an array of shape %s" % (value.shape,)
+    return "a %s" % type(value).__name__
+
+
+def shape_hint(got, expected):
+    if len(got) == 2 and tuple(got) == tuple(expected)[::-1]:
+        return " (its transpose: the product's factors are in the wrong order, e.g. G^T X instead of X^T G)"
+    if len(expected) == 1 and len(got) == 2 and expected[0] in got:
+        return " (a bias gradient sums over the batch rows to one value per unit: axis=0, no keepdims)"
+    if len(got) == 0:
+        return " (summed over every axis: a bias gradient sums over the rows only, axis=0)"
+    if len(expected) == 1 and len(got) == 1:
+        return " (summed over the wrong axis: a bias gradient sums over the rows, axis=0)"
+    return ""
+
+
+def classify_exception(exc, loss_fn):
+    """(exception name, message, where) with where naming the line in loss_fn's file."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+    target = getattr(getattr(loss_fn, "__code__", None), "co_filename", None)
+    frames = traceback.extract_tb(exc.__traceback__)
+    chosen = None
+    for frame in frames:
+        if target is not None and frame.filename == target:
+            chosen = frame
+    if chosen is None and frames:
+        chosen = frames[-1]
+    where = ""
+    if chosen is not None:
+        where = "at line %d in %s()" % (chosen.lineno, chosen.name)
+        if chosen.line:
+            where += ": %s" % chosen.line.strip()
+    return type(exc).__name__, message, where
