@@ -1,0 +1,188 @@
+"""The diagnoser on functions that misbehave in every way it names, and on correct rewrites."""
+import sys
+
+import numpy as np
+import pytest
+
+from reference import diagnose, net
+
+
+def wrap(change_grads=None, change_loss=None):
+    """net.loss with its result passed through small changes."""
+    def loss(params, X, y, reg=0.0):
+        value, grads = net.loss(params, X, y, reg)
+        if change_grads:
+            grads = change_grads(grads, params, X, reg)
+        if change_loss:
+            value = change_loss(value, X)
+        return value, grads
+    return loss
+
+
+def returns(value):
+    return lambda params, X, y, reg=0.0: value
+
+
+def raises(exc):
+    def loss(params, X, y, reg=0.0):
+        raise exc
+    return loss
+
+
+def sets_seterr_raise(params, X, y, reg=0.0):
+    np.seterr(all="raise")
+    scores = X @ params["W1"]
+    return float(np.exp(scores * 1e4).sum()), {}
+
+
+def prints_and_loops_a_little(params, X, y, reg=0.0):
+    for _ in range(3):
+        pass
+    return net.loss(params, X, y, reg)
+
+
+def float32_grads(params, X, y, reg=0.0):
+    value, grads = net.loss(params, X, y, reg)
+    return value, {k: v.astype(np.float32) for k, v in grads.items()}
+
+
+def list_grads(params, X, y, reg=0.0):
+    value, grads = net.loss(params, X, y, reg)
+    return value, {k: v.tolist() for k, v in grads.items()}
+
+
+def scaled(k):
+    return wrap(lambda g, p, X, reg: {n: k * v for n, v in g.items()})
+
+
+CASES = [
+    ("reference", net.loss, "ok", ()),
+    ("list grads are accepted", list_grads, "ok", ()),
+    ("returns None", returns(None), "crash", ()),
+    ("returns only the loss", returns(1.0), "crash", ()),
+    ("returns a string loss", returns(("one", {})), "crash", ()),
+    ("raises ZeroDivisionError", raises(ZeroDivisionError("division by zero")), "crash", ()),
+    ("calls sys.exit", raises(SystemExit(3)), "crash", ()),
+    ("raises a broadcast error", raises(ValueError("operands could not be broadcast together with shapes (2,3) (3,2)")),
+     "shape_error", ()),
+    ("missing key", wrap(lambda g, p, X, r: {k: v for k, v in g.items() if k != "b2"}), "shape_error", ("b2",)),
+    ("extra key only", wrap(lambda g, p, X, r: dict(g, X=np.zeros(1))), "shape_error", ()),
+    ("per-example loss", wrap(change_loss=lambda v, X: np.full(X.shape[0], v)), "shape_error", ()),
+    ("transposed W2 gradient", wrap(lambda g, p, X, r: dict(g, W2=g["W2"].T)), "shape_error", ("W2",)),
+    ("nan in b1", wrap(lambda g, p, X, r: dict(g, b1=g["b1"] * np.nan)), "nonfinite", ("b1",)),
+    ("numpy set to raise", sets_seterr_raise, "nonfinite", ()),
+    ("modifies X", None, "mutates_input", ()),
+    ("loss off by a constant", wrap(change_loss=lambda v, X: v + 0.5), "loss_mismatch", ()),
+    ("gradients times 3", scaled(3.0), "uniform_scale", ("W1", "b1", "W2", "b2")),
+    ("only W1 halved", wrap(lambda g, p, X, r: dict(g, W1=g["W1"] / 2)), "localized", ("W1",)),
+    ("float32 gradients", float32_grads, "ok", ()),
+    ("every gradient perturbed differently", wrap(lambda g, p, X, r: {n: v * (2 + i) for i, (n, v) in enumerate(
+        g.items())}), "mixed", ("W1", "b1", "W2", "b2")),
+    ("reg term doubled in dW2 only", wrap(lambda g, p, X, r: dict(g, W2=g["W2"] + r * p["W2"])), "reg_only", ("W2",)),
+]
+
+
+def modifies_X(params, X, y, reg=0.0):
+    value, grads = net.loss(params, X, y, reg)
+    X[0, 0] += 1.0
+    return value, grads
+
+
+@pytest.mark.parametrize("name, fn, signature, params", CASES, ids=[c[0] for c in CASES])
+def test_signature(name, fn, signature, params):
+    fn = modifies_X if fn is None else fn
+    before = np.geterr()
+    try:
+        diagnosis = diagnose.diagnose(fn)
+    finally:
+        restored = np.geterr()
+        np.seterr(**before)
+    assert restored == before, "the diagnoser left numpy's error state changed"
+    assert diagnosis.signature == signature, diagnosis.text()
+    assert diagnosis.signature in diagnose.SIGNATURES
+    assert diagnosis.evidence and all(isinstance(e, str) and e for e in diagnosis.evidence)
+    if params:
+        assert diagnosis.params == params, diagnosis.text()
+
+
+def test_uniform_factor_is_reported_and_constant_across_batch_sizes():
+    diagnosis = diagnose.diagnose(scaled(-2.0))
+    assert diagnosis.factor == pytest.approx(-2.0, rel=1e-6)
+    assert diagnosis.factor_tracks == "constant"
+    assert "-2" in diagnosis.evidence[0]
+
+
+def test_a_factor_of_N_is_seen_to_track_N():
+    diagnosis = diagnose.diagnose(wrap(lambda g, p, X, r: {n: X.shape[0] * v for n, v in g.items()}))
+    assert diagnosis.signature == "uniform_scale"
+    assert diagnosis.factor == pytest.approx(diagnose.BASE_SIZES[0])
+    assert diagnosis.factor_tracks == "N"
+
+
+def test_a_hard_coded_batch_size_is_caught_by_the_batch_probe():
+    """Dividing by 8 instead of N is right at N = 8 only; the second batch size exposes it."""
+    fixed = wrap(lambda g, p, X, r: {n: v * X.shape[0] / 8.0 for n, v in g.items()})
+    diagnosis = diagnose.diagnose(fixed)
+    assert diagnosis.signature == "uniform_scale"
+    assert "batch probe" in diagnosis.evidence[0]
+
+
+def test_the_crash_evidence_names_the_line():
+    def typo(params, X, y, reg=0.0):
+        return undefined_name  # noqa: F821
+
+    diagnosis = diagnose.diagnose(typo)
+    assert diagnosis.signature == "crash"
+    assert "NameError" in diagnosis.evidence[0] and "undefined_name" in diagnosis.evidence[0]
+
+
+def test_the_diagnoser_never_raises_and_never_touches_the_callers_arrays():
+    class Weird(Exception):
+        def __str__(self):
+            raise RuntimeError("even str() fails")
+
+    diagnosis = diagnose.diagnose(raises(Weird()))
+    assert diagnosis.signature == "crash"
+    params = {"W1": np.ones((2, 2))}
+    snapshot = params["W1"].copy()
+
+    def touches_global(p, X, y, reg=0.0):
+        params["W1"][0, 0] = 5.0  # a global the caller owns; the diagnoser must not rely on it
+        return net.loss(p, X, y, reg)
+
+    diagnose.diagnose(touches_global)
+    assert not np.array_equal(params["W1"], snapshot)  # the function itself did it, visibly
+    assert diagnose.diagnose(net.loss).signature == "ok"
+
+
+def test_keyboard_interrupt_is_not_swallowed():
+    with pytest.raises(KeyboardInterrupt):
+        diagnose.diagnose(raises(KeyboardInterrupt()))
+
+
+def test_to_dict_is_json_ready():
+    import json
+
+    data = diagnose.diagnose(scaled(2.0)).to_dict()
+    text = json.dumps(data)
+    assert '"uniform_scale"' in text and data["probes"]["base"]["mismatch"] == ["W1", "b1", "W2", "b2"]
+
+
+def test_text_shows_the_base_table_and_the_evidence():
+    text = diagnose.diagnose(scaled(2.0)).text()
+    assert text.startswith("signature: uniform_scale")
+    assert "base probe" in text and "W1" in text and "FAIL" in text
+
+
+def test_precedence_lists_every_signature_but_ok():
+    assert set(diagnose.PRECEDENCE) == set(diagnose.SIGNATURES) - {"ok"}
+    assert len(diagnose.PRECEDENCE) == len(set(diagnose.PRECEDENCE))
+
+
+def test_default_reg_is_what_the_base_probe_uses():
+    """A function whose reg defaults to 1.0 is called with its defaults and caught."""
+    def default_reg_one(params, X, y, reg=1.0):
+        return net.loss(params, X, y, reg)
+
+    diagnosis = diagnose.diagnose(default_reg_one)
+    assert diagnosis.signature == "loss_mismatch"

@@ -1,0 +1,1 @@
+"""Independent loss implementations, each labelled with the signature it should get."""

@@ -1,0 +1,26 @@
+"""Cross-entropy reported in bits (log base 2), with the data gradient scaled to match."""
+import numpy as np
+
+# Bug: data loss divided by ln 2 (bits, not nats); the gradients carry the same 1/ln 2, consistent with it.
+EXPECTED = {"signature": "loss_mismatch"}
+
+LN2 = np.log(2.0)
+
+
+def loss(params, X, y, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0.0)
+    s = h1 @ W2 + b2
+    s = s - s.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(s).sum(axis=1))
+    bits = np.mean(lse - s[np.arange(N), y]) / LN2
+    L = bits + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+
+    ds = np.exp(s - lse[:, None])
+    ds[np.arange(N), y] -= 1.0
+    ds /= N * LN2
+    dz1 = (ds @ W2.T) * (z1 > 0)
+    return L, {"W1": X.T @ dz1 + reg * W1, "b1": dz1.sum(axis=0),
+               "W2": h1.T @ ds + reg * W2, "b2": ds.sum(axis=0)}

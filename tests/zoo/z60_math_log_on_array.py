@@ -1,0 +1,26 @@
+"""Uses math.log on the vector of correct-class probabilities instead of np.log."""
+import math
+
+import numpy as np
+
+# Bug: math.log of a length-N array raises TypeError (only size-1 arrays convert to a Python float).
+EXPECTED = {"signature": "crash"}
+
+
+def loss(params, X, y, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0.0)
+    s = h1 @ W2 + b2
+    s = s - s.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(s).sum(axis=1))
+    probs = np.exp(s - lse[:, None])
+    L = -math.log(probs[np.arange(N), y]) / N
+    L += 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    ds = probs.copy()
+    ds[np.arange(N), y] -= 1.0
+    ds /= N
+    dz1 = (ds @ W2.T) * (z1 > 0)
+    return L, {"W1": X.T @ dz1 + reg * W1, "b1": dz1.sum(0),
+               "W2": h1.T @ ds + reg * W2, "b2": ds.sum(0)}
