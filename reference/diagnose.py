@@ -22,11 +22,13 @@ bit-identical.
 
 Precedence, when several findings apply (the most specific root cause wins), is the order of
 PRECEDENCE: a crash or a shape error stops the numeric probes that need the result; an input
-modified in place corrupts everything after it; nan or inf under any probe; a loss value that
-differs from the reference at reg = 0 means the forward pass is wrong, whatever the gradients
-then show; then the gradient patterns at reg = 0: one common factor (uniform_scale), a strict
-subset of the parameters (localized), all of them without a common factor (mixed); reg_only
-only when everything at reg = 0 is right.
+modified in place corrupts everything after it; nan or inf under any probe; then the gradient
+patterns at reg = 0 against the function's own loss: one common factor (uniform_scale), a
+strict subset of the parameters (localized), all of them without a common factor (mixed);
+then loss_mismatch, a loss that differs from the reference's while the gradients agree with
+it (invisible to any gradient check; when the gradients disagree too, the gradient pattern is
+the finding and the wrong loss is listed in the evidence); reg_only last, only when
+everything at reg = 0 is right and the gradients disagree with the loss at reg > 0.
 """
 import re
 import traceback
@@ -52,10 +54,10 @@ PRECEDENCE = (
     "shape_error",
     "mutates_input",
     "nonfinite",
-    "loss_mismatch",
     "uniform_scale",
     "localized",
     "mixed",
+    "loss_mismatch",
     "reg_only",
 )
 
@@ -677,20 +679,34 @@ class Reader(object):
 
     # -- loss -------------------------------------------------------------------------
     def read_losses(self):
-        for name in ("base", "batch", "dead", "stress", "square"):
+        """The loss value against the reference's, probe by probe (the first difference is read).
+
+        A loss that differs while the gradients agree with it is loss_mismatch: no gradient
+        check can see it. When the gradients disagree too, the gradient pattern is the finding
+        and the wrong loss is noted as evidence.
+        """
+        base = self.probes["base"]
+        base_consistent = base.report is not None and not base.fd_mismatch()
+        for name in ("base", "batch", "dead", "stress", "square", "reg"):
             probe = self.probes.get(name)
             if probe is None or not probe.loss_differs:
                 continue
             ratio = probe.loss / probe.reference_loss if probe.reference_loss else float("nan")
-            fd = probe.fd_mismatch()
-            consistency = ("the gradients agree with this loss, so the gradient check alone passes: the forward "
-                           "pass computes a different function" if probe.report is not None and not fd else
-                           "the gradients equal the reference's: only the loss value is wrong"
-                           if not probe.reference_mismatch else
-                           "the gradients disagree too (%s): fix the forward pass first" % ", ".join(fd or probe.reference_mismatch))
-            self.add("loss_mismatch", [], "%s probe (%s): loss %.10g but the reference gives %.10g (ratio %.6g); %s"
-                     % (name, probe.describe(), probe.loss, probe.reference_loss, ratio, consistency))
-            return
+            head = "%s probe (%s): loss %.10g but the reference gives %.10g (ratio %.6g)" % (
+                name, probe.describe(), probe.loss, probe.reference_loss, ratio)
+            consistent = base_consistent if name == "stress" else (
+                probe.report is not None and not probe.fd_mismatch())
+            if consistent:
+                where = ("only with reg > 0: the penalty is wrong in the loss and in its gradient alike"
+                         if name == "reg" else "the forward pass computes a different function")
+                self.add("loss_mismatch", [], "%s; the gradients agree with this loss, so a gradient check "
+                         "alone passes: %s" % (head, where))
+            elif not probe.reference_mismatch:
+                self.note("%s; the gradients equal the reference's, so the loss value is the culprit: fix the "
+                          "forward pass (the loss) to match them" % head)
+            else:
+                self.note("%s: the forward pass is wrong too; fix it first" % head)
+            break
         stress = self.probes.get("stress")
         base = self.probes["base"]
         base_clean = base.report is not None and not base.fd_mismatch() and not base.reference_mismatch
@@ -728,8 +744,12 @@ class Reader(object):
         if len(wrong) == len(self.names) and common is not None:
             self.factor = common
             self.factor_tracks = self.tracking(probe, common)
+            tail = self.tracking_sentence(common)
+            if not probe.reference_mismatch:
+                tail = ("; the gradients themselves equal the reference's, so it is the loss that is off, by a "
+                        "factor %.6g" % (1.0 / common))
             self.add("uniform_scale", wrong, "%s: every gradient is the true one times %.6g (%s)%s" % (
-                where, common, table, self.tracking_sentence(common)))
+                where, common, table, tail))
         elif len(wrong) < len(self.names):
             if common is not None:
                 self.factor = common
@@ -813,19 +833,15 @@ class Reader(object):
         if fd:
             weights = [n for n in fd if n.startswith("W")]
             biases = [n for n in fd if n.startswith("b")]
-            what = ("the biases got a regularization term they should not have" if biases and not weights else
+            what = ("the gradients equal the reference's, so the penalty in the loss is missing or misweighted"
+                    if not probe.reference_mismatch else
+                    "the biases got a regularization term they should not have" if biases and not weights else
                     "the reg term's gradient (reg * W) is missing or wrong" if weights and not biases else
                     "the reg term is applied to the wrong parameters")
             per = ", ".join("%s (max rel error %.2g)" % (n, probe.report.params[n].max_rel_error) for n in fd)
             self.add("reg_only", fd, "reg probe (%s): everything at reg = 0 is right, but at reg = %g %s disagree "
                      "with the loss: %s" % (probe.describe(), probe.reg, per, what))
-        elif probe.loss_differs or probe.reference_mismatch:
-            params = self.ordered(probe.reference_mismatch)
-            self.add("reg_only", params,
-                     "reg probe (%s): loss %.10g against the reference's %.10g, and the gradients agree with "
-                     "this loss: the regularization term is wrong in the loss and its gradient alike%s" % (
-                         probe.describe(), probe.loss, probe.reference_loss,
-                         " (it touches %s)" % ", ".join(params) if params else ""))
+
 
 
 def consistent_factor(param_report):

@@ -186,3 +186,28 @@ def test_default_reg_is_what_the_base_probe_uses():
 
     diagnosis = diagnose.diagnose(default_reg_one)
     assert diagnosis.signature == "loss_mismatch"
+
+
+def summed_loss_mean_grads(params, X, y, reg=0.0):
+    value, grads = net.loss(params, X, y, reg)
+    return value * X.shape[0], grads
+
+
+def penalty_doubled_consistently(params, X, y, reg=0.0):
+    return net.loss(params, X, y, 2 * reg)
+
+
+def penalty_missing_from_loss(params, X, y, reg=0.0):
+    return net.loss(params, X, y, 0.0)[0], net.loss(params, X, y, reg)[1]
+
+
+@pytest.mark.parametrize("fn, signature, words", [
+    (summed_loss_mean_grads, "uniform_scale", "it is the loss that is off"),
+    (penalty_doubled_consistently, "loss_mismatch", "only with reg > 0"),
+    (penalty_missing_from_loss, "reg_only", "penalty in the loss is missing"),
+])
+def test_loss_side_bugs_are_told_apart_from_gradient_bugs(fn, signature, words):
+    """The gradient check sees a pattern; the loss comparison says which side is wrong."""
+    diagnosis = diagnose.diagnose(fn)
+    assert diagnosis.signature == signature, diagnosis.text()
+    assert any(words in e for e in diagnosis.evidence), diagnosis.evidence
