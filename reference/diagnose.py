@@ -658,8 +658,8 @@ class Reader(object):
                 parts.append("d%s equals the transpose of the true gradient" % name)
             else:
                 parts.append("d%s is off (max rel error %.2g)" % (name, p.max_rel_error))
-        return ". With every width equal (square probe) the call runs and %s: the product's factors are in " \
-               "the wrong order or miss a transpose" % "; ".join(parts)
+        return ". With every width equal (square probe) the call runs and %s: a product combines the wrong " \
+               "arrays (factors in the wrong order, a missing transpose, or another layer's values)" % "; ".join(parts)
 
     def read_integrity(self, probe):
         if probe.mutated:

@@ -211,3 +211,26 @@ def test_loss_side_bugs_are_told_apart_from_gradient_bugs(fn, signature, words):
     diagnosis = diagnose.diagnose(fn)
     assert diagnosis.signature == signature, diagnosis.text()
     assert any(words in e for e in diagnosis.evidence), diagnosis.evidence
+
+
+@pytest.mark.parametrize("hidden_layers", [1, 2, 3])
+def test_the_deep_reference_diagnoses_ok(hidden_layers):
+    from reference import mlp
+
+    diagnosis = diagnose.diagnose(mlp.loss, hidden_layers=hidden_layers)
+    assert diagnosis.signature == "ok", diagnosis.text()
+
+
+def test_a_deep_bug_is_localized_to_its_layer():
+    """A wrong gradient for layer 2's weights only, in a network with two hidden layers."""
+    from reference import mlp
+
+    def layer2_weight_halved(params, X, y, reg=0.0):
+        value, grads = mlp.loss(params, X, y, reg)
+        grads["W2"] = grads["W2"] / 2
+        return value, grads
+
+    diagnosis = diagnose.diagnose(layer2_weight_halved, hidden_layers=2)
+    assert diagnosis.signature == "localized" and diagnosis.params == ("W2",)
+    assert diagnosis.factor == pytest.approx(0.5)
+    assert "layer 2" in diagnosis.evidence[0]
