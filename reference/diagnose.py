@@ -30,8 +30,14 @@ it (invisible to any gradient check; when the gradients disagree too, the gradie
 the finding and the wrong loss is listed in the evidence); reg_only last, only when
 everything at reg = 0 is right and the gradients disagree with the loss at reg > 0.
 """
+import inspect
 import re
 import traceback
+
+try:
+    from collections.abc import Mapping
+except ImportError:  # pragma: no cover - Python 2 is not supported anyway
+    Mapping = dict
 
 import numpy as np
 
@@ -247,6 +253,10 @@ class _Diagnoser(object):
         self.depth = hidden_layers + 1
         self.names = param_names(self.depth)
         self.probes = {}
+        try:
+            self.reg_by_name = "reg" in inspect.signature(loss_fn).parameters
+        except (TypeError, ValueError):
+            self.reg_by_name = False
 
     # -- problems ---------------------------------------------------------------------
     def sizes(self, N, D, H, C):
@@ -259,15 +269,21 @@ class _Diagnoser(object):
         return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset)
 
     # -- calls ------------------------------------------------------------------------
+    def invoke(self, args, reg, default_reg):
+        """loss_fn(params, X, y) with its own default reg, or with reg passed by name if it
+        has a parameter called reg (keyword-only included), else as the fourth argument."""
+        if default_reg:
+            return self.loss_fn(*args)
+        if self.reg_by_name:
+            return self.loss_fn(*args, reg=reg)
+        return self.loss_fn(*(tuple(args) + (reg,)))
+
     def call(self, probe, params, X, y, reg, default_reg=False):
         """Call loss_fn on copies; record errors, structure, shapes, mutation; return (loss, grads)."""
         copies = ({k: v.copy() for k, v in params.items()}, X.copy(), y.copy())
         try:
             with np.errstate(all="ignore"):
-                if default_reg:
-                    out = self.loss_fn(copies[0], copies[1], copies[2])
-                else:
-                    out = self.loss_fn(copies[0], copies[1], copies[2], reg)
+                out = self.invoke(copies, reg, default_reg)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 - diagnose must never raise
@@ -302,7 +318,7 @@ class _Diagnoser(object):
         except (TypeError, ValueError):
             probe.structure = "the loss is %s, not a number" % describe_value(loss)
             return None
-        if not isinstance(grads, dict):
+        if not isinstance(grads, Mapping):
             probe.structure = "grads is %s, not a dict keyed like params" % describe_value(grads)
             return None
         for name in self.names:
@@ -360,7 +376,7 @@ class _Diagnoser(object):
             args = ({k: v.copy() for k, v in p.items()}, X.copy(), y.copy())
             try:
                 with np.errstate(all="ignore"):
-                    out = self.loss_fn(*args) if default_reg else self.loss_fn(*(args + (reg,)))
+                    out = self.invoke(args, reg, default_reg)
                 value = float(out[0])
             except KeyboardInterrupt:
                 raise

@@ -234,3 +234,14 @@ def test_a_deep_bug_is_localized_to_its_layer():
     assert diagnosis.signature == "localized" and diagnosis.params == ("W2",)
     assert diagnosis.factor == pytest.approx(0.5)
     assert "layer 2" in diagnosis.evidence[0]
+
+
+def test_reg_is_passed_by_name_when_keyword_only_and_by_position_otherwise():
+    def keyword_only(params, X, y, *, reg=0.0):
+        return net.loss(params, X, y, reg)
+
+    def other_name(params, X, y, lam=0.0):
+        return net.loss(params, X, y, lam)
+
+    assert diagnose.diagnose(keyword_only).signature == "ok"
+    assert diagnose.diagnose(other_name).signature == "ok"
