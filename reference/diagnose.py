@@ -726,7 +726,8 @@ class Reader(object):
         stress = self.probes.get("stress")
         base = self.probes["base"]
         base_clean = base.report is not None and not base.fd_mismatch() and not base.reference_mismatch
-        if stress is not None and stress.reference_mismatch and not stress.nonfinite and base_clean:
+        if (stress is not None and stress.reference_mismatch and not stress.nonfinite and base_clean
+                and not stress.loss_differs):
             params = self.ordered(stress.reference_mismatch)
             self.add(self.pattern(params), params,
                      "stress probe (%s): finite, but the gradients of %s differ from the reference's at logits "

@@ -1,0 +1,1 @@
+"""Held-out zoo 2: independently written loss implementations for testing the diagnoser."""

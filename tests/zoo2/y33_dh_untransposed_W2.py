@@ -1,0 +1,28 @@
+"""Two-layer softmax loss that backpropagates into the hidden layer with dscores @ W2 (no transpose)."""
+# Bug: dh = dscores @ W2 needs C == H; with distinct sizes the matmul raises a shape error
+# (with H == C it would run and give wrong dW1/db1).
+import numpy as np
+
+EXPECTED = {"signature": "shape_error", "params": []}
+
+
+def loss(params, X, y, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    z = X @ W1 + b1
+    h = np.maximum(z, 0.0)
+    scores = h @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    data_loss = -logp[np.arange(N), y].mean()
+    ds = np.exp(logp)
+    ds[np.arange(N), y] -= 1.0
+    ds /= N
+    dh = ds @ W2  # (N, C) @ (H, C): should be W2.T
+    dz = dh * (z > 0)
+    return data_loss + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2)), {
+        "W1": X.T @ dz + reg * W1,
+        "b1": dz.sum(axis=0),
+        "W2": h.T @ ds + reg * W2,
+        "b2": ds.sum(axis=0),
+    }
