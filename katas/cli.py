@@ -1,6 +1,29 @@
-"""The `kata` command line: argument parsing and dispatch only; each command is its own module."""
+"""The `kata` command line: argument parsing and dispatch only.
+
+Each command is its own module in katas/commands/ with two functions: register(subparsers),
+which adds its parser (its help text is the module's first docstring line), and run(args),
+which does the work and returns the exit code.
+"""
 import argparse
+import importlib
+import os
 import sys
+
+# Command modules, in the order `kata --help` lists them.
+COMMANDS = (
+    "list",
+    "start",
+    "check",
+    "hint",
+    "watch",
+    "reset",
+    "solution",
+    "gradcheck",
+    "cards",
+    "demo",
+    "audit",
+    "dev",
+)
 
 
 def build_parser():
@@ -8,23 +31,25 @@ def build_parser():
         prog="kata",
         description="backprop-kata: learn and audit backpropagation on a two-layer network.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    gradcheck = commands.add_parser(
-        "gradcheck", help="check the reference network's gradients against central differences")
-    gradcheck.add_argument("--seed", type=int, default=0, help="seed of the toy problem (default 0)")
-    gradcheck.add_argument("--eps", type=float, default=1e-5, help="finite-difference step (default 1e-5)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module("katas.commands." + name)
+        module.register(subparsers).set_defaults(run=module.run)
     return parser
 
 
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "gradcheck":
-        from katas.commands import gradcheck
-        return 0 if gradcheck.run(seed=args.seed, eps=args.eps) else 1
-    parser.print_help()
-    return 0
+    if not hasattr(args, "run"):
+        args = parser.parse_args(["list"])  # plain `kata` shows the curriculum and your progress
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        # The reader went away (kata list | head): stop quietly, as other command-line tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -193,7 +193,8 @@ class Probe(object):
         if self.structure:
             out["structure"] = self.structure
         if self.shape_problems:
-            out["shapes"] = [[n, None if g is None else list(g), list(e)] for n, g, e in self.shape_problems]
+            out["shapes"] = [[n, None if g is None else list(g), None if e is None else list(e)]
+                             for n, g, e in self.shape_problems]
         if self.mutated:
             out["mutated"] = list(self.mutated)
         if self.nonfinite:

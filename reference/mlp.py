@@ -66,7 +66,7 @@ def loss(params, X, y, reg=0.0, return_dX=False):
     Returns (loss, grads), or (loss, grads, dX) with return_dX: grads has the keys and
     shapes of params. Nothing passed in is modified. With L = 2 this is net.loss.
     """
-    L = depth(params)
+    L = depth(params)  # L affine layers, L - 1 hidden layers; ValueError if the keys are malformed
 
     # Forward pass: layers 1..L-1 are Affine -> ReLU, layer L is Affine -> softmax.
     h = X  # (N, H0) = (N, D)
@@ -84,7 +84,7 @@ def loss(params, X, y, reg=0.0, return_dX=False):
 
     # Backward pass, top layer down: the input gradient of each affine layer is the
     # upstream of the layer below it.
-    grads = {}
+    grads = {}  # filled top down: WL, bL first
     dh, grads["W%d" % L], grads["b%d" % L] = affine_backward(dscores, affine_caches[L - 1])  # (N, H(L-1)), (H(L-1), C), (C,)
     for l in range(L - 1, 0, -1):
         dz = relu_backward(dh, relu_caches[l - 1])  # (N, Hl): dh masked by z > 0

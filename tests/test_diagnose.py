@@ -245,3 +245,13 @@ def test_reg_is_passed_by_name_when_keyword_only_and_by_position_otherwise():
 
     assert diagnose.diagnose(keyword_only).signature == "ok"
     assert diagnose.diagnose(other_name).signature == "ok"
+
+
+def test_to_dict_handles_an_unexpected_gradient_key():
+    import json
+
+    extra = wrap(lambda g, p, X, r: dict(g, bias=np.zeros(3)))
+    data = diagnose.diagnose(extra).to_dict()
+    assert data["signature"] == "shape_error"
+    assert ["bias", [3], None] in data["probes"]["base"]["shapes"]
+    json.dumps(data)

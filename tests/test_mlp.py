@@ -104,3 +104,11 @@ def test_malformed_params_raise_a_clear_error(params, message):
     y = np.zeros(N, dtype=int)
     with pytest.raises(ValueError, match=message):
         mlp.loss(params, X, y)
+
+
+def test_default_arguments_mean_no_regularization_and_no_dX():
+    params, X, y = problems.layered_problem(N, sizes(2), seed=2)
+    result = mlp.loss(params, X, y)
+    assert len(result) == 2
+    assert result[0] == mlp.loss(params, X, y, 0.0)[0]
+    assert result[0] != mlp.loss(params, X, y, 1.0)[0]

@@ -1,17 +1,76 @@
-"""`kata gradcheck`: the reference network checked against central differences on a toy problem.
+"""`kata gradcheck`: check the reference network against central differences on a toy problem.
 
 Prints, for reg = 0 and reg > 0, the per-parameter table, the check of dL/dX, the fast
 directional check and the log C sanity check of the initial loss. Exit code 0 when all pass.
+With --plot [PATH] it also draws the reg = 0 check as per-entry error heatmaps (a PNG, needs
+matplotlib). With --eps-sweep it prints instead how the relative error depends on eps, from
+1e-1 to 1e-12, and with --plot draws that sweep.
 """
+from katas import plots
 from reference import gradcheck, net, problems
 
 # The seed's toy scale: N <= 10, D, H, C single digits and all distinct.
 N, D, H, C = 8, 5, 6, 3
 REGS = (0.0, 0.1)
+HEATMAP_PATH = "gradcheck.png"
+SWEEP_PATH = "eps_sweep.png"
 
 
-def run(seed=0, eps=gradcheck.EPS, out=print):
-    """Run every check and print it; return True when all of them pass."""
+def register(subparsers):
+    parser = subparsers.add_parser("gradcheck", help=__doc__.splitlines()[0].split(": ", 1)[1],
+                                   description=__doc__)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the toy problem (default 0)")
+    parser.add_argument("--eps", type=float, default=gradcheck.EPS, help="finite-difference step (default 1e-5)")
+    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
+                        help="write a PNG: heatmaps of the reg = 0 check (default %s) or, with "
+                             "--eps-sweep, the sweep (default %s); needs matplotlib"
+                             % (HEATMAP_PATH, SWEEP_PATH))
+    parser.add_argument("--eps-sweep", action="store_true",
+                        help="print the relative error of the reference gradient for eps from 1e-1 to 1e-12")
+    return parser
+
+
+def run(args):
+    if args.eps_sweep:
+        sweep(seed=args.seed, plot=args.plot or (SWEEP_PATH if args.plot is not None else None))
+        return 0
+    plot = args.plot or (HEATMAP_PATH if args.plot is not None else None)
+    return 0 if check_reference(seed=args.seed, eps=args.eps, plot=plot) else 1
+
+
+def draw(what, drawing, out=print):
+    """Call drawing() -> path and say where it wrote, or how to install matplotlib."""
+    try:
+        path = drawing()
+    except plots.MatplotlibMissing as missing:
+        out("did not draw %s: %s" % (what, missing))
+        return None
+    out("wrote %s to %s" % (what, path))
+    return path
+
+
+def sweep(seed=0, plot=None, out=print):
+    """Print the eps sweep of the reference gradient as a table; draw it to plot if given."""
+    rows = plots.eps_sweep(seed=seed)
+    out("Relative error of the reference gradient against central differences, by eps")
+    out("(toy problem N=%d, D=%d, H=%d, C=%d, seed %d, reg = 0; max and median over all %d entries)" % (
+        N, D, H, C, seed, D * H + H + H * C + C))
+    out("")
+    out(plots.sweep_table(rows))
+    best = min(rows, key=lambda row: row[1])
+    out("")
+    out("smallest max rel error %.2e at eps = %.1e: truncation error (about eps^2) dominates above, "
+        "round-off (about u / eps) below" % (best[1], best[0]))
+    if plot is not None:
+        draw("the eps sweep", lambda: plots.draw_sweep(rows, plot), out)
+    return rows
+
+
+def check_reference(seed=0, eps=gradcheck.EPS, out=print, plot=None):
+    """Run every check and print it; return True when all of them pass.
+
+    plot: a PNG path for the heatmaps of the reg = 0 check, or None for no picture.
+    """
     params, X, y = problems.toy_problem(N, D, H, C, seed)
     out("Reference network on a toy problem: N=%d, D=%d, H=%d, C=%d, seed %d, eps %g" % (N, D, H, C, seed, eps))
     out("parameters: W1 %s, b1 %s, W2 %s, b2 %s (P = %d entries)" % (
@@ -24,6 +83,10 @@ def run(seed=0, eps=gradcheck.EPS, out=print):
         out("== gradient check, reg = %g ==" % reg)
         out(report.table())
         passed &= report.passed
+        if reg == 0.0 and plot is not None:
+            title = "Reference network, reg = 0: per-entry relative error (N=%d, D=%d, H=%d, C=%d, seed %d, eps %g)" % (
+                N, D, H, C, seed, eps)
+            draw("heatmaps of the reg = 0 check", lambda: plots.heatmaps(report, plot, title), out)
 
     report = check_input_gradient(params, X, y, eps)
     out("")

@@ -1,0 +1,385 @@
+"""The mutation audit: mutmut in a fresh copy of the project, an honest score, a signature census.
+
+What it is for: `kata audit` (katas/commands/audit.py). run_audit() copies what mutmut needs
+(pyproject.toml, the source paths and the selected test files named in [tool.mutmut], and
+its also_copy paths) into a new temporary directory, runs `mutmut run` there with BLAS
+threads at 1, reads the per-mutant results (katas.mutants), applies the equivalence register
+(katas.equivalence), diagnoses the mutants of the network files (katas.census) and returns
+an Audit: every mutant with its status, diff and diagnosis, the counts, the score and the
+timings. A fresh copy each time means no stale mutmut cache: a survivor is always re-tested
+against the current tests. The working tree is only read, and the copy is removed
+afterwards, also when the run is interrupted with Ctrl-C.
+What it is not for: printing or writing the reports (katas.audit_report), parsing arguments.
+"""
+import collections
+import dataclasses
+import importlib.metadata
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from katas import census, equivalence, mutants
+
+BLAS_SINGLE_THREAD = census.BLAS_SINGLE_THREAD
+# Thresholds in percent, as in Stryker: at or above `high` the score is high, below `low` it
+# is low; `kata audit --break` exits non-zero below `break`.
+DEFAULT_THRESHOLDS = {"high": 100.0, "low": 90.0, "break": 100.0}
+MUTMUT = "from mutmut.__main__ import cli; cli()"
+LOG_NAME = "mutmut-run.log"
+
+
+class AuditError(Exception):
+    """The audit could not produce a trustworthy result; the message says why and what to do."""
+
+
+@dataclasses.dataclass
+class Settings:
+    """What the audit reads from pyproject.toml.
+
+    Fields: root (the project directory); source_paths, do_not_mutate, test_selection and
+    also_copy ([tool.mutmut]'s source_paths, do_not_mutate, pytest_add_cli_args_test_selection,
+    also_copy); thresholds (high, low, break, in percent) and census (source file -> hidden
+    layers of the network it defines, for the files diagnose can judge) and census_timeout
+    (seconds per mutant) from [tool.backprop-kata.audit].
+    """
+
+    root: pathlib.Path
+    source_paths: list
+    do_not_mutate: list
+    test_selection: list
+    also_copy: list
+    thresholds: dict
+    census: dict
+    census_timeout: float
+
+
+def load_settings(root):
+    """Settings from root/pyproject.toml; AuditError if it has no usable [tool.mutmut]."""
+    root = pathlib.Path(root).resolve()
+    path = root / "pyproject.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AuditError("cannot read %s (%s): run the audit from a source checkout, or pass --root" % (path, exc))
+    except tomllib.TOMLDecodeError as exc:
+        raise AuditError("%s is not valid TOML: %s" % (path, exc))
+    tool = data.get("tool", {})
+    config = tool.get("mutmut")
+    if not isinstance(config, dict):
+        raise AuditError("%s has no [tool.mutmut] table: the audit needs source_paths and "
+                         "pytest_add_cli_args_test_selection there" % path)
+    source_paths = config.get("source_paths") or config.get("paths_to_mutate")
+    if not source_paths:
+        raise AuditError("[tool.mutmut] in %s sets no source_paths: name the code to mutate" % path)
+    selection = config.get("pytest_add_cli_args_test_selection") or []
+    if not selection:
+        raise AuditError("[tool.mutmut] in %s sets no pytest_add_cli_args_test_selection: name the tests that "
+                         "judge the network, or mutmut runs the whole suite" % path)
+    audit = tool.get("backprop-kata", {}).get("audit", {})
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    for key in thresholds:
+        if key in audit:
+            if not isinstance(audit[key], (int, float)) or isinstance(audit[key], bool) or not 0 <= audit[key] <= 100:
+                raise AuditError("[tool.backprop-kata.audit] %s = %r: a percentage from 0 to 100" % (key, audit[key]))
+            thresholds[key] = float(audit[key])
+    if thresholds["low"] > thresholds["high"]:
+        raise AuditError("[tool.backprop-kata.audit]: low (%g) is above high (%g)" % (thresholds["low"],
+                                                                                      thresholds["high"]))
+    networks = audit.get("census", {})
+    if not isinstance(networks, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in networks.values()):
+        raise AuditError("[tool.backprop-kata.audit] census must map source files to their number of hidden "
+                         "layers, e.g. census = { \"reference/net.py\" = 1 }")
+    return Settings(root=root, source_paths=[str(p) for p in source_paths],
+                    do_not_mutate=list(config.get("do_not_mutate", [])), test_selection=[str(a) for a in selection],
+                    also_copy=[str(p) for p in config.get("also_copy", [])], thresholds=thresholds,
+                    census=dict(networks), census_timeout=float(audit.get("census_timeout", census.DEFAULT_TIMEOUT)))
+
+
+def selected_test_files(selection):
+    """The files named by pytest arguments (node ids lose their ::part; options are skipped)."""
+    files = []
+    for arg in selection:
+        if arg.startswith("-"):
+            continue
+        path = arg.split("::", 1)[0]
+        if path.endswith(".py") or "/" in path:
+            if path not in files:
+                files.append(path)
+    return files
+
+
+def _ignore(directory, names):
+    return [n for n in names if n == "__pycache__" or n.endswith(".pyc") or n == "mutants"]
+
+
+def copy_project(settings, destination):
+    """Copy only what mutmut needs into destination; return the relative paths copied.
+
+    That is pyproject.toml, the source paths, the selected test files with the conftest.py
+    and __init__.py files of their folders, and [tool.mutmut]'s also_copy paths.
+    AuditError if a source path or a selected test file is missing.
+    """
+    root, destination = settings.root, pathlib.Path(destination)
+    wanted = ["pyproject.toml"] + list(settings.source_paths)
+    for test_file in selected_test_files(settings.test_selection):
+        if not (root / test_file).exists():
+            raise AuditError("the test selection names %s, which does not exist: update "
+                             "pytest_add_cli_args_test_selection in [tool.mutmut]" % test_file)
+        wanted.append(test_file)
+        folder = pathlib.PurePosixPath(test_file).parent
+        while str(folder) not in ("", "."):
+            for helper in ("conftest.py", "__init__.py"):
+                wanted.append(str(folder / helper))
+            folder = folder.parent
+    copied = []
+    for relative in wanted + list(settings.also_copy):
+        source = root / relative
+        target = destination / relative
+        key = pathlib.PurePosixPath(relative).as_posix().rstrip("/")
+        if key in copied:
+            continue
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=_ignore, dirs_exist_ok=True)
+        elif source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        elif relative in settings.source_paths:
+            raise AuditError("[tool.mutmut] source_paths names %s, which does not exist" % relative)
+        else:
+            continue
+        copied.append(key)
+    return copied
+
+
+def mutmut_version():
+    try:
+        return importlib.metadata.version("mutmut")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def run_mutmut(project, max_children, log_path, verbose=False):
+    """Run `mutmut run` in project as a child process; return its exit code.
+
+    The child gets its own session (process group), so that on Ctrl-C here the whole group,
+    mutmut and the workers it forked, is stopped before the copy is removed.
+    """
+    env = dict(os.environ, **BLAS_SINGLE_THREAD)
+    env.pop("MUTANT_UNDER_TEST", None)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-c", MUTMUT, "run", "--max-children", str(max_children)],
+            cwd=str(project), env=env, stdin=subprocess.DEVNULL,
+            stdout=None if verbose else log, stderr=subprocess.STDOUT if not verbose else None,
+            start_new_session=True)
+        try:
+            return process.wait()
+        except BaseException:
+            stop_group(process)
+            raise
+
+
+def stop_group(process, grace=3.0):
+    """Stop a child started in its own session, and everything in its process group."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGINT, grace), (signal.SIGKILL, None)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # workers mutmut forked may outlive it
+    except ProcessLookupError:
+        pass
+
+
+def tail(path, lines=30):
+    try:
+        text = pathlib.Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    text = text.replace("\r", "\n")
+    return "\n".join([line for line in text.splitlines() if line.strip()][-lines:])
+
+
+@dataclasses.dataclass
+class Score:
+    """Counts and the mutation score of a list of mutants.
+
+    Fields: counts (status -> number, over every mutant), total, equivalent (registered
+    mutants), killed (not registered), score (killed / (total - equivalent), or None when
+    nothing is left to score), band ("high", "medium" or "low" against the thresholds),
+    passed (score at or above the break threshold).
+    """
+
+    counts: dict
+    total: int
+    equivalent: int
+    killed: int
+    score: object
+    band: str
+    passed: bool
+
+    @property
+    def percent(self):
+        return None if self.score is None else 100.0 * self.score
+
+
+def compute_score(found, thresholds):
+    """The Score of the mutants against thresholds (percent: high, low, break)."""
+    counts = collections.OrderedDict((status, 0) for status in mutants.STATUSES)
+    for mutant in found:
+        counts[mutant.status] = counts.get(mutant.status, 0) + 1
+    equivalent = sum(1 for m in found if m.equivalent is not None)
+    killed = sum(1 for m in found if m.status == "killed" and m.equivalent is None)
+    scored = len(found) - equivalent
+    score = killed / float(scored) if scored else None
+    percent = None if score is None else 100.0 * score
+    if percent is None:
+        band = "none"
+    elif percent >= thresholds["high"]:
+        band = "high"
+    elif percent >= thresholds["low"]:
+        band = "medium"
+    else:
+        band = "low"
+    return Score(counts=counts, total=len(found), equivalent=equivalent, killed=killed, score=score, band=band,
+                 passed=percent is not None and percent >= thresholds["break"])
+
+
+def census_counts(found):
+    """Signature -> number of killed (not registered) mutants diagnosed so, most frequent first."""
+    counter = collections.Counter()
+    for mutant in found:
+        if mutant.status != "killed" or mutant.equivalent is not None:
+            continue
+        diagnosis = mutant.diagnosis
+        if diagnosis is None:
+            counter["(not diagnosed)"] += 1
+        elif diagnosis.get("signature") is None:
+            counter["(diagnosis failed)"] += 1
+        else:
+            counter[diagnosis["signature"]] += 1
+    return collections.OrderedDict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+@dataclasses.dataclass
+class Audit:
+    """The result of one audit: see katas.audit_report for how it is shown."""
+
+    settings: Settings
+    mutants: list
+    score: Score
+    census: dict
+    register_problems: list
+    seconds: dict
+    mutmut_version: object
+    max_children: int
+    cards: dict = dataclasses.field(default_factory=dict)
+
+
+def card_census():
+    """Signature -> number of hand-written cards expecting it (read as data, nothing is run)."""
+    from katas import catalogue
+    counter = collections.Counter(card.signature for card in catalogue.load_catalogue()[0])
+    return collections.OrderedDict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, diagnose=True, verbose=False,
+              out=print):
+    """Audit the project at root; return an Audit. AuditError when no trustworthy result is possible.
+
+    max_children: mutmut's workers (default: the CPU count). register_path: the equivalence
+    register. diagnose: run the signature census (and count the cards' signatures beside it).
+    verbose: show mutmut's own output.
+    """
+    if not hasattr(os, "fork"):
+        raise AuditError("mutmut 3 runs each mutant in a forked process, which this platform lacks: run the audit "
+                         "on Linux or macOS (on Windows, in WSL)")
+    version = mutmut_version()
+    if version is None:
+        raise AuditError("mutmut is not installed: python -m pip install -e \".[dev]\"")
+    if not version.startswith("3."):
+        raise AuditError("the audit reads mutmut 3's result files, but mutmut %s is installed" % version)
+    started = time.perf_counter()
+    settings = load_settings(root)
+    entries = equivalence.load_register(register_path)
+    max_children = max_children or os.cpu_count() or 1
+    seconds = {}
+    work = pathlib.Path(tempfile.mkdtemp(prefix="kata-audit-"))
+    try:
+        project = work / "project"
+        project.mkdir()
+        copied = copy_project(settings, project)
+        seconds["copy"] = time.perf_counter() - started
+        out("copied %s into %s" % (", ".join(copied), project))
+        out("running mutmut %s with %d worker%s (OMP/OPENBLAS/MKL threads = 1)..." % (
+            version, max_children, "s" if max_children > 1 else ""))
+        log = work / LOG_NAME
+        begun = time.perf_counter()
+        code = run_mutmut(project, max_children, log, verbose)
+        seconds["mutmut"] = time.perf_counter() - begun
+        if code != 0:
+            raise AuditError("mutmut run exited with code %d; the end of its output:\n%s" % (code, tail(log)))
+        try:
+            found = mutants.read_results(project)
+        except mutants.MutantsError as exc:
+            raise AuditError(str(exc))
+        if not found:
+            raise AuditError("mutmut made no mutants: check source_paths and do_not_mutate in [tool.mutmut]")
+        unfinished = [m.name for m in found if m.status in ("not checked", "interrupted")]
+        if unfinished:
+            raise AuditError("mutmut left %d mutants unchecked (e.g. %s): the run did not finish" % (
+                len(unfinished), unfinished[0]))
+        problems = equivalence.apply_register(entries, found)
+        if diagnose:
+            begun = time.perf_counter()
+            judged = [m for m in found if m.path in settings.census]
+            out("diagnosing %d mutants (signature census)..." % len(judged))
+            results = census.diagnose_all(
+                [{"name": m.name, "source": m.source, "hidden_layers": settings.census[m.path]} for m in judged],
+                project, timeout=settings.census_timeout, workers=max_children)
+            for mutant, result in zip(judged, results):
+                mutant.diagnosis = result
+            seconds["census"] = time.perf_counter() - begun
+    finally:
+        remove(work)
+    seconds["total"] = time.perf_counter() - started
+    judged = any(m.diagnosis for m in found)
+    return Audit(settings=settings, mutants=found, score=compute_score(found, settings.thresholds),
+                 census=census_counts(found), register_problems=problems, seconds=seconds, mutmut_version=version,
+                 max_children=max_children, cards=card_census() if judged else {})
+
+
+def remove(folder):
+    """Remove a folder; a second Ctrl-C meanwhile is ignored so the removal completes."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def default_root():
+    """The project this package was installed from: the parent of the katas/ folder."""
+    return pathlib.Path(__file__).resolve().parent.parent

@@ -1,0 +1,219 @@
+"""The mutation audit's reports: the terminal summary, a JSON file and a self-contained HTML file.
+
+What it is for: showing a katas.audit.Audit. text() is what `kata audit` prints: the counts
+by status, the score against the thresholds, every survivor with its function and diff, the
+registered equivalent mutants with their reasons, and the signature census. to_json() and
+html() list every mutant with its status, diff and diagnosed signature; the HTML file is one
+page with inline CSS and no external assets (mutmut 3 has no HTML report). write_reports()
+writes both, refusing any folder inside mutants/ (mutmut's own, emptied on every run).
+What it is not for: running anything.
+"""
+import datetime
+import html as html_escape
+import json
+import pathlib
+
+from katas import equivalence
+
+FORMAT_VERSION = 1
+JSON_NAME = "mutation-audit.json"
+HTML_NAME = "mutation-audit.html"
+NOT_MUTATED = ("mutmut 3 never mutates `@` or `.T` (it has no operator for them), so no mutant here transposes "
+               "anything: transpose bugs come only from the hand-written cards.")
+
+
+def percent(value):
+    return "n/a" if value is None else "%.1f%%" % value
+
+
+def score_line(audit):
+    s, t = audit.score, audit.settings.thresholds
+    return "mutation score: %d killed / (%d mutants - %d equivalent) = %s [%s; high >= %g%%, low < %g%%, " \
+           "break < %g%%]" % (s.killed, s.total, s.equivalent, percent(s.percent), s.band, t["high"], t["low"],
+                              t["break"])
+
+
+def indent(text, prefix="    "):
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+def text(audit):
+    """The terminal report, as one string."""
+    s = audit.score
+    sec = audit.seconds
+    timing = ", ".join("%s %.1f s" % (k, v) for k, v in sec.items() if k != "total")
+    files = sorted({m.path for m in audit.mutants})
+    lines = ["mutation audit of %s: %d mutants, mutmut %s with %d workers, %.1f s in all (%s)" % (
+        ", ".join(files), s.total, audit.mutmut_version, audit.max_children, sec.get("total", 0.0), timing), ""]
+    lines.append("%-22s %6s" % ("status", "count"))
+    for status, count in s.counts.items():
+        if count or status in ("killed", "survived", "timeout", "suspicious", "no tests", "skipped"):
+            lines.append("%-22s %6d" % (status, count))
+    lines.append("%-22s %6d" % ("equivalent, registered", s.equivalent))
+    lines += ["", score_line(audit), ""]
+    survivors = [m for m in audit.mutants if m.status != "killed" and m.equivalent is None]
+    if survivors:
+        lines.append("%d mutants not killed (each is a gap in the checks until shown equivalent):" % len(survivors))
+        for m in survivors:
+            lines.append("  %s  [%s] in %s() at %s:%d%s" % (
+                m.name, m.status, m.function, m.path, m.line, signature_note(m)))
+            lines.append(indent(m.diff))
+            lines.append("    a probe or a test that kills it makes the checks stronger; only if no input can tell it "
+                         "from the original, register it:")
+            lines.append(indent(equivalence.entry_text(m), "      "))
+    else:
+        lines.append("no survivors: every mutant not registered as equivalent is killed by the tests")
+    equivalent = [m for m in audit.mutants if m.equivalent is not None]
+    if equivalent:
+        lines += ["", "registered equivalent (shown, excluded from the score):"]
+        for m in equivalent:
+            lines.append("  %s  [%s] %s" % (m.name, m.status, m.short))
+            lines.append("    reason: %s" % m.equivalent)
+    if audit.census:
+        killed = sum(audit.census.values())
+        lines += ["", "signature census of the %d killed mutants (what diagnose says of each), beside the "
+                  "signatures the hand-written cards expect:" % killed,
+                  "  %-20s %7s %7s" % ("signature", "mutants", "cards")]
+        for signature in list(audit.census) + [s for s in audit.cards if s not in audit.census]:
+            lines.append("  %-20s %7d %7d" % (signature, audit.census.get(signature, 0), audit.cards.get(signature, 0)))
+        only_cards = [s for s in audit.cards if s not in audit.census]
+        if only_cards:
+            lines.append("only the hand-written cards produce: %s" % ", ".join(only_cards))
+        blind = [m for m in audit.mutants if m.status == "killed" and m.equivalent is None and m.diagnosis
+                 and m.diagnosis.get("signature") == "ok"]
+        if blind:
+            lines.append("killed by the tests but diagnosed ok (the diagnoser's probes cannot see these):")
+            for m in blind:
+                lines.append("  %s  %s" % (m.name, m.short))
+    lines += ["", NOT_MUTATED]
+    for problem in audit.register_problems:
+        lines.append("EQUIVALENCE REGISTER ERROR: %s" % problem)
+    return "\n".join(lines)
+
+
+def signature_note(mutant):
+    d = mutant.diagnosis
+    if not d:
+        return ""
+    return "; diagnose says %s" % (d.get("signature") or d.get("error"))
+
+
+def to_json(audit):
+    """The JSON report as a dict: summary, census and every mutant."""
+    s = audit.score
+    return {
+        "format_version": FORMAT_VERSION,
+        "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "mutmut_version": audit.mutmut_version,
+        "max_children": audit.max_children,
+        "source_paths": audit.settings.source_paths,
+        "test_selection": audit.settings.test_selection,
+        "thresholds": audit.settings.thresholds,
+        "score": s.score,
+        "score_percent": s.percent,
+        "band": s.band,
+        "passed_break": s.passed,
+        "total": s.total,
+        "killed": s.killed,
+        "equivalent": s.equivalent,
+        "counts": dict(s.counts),
+        "census": dict(audit.census),
+        "register_problems": list(audit.register_problems),
+        "seconds": {k: round(v, 2) for k, v in audit.seconds.items()},
+        "not_mutated": NOT_MUTATED,
+        "mutants": [m.to_dict() for m in audit.mutants],
+    }
+
+
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+td.num { text-align: right; }
+pre { margin: 0; font-size: 0.85em; white-space: pre-wrap; }
+.del { color: #a00; } .add { color: #070; } .hunk { color: #777; }
+.killed { background: #e3f6e3; } .survived, .timeout, .suspicious, .segfault { background: #fbe0e0; }
+.equivalent { background: #eeeeee; } .other { background: #fff4d6; }
+.band-high { color: #070; } .band-medium { color: #b60; } .band-low, .band-none { color: #a00; }
+.error { color: #a00; font-weight: bold; }
+"""
+
+
+def diff_html(diff):
+    out = []
+    for line in diff.splitlines():
+        if line.startswith(("---", "+++")):
+            continue
+        cls = "del" if line.startswith("-") else "add" if line.startswith("+") else "hunk" if line.startswith(
+            "@@") else ""
+        escaped = html_escape.escape(line)
+        out.append('<span class="%s">%s</span>' % (cls, escaped) if cls else escaped)
+    return "<pre>%s</pre>" % "\n".join(out)
+
+
+def row_class(mutant):
+    if mutant.equivalent is not None:
+        return "equivalent"
+    if mutant.status in ("killed", "survived", "timeout", "suspicious", "segfault"):
+        return mutant.status
+    return "other"
+
+
+def html(audit):
+    """The HTML report: one self-contained page."""
+    e = html_escape.escape
+    s = audit.score
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             "<title>Mutation audit: %s</title>" % e(percent(s.percent)), "<style>%s</style></head><body>" % CSS,
+             "<h1>Mutation audit of %s</h1>" % e(", ".join(audit.settings.source_paths)),
+             '<p class="band-%s"><strong>%s</strong></p>' % (e(s.band), e(score_line(audit))),
+             "<p>mutmut %s, %d workers, %.1f s in all. Tests: %s.</p>" % (
+                 e(str(audit.mutmut_version)), audit.max_children, audit.seconds.get("total", 0.0),
+                 e(" ".join(audit.settings.test_selection))),
+             "<p>%s</p>" % e(NOT_MUTATED)]
+    for problem in audit.register_problems:
+        parts.append('<p class="error">Equivalence register error: %s</p>' % e(problem))
+    parts.append("<h2>Counts by status</h2><table><tr><th>status</th><th>count</th></tr>")
+    for status, count in s.counts.items():
+        parts.append('<tr><td>%s</td><td class="num">%d</td></tr>' % (e(status), count))
+    parts.append('<tr><td>equivalent (registered)</td><td class="num">%d</td></tr></table>' % s.equivalent)
+    if audit.census:
+        parts.append("<h2>Signature census of the killed mutants</h2><table><tr><th>signature</th>"
+                     "<th>killed mutants</th><th>hand-written cards</th></tr>")
+        for signature in list(audit.census) + [s for s in audit.cards if s not in audit.census]:
+            parts.append('<tr><td>%s</td><td class="num">%d</td><td class="num">%d</td></tr>' % (
+                e(signature), audit.census.get(signature, 0), audit.cards.get(signature, 0)))
+        parts.append("</table>")
+    parts.append("<h2>Every mutant</h2><table><tr><th>mutant</th><th>status</th><th>where</th><th>diff</th>"
+                 "<th>diagnosed signature</th></tr>")
+    for m in audit.mutants:
+        d = m.diagnosis or {}
+        signature = d.get("signature") or d.get("error") or "-"
+        if d.get("params"):
+            signature += " (%s)" % ", ".join(d["params"])
+        status = m.status + ("<br>equivalent: %s" % e(m.equivalent) if m.equivalent is not None else "")
+        parts.append('<tr class="%s" id="%s"><td>%s</td><td>%s</td><td>%s()<br>%s:%d</td><td>%s</td><td>%s</td></tr>'
+                     % (row_class(m), e(m.name), e(m.name), status, e(m.function), e(m.path), m.line,
+                        diff_html(m.diff), e(signature)))
+    parts.append("</table></body></html>")
+    return "\n".join(parts)
+
+
+def check_out_dir(folder):
+    """Refuse a report folder inside (or named) mutants/: mutmut owns and rewrites it."""
+    resolved = pathlib.Path(folder).resolve()
+    if "mutants" in resolved.parts:
+        raise ValueError("%s is inside a mutants/ folder, which mutmut owns: write the reports elsewhere" % folder)
+    return resolved
+
+
+def write_reports(audit, folder="."):
+    """Write the JSON and HTML reports into folder; return their paths."""
+    folder = check_out_dir(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = folder / JSON_NAME, folder / HTML_NAME
+    json_path.write_text(json.dumps(to_json(audit), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    html_path.write_text(html(audit), encoding="utf-8")
+    return json_path, html_path

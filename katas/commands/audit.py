@@ -1,0 +1,64 @@
+"""`kata audit`: mutation-test the network with mutmut and report how many bugs the checks catch.
+
+Runs `mutmut run` in a fresh temporary copy of the project (the working tree is left exactly
+as it was, also on Ctrl-C), then prints the counts by status, the mutation score
+killed / (total - equivalent) against the thresholds in [tool.backprop-kata.audit], every
+survivor with its function and diff, the registered equivalent mutants
+(katas/equivalent_mutants.toml) and a census of diagnose's signatures over the killed
+mutants. Writes mutation-audit.json and mutation-audit.html (every mutant with its status,
+diff and diagnosed signature) to the current folder or --out. Exit code 0; 1 with --break
+when the score is below the break threshold; 2 when the audit cannot be trusted (mutmut
+failed, or an equivalence register entry matches no mutant or a killed one); 130 when
+interrupted.
+"""
+import sys
+
+from katas import audit, audit_report, equivalence
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("audit", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("--break", dest="break_", action="store_true",
+                        help="exit 1 when the score is below the break threshold of [tool.backprop-kata.audit]")
+    parser.add_argument("--out", default=".", metavar="DIR",
+                        help="folder for mutation-audit.json and mutation-audit.html (default: the current folder)")
+    parser.add_argument("--root", default=None, metavar="DIR",
+                        help="the project to audit (default: the checkout this package is installed from)")
+    parser.add_argument("--max-children", type=int, default=None, metavar="N",
+                        help="mutmut workers (default: the number of CPUs)")
+    parser.add_argument("--register", default=str(equivalence.REGISTER_PATH), metavar="PATH",
+                        help="the equivalence register (default: katas/equivalent_mutants.toml)")
+    parser.add_argument("--no-census", action="store_true", help="skip the signature census")
+    parser.add_argument("--verbose", action="store_true", help="show mutmut's own output")
+    return parser
+
+
+def run(args, out=print):
+    try:
+        out_dir = audit_report.check_out_dir(args.out)
+    except ValueError as exc:
+        out("kata audit: %s" % exc)
+        return 2
+    try:
+        result = audit.run_audit(args.root or audit.default_root(), max_children=args.max_children,
+                                 register_path=args.register, diagnose=not args.no_census, verbose=args.verbose,
+                                 out=lambda line: (out(line), sys.stdout.flush()))
+    except KeyboardInterrupt:
+        out("kata audit: interrupted; the temporary copy is removed and the working tree is untouched")
+        return 130
+    except (audit.AuditError, equivalence.RegisterError) as exc:
+        out("kata audit: %s" % exc)
+        return 2
+    out("")
+    out(audit_report.text(result))
+    json_path, html_path = audit_report.write_reports(result, out_dir)
+    out("")
+    out("wrote %s and %s" % (json_path, html_path))
+    if result.register_problems:
+        out("kata audit: the equivalence register is stale (see above): fix katas/equivalent_mutants.toml")
+        return 2
+    if args.break_ and not result.score.passed:
+        out("kata audit: score %s is below the break threshold of %g%%" % (
+            audit_report.percent(result.score.percent), result.settings.thresholds["break"]))
+        return 1
+    return 0

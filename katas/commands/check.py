@@ -1,0 +1,65 @@
+"""`kata check`: run the checker and the diagnoser on your kata file and print the verdict.
+
+Loads your file in a separate process (with a time limit, so a loop or a crash in your code
+cannot take the runner down) and diagnoses its `loss` against the reference: the signature,
+the evidence and the per-parameter table of the gradient check. Green exactly when the
+diagnosis is ok; the first green marks the kata solved. Without an ID, checks the current
+kata (the one you started most recently and have not solved). --json prints a results.json
+document instead (status pass / fail / error, as exercism's test runners write).
+Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not started).
+"""
+import json
+import sys
+
+from katas import learner, report, sandbox
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
+    parser.add_argument("--json", action="store_true", help="print a results.json document on standard output")
+    learner.add_workspace_argument(parser)
+    learner.add_time_limit_argument(parser)
+    return parser
+
+
+def note(text):
+    print(text, file=sys.stderr)
+
+
+def run(args, out=print):
+    ws = learner.open_workspace(args)
+    try:
+        card = learner.card_or_current(ws, args.id, note if args.json else out)
+        path = learner.started(ws, card)
+    except learner.UsageError as exc:
+        if args.json:
+            out(json.dumps(report.usage_document(str(exc)), indent=2))
+        return learner.fail(exc)
+    learner.show_warnings(ws)
+    result, newly_solved = check_kata(ws, card, path, args.time_limit)
+    if args.json:
+        out(json.dumps(report.results_document(card, result, path), indent=2))
+    else:
+        for line in report.terminal(card, result, ws.display(path)) + next_steps(ws, card, result, newly_solved):
+            out(line)
+    return 0 if result.green else 1
+
+
+def check_kata(ws, card, path, time_limit=None):
+    """Check the file in the sandbox and record it in the progress file: (result, newly solved)."""
+    result = sandbox.check_file(path, hidden_layers=card.hidden_layers, time_limit=time_limit)
+    return result, ws.record_check(card, result.verdict)
+
+
+def next_steps(ws, card, result, newly_solved):
+    """What to do now: the next hint, or the solution and the next kata."""
+    if not result.green:
+        return report.next_steps(card, result, ws.entry(card))
+    cards, _ = learner.catalogue_cards()
+    upcoming = learner.next_unstarted(ws, cards)
+    lines = ["", ("Solved: kata %s is green." % card.id) if newly_solved else "Still green (solved before)."]
+    lines.append("Compare your fix with the reference: kata solution %s" % card.id)
+    if upcoming is not None:
+        lines.append("Next kata: kata start %s" % upcoming.id)
+    return lines

@@ -1,0 +1,29 @@
+"""`kata dev`: instructor commands: `kata dev check` validates the catalogue, `kata dev new` adds a card.
+
+Each instructor command is its own module, katas/commands/dev_<name>.py, with
+register(subparsers) and run(args), listed in DEV_COMMANDS in the order help shows them.
+"""
+import importlib
+
+# Instructor command modules (katas/commands/dev_<name>.py), in the order `kata dev --help` lists them.
+DEV_COMMANDS = (
+    "check",
+    "new",
+    "promote",
+)
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("dev", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    dev_subparsers = parser.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
+    for name in DEV_COMMANDS:
+        module = importlib.import_module("katas.commands.dev_" + name)
+        module.register(dev_subparsers).set_defaults(run=module.run)
+    parser.set_defaults(dev_parser=parser)
+    return parser
+
+
+def run(args):
+    """`kata dev` alone: the list of instructor commands."""
+    args.dev_parser.print_help()
+    return 0

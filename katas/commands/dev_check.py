@@ -1,0 +1,282 @@
+"""`kata dev check`: validate every card of the catalogue, as a learner would meet it.
+
+For each card file: it loads (valid TOML, no unknown field, every required field present
+with the right type, hints non-empty, the last hint a question, a known signature); its id
+and its NN are unique; every edit changes something and its `find` matches the reference
+exactly once; the kata file a learner gets compiles, and, run through the sandbox like
+`kata check`, diagnoses exactly the declared signature, parameters and factor (`ok` for an
+equivalent card); the same file with the reference code is green, so the kata can be
+solved; the story and title do not quote the bug's line, and no learner-facing text still
+holds a placeholder (TO WRITE, as `kata dev promote` leaves it). Then the reference networks
+themselves must diagnose ok. Every problem names the card file and the field and says how
+to fix it. Exit code 0 when there is none, 1 otherwise; CI runs it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import pathlib
+import tempfile
+import types
+
+from katas import catalogue, sandbox, workspace
+
+# The fields the loader reads, in the order of a card file, to list what a template still lacks.
+TEXT_FIELDS = ("title", "story", "fix")
+# Marks of text an instructor has yet to write (`kata dev promote` writes "TO WRITE"): such a card
+# loads, but a learner must never read it.
+PLACEHOLDERS = ("TO WRITE",)
+
+
+@dataclasses.dataclass
+class Problem:
+    path: pathlib.Path | None
+    field: str | None
+    problem: str
+    fix: str
+
+    def text(self):
+        where = display(self.path) if self.path is not None else "catalogue"
+        if self.field:
+            where += " [%s]" % self.field
+        return "%s: %s. Fix: %s" % (where, self.problem, self.fix)
+
+
+def display(path):
+    path = pathlib.Path(path)
+    try:
+        return str(path.resolve().relative_to(pathlib.Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("--cards", metavar="DIR", default=None,
+                        help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
+    parser.add_argument("--time-limit", type=float, default=sandbox.DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                        help="time limit of each kata's check (default %g)" % sandbox.DEFAULT_TIME_LIMIT)
+    return parser
+
+
+def run(args, out=print):
+    directory = pathlib.Path(args.cards).resolve() if args.cards else workspace.cards_dir()
+    out("Checking the cards in %s" % display(directory))
+    cards, problems = check_catalogue(directory, args.time_limit, out)
+    if problems:
+        out("")
+        out("%d problem%s:" % (len(problems), "" if len(problems) == 1 else "s"))
+        for problem in problems:
+            out("  " + problem.text())
+        files = {p.path for p in problems}
+        out("")
+        out("dev check failed: %d problem%s in %d file%s." % (
+            len(problems), "" if len(problems) == 1 else "s", len(files), "" if len(files) == 1 else "s"))
+        return 1
+    out("")
+    out("dev check passed: %d cards, every kata broken as declared and solvable, the reference ok." % len(cards))
+    return 0
+
+
+def check_catalogue(directory, time_limit=sandbox.DEFAULT_TIME_LIMIT, out=print):
+    """Check every card file and the references; return (cards without problems, problems)."""
+    problems = []
+    if not pathlib.Path(directory).is_dir():
+        return [], [Problem(pathlib.Path(directory), None, "is not a folder",
+                            "point --cards (or $%s) at the folder of NN-id.toml files" % workspace.CARDS_ENV)]
+    cards, broken = catalogue.load_catalogue(directory)
+    for error in broken:
+        problem = Problem(error.path, error.field, error.problem, error.fix)
+        problems.append(problem)
+        out("FAIL %s" % problem.text())
+        problems += still_empty(error)
+    if not cards and not broken:
+        problems.append(Problem(pathlib.Path(directory), None, "holds no card file (NN-id.toml)",
+                                "add one with `kata dev new ID`"))
+    problems += duplicate_orders(cards)
+    fine = []
+    with tempfile.TemporaryDirectory(prefix="kata-dev-check-") as folder:
+        for card in cards:
+            found = check_card(card, pathlib.Path(folder), time_limit)
+            if found:
+                problems += found
+                out("FAIL %s: %d problem%s" % (display(card.path), len(found), "" if len(found) == 1 else "s"))
+            else:
+                fine.append(card)
+                out("ok   %s: %s%s" % (display(card.path), card.signature, " (equivalent)" if card.equivalent else ""))
+    for network in sorted({"net"} | {c.network for c in cards}):
+        found = check_reference(network, sorted({c.hidden_layers for c in cards if c.network == network} or {1}))
+        problems += found
+        out("%s reference %s: %s" % ("FAIL" if found else "ok  ", display(catalogue.reference_path(network)),
+                                     "not ok" if found else "ok"))
+    return fine, problems
+
+
+def still_empty(error):
+    """For a scaffolded card that fails to load: the other fields still waiting to be filled."""
+    try:
+        data = catalogue.tomllib.loads(error.path.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - the loader's own error already says why
+        return []
+    empty = [f for f in TEXT_FIELDS if isinstance(data.get(f), str) and not data[f].strip()]
+    if isinstance(data.get("hints"), list) and not [h for h in data["hints"] if isinstance(h, str) and h.strip()]:
+        empty.append("hints")
+    expect = data.get("expect")
+    if isinstance(expect, dict) and expect.get("signature") == "":
+        empty.append("expect.signature")
+    for i, edit in enumerate(data.get("edits", []) if isinstance(data.get("edits"), list) else []):
+        if isinstance(edit, dict) and edit.get("find") == "":
+            empty.append("edits[%d].find" % i)
+    empty = [f for f in empty if f != error.field]
+    if not empty:
+        return []
+    return [Problem(error.path, ", ".join(empty), "still empty as well",
+                    "fill each one in as its comment in the file explains")]
+
+
+def duplicate_orders(cards):
+    seen, problems = {}, []
+    for card in cards:
+        if card.order in seen:
+            problems.append(Problem(card.path, "order (the NN- file name prefix)",
+                                    "%02d is also the number of %s" % (card.order, seen[card.order].name),
+                                    "renumber one of them: the number sets the curriculum order and must be unique"))
+        else:
+            seen[card.order] = card.path
+    return problems
+
+
+def check_card(card, folder, time_limit):
+    """Every problem of one loaded card, as Problems naming its file and the field."""
+    problems = []
+    for i, edit in enumerate(card.edits):
+        if edit.find == edit.replace:
+            problems.append(Problem(card.path, "edits[%d]" % i, "replace equals find: the edit changes nothing",
+                                    "write the buggy version of the code in replace"))
+    for i, hint in enumerate(card.hints):
+        if hint in card.hints[:i]:
+            problems.append(Problem(card.path, "hints[%d]" % i, "repeats an earlier hint",
+                                    "make each hint say something new, from general to specific"))
+    problems += leaks(card) + placeholders(card)
+    try:
+        kata = workspace.render_kata(card)
+    except catalogue.CardError as exc:
+        return problems + [Problem(exc.path, exc.field, exc.problem, exc.fix)]
+    solution = workspace.render_solution(card)
+    if kata == solution and not card.equivalent:
+        problems.append(Problem(card.path, "edits", "the kata file is identical to the reference",
+                                "the edits must introduce the bug; an equivalent change needs equivalent = true"))
+    for name, text in (("kata", kata), ("solution", solution)):
+        try:
+            compile(text, "<%s of %s>" % (name, card.id), "exec")
+        except SyntaxError as exc:
+            field = "edits" if name == "kata" and not header_line(card, exc.lineno) else "story"
+            problems.append(Problem(card.path, field, "the %s file a learner gets does not compile: %s at line %s" % (
+                name, exc.msg, exc.lineno), "keep the edited code valid Python: a bug the diagnoser can see "
+                "must let the module load" if field == "edits" else "remove what breaks the header docstring"))
+    if problems:
+        return problems
+    kata_result = run_in_sandbox(folder, card, kata, time_limit)
+    problems += expectation_problems(card, kata_result)
+    solution_result = run_in_sandbox(folder, card, solution, time_limit)
+    if not solution_result.green:
+        problems.append(Problem(card.path, None, "the kata with the reference code is not green (%s: %s)" % (
+            solution_result.signature or solution_result.verdict, solution_result.problem),
+            "the kata cannot be solved: check the reference (%s) and the card's network and hidden_layers" % (
+                display(catalogue.reference_path(card.network)))))
+    return problems
+
+
+def header_line(card, line):
+    return line is not None and line <= workspace.header(card).count("\n")
+
+
+def leaks(card):
+    """Story or title lines that quote a line the bug changed."""
+    changed = set()
+    for edit in card.edits:
+        before = {line.strip() for line in edit.find.splitlines()}
+        changed |= {line.strip() for line in edit.replace.splitlines()
+                    if len(line.strip()) >= 10 and line.strip() not in before}
+    problems = []
+    for field in ("title", "story"):
+        text = getattr(card, field)
+        quoted = sorted(line for line in changed if line in text)
+        if quoted:
+            problems.append(Problem(card.path, field, "quotes the buggy line %r, which gives the bug away" % quoted[0],
+                                    "describe the symptom the learner sees, not the line"))
+    return problems
+
+
+def placeholders(card):
+    """Learner-facing text that still holds a placeholder."""
+    problems = []
+    fields = [("title", card.title), ("story", card.story), ("fix", card.fix)] + [
+        ("hints[%d]" % i, hint) for i, hint in enumerate(card.hints)]
+    for field, text in fields:
+        for mark in PLACEHOLDERS:
+            if mark in text:
+                problems.append(Problem(card.path, field, "still holds the placeholder %r" % mark,
+                                        "write the text a learner will read in its place"))
+    return problems
+
+
+def run_in_sandbox(folder, card, text, time_limit):
+    path = folder / workspace.kata_filename(card)
+    path.write_text(text, encoding="utf-8")
+    try:
+        return sandbox.check_file(path, hidden_layers=card.hidden_layers, time_limit=time_limit)
+    finally:
+        os.unlink(path)
+
+
+def expectation_problems(card, result):
+    """The kata's verdict against the card's [expect] table."""
+    if result.verdict == "error":
+        return [Problem(card.path, "edits", "the kata file a learner gets cannot be checked: %s" % result.problem,
+                        "the edited network must load and define loss; make the bug show when loss is called")]
+    diagnosis = types.SimpleNamespace(signature=result.signature, params=tuple(result.params),
+                                      factor=result.factor if isinstance(result.factor, (int, float)) else None,
+                                      factor_tracks=result.factor_tracks)
+    found = catalogue.expectation_errors(card, diagnosis)
+    if not found:
+        return []
+    evidence = result.evidence[0] if result.evidence else ""
+    problems = []
+    if diagnosis.signature != card.signature:
+        problems.append(Problem(
+            card.path, "expect.signature",
+            "the kata diagnoses %s, the card declares %s (evidence: %s)" % (diagnosis.signature, card.signature,
+                                                                           evidence),
+            "if the evidence describes your bug, set signature = \"%s\"; if not, the edits do not make the bug "
+            "you meant: change them" % diagnosis.signature if not card.equivalent else
+            "an equivalent card must diagnose ok: the edit changes results, so it is not equivalent"))
+        return problems
+    for text in found:
+        field = "expect.params" if text.startswith("params") else "expect.factor"
+        value = ('params = [%s]' % ", ".join('"%s"' % p for p in diagnosis.params) if field == "expect.params" else
+                 'factor = "%s"' % diagnosis.factor_tracks if diagnosis.factor_tracks in catalogue.FACTOR_WORDS else
+                 "factor = %r" % diagnosis.factor)
+        problems.append(Problem(card.path, field, "the kata diagnoses %s" % text,
+                                "if the diagnosis is right, write %s (or remove the field to leave it unchecked)" % value))
+    return problems
+
+
+def check_reference(network, depths):
+    """The reference network itself must diagnose ok, at every depth the cards use."""
+    from reference import diagnose
+
+    module = importlib.import_module(catalogue.NETWORKS[network])
+    problems = []
+    for depth in depths:
+        diagnosis = diagnose.diagnose(module.loss, hidden_layers=depth)
+        if diagnosis.signature != "ok":
+            problems.append(Problem(catalogue.reference_path(network), None,
+                                    "the reference diagnoses %s at %d hidden layer%s (%s)" % (
+                                        diagnosis.signature, depth, "" if depth == 1 else "s",
+                                        diagnosis.evidence[0] if diagnosis.evidence else ""),
+                                    "the reference must be right before any card can be: fix it, "
+                                    "its tests in tests/ say where"))
+    return problems
+

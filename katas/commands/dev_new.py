@@ -1,0 +1,122 @@
+"""`kata dev new`: write a new card file with every field and a comment on each, ready to fill.
+
+Writes NN-ID.toml in the card folder, NN being the next free number, and never overwrites a
+file. The template is valid TOML but deliberately incomplete (empty title, story, hints,
+fix, signature and edit), so it cannot be mistaken for a finished card: `kata dev check`
+names every field still empty, and `kata list` shows the card as broken, until it is filled.
+"""
+import pathlib
+
+from katas import catalogue, workspace
+from katas.commands.dev_check import display
+from reference.diagnose import SIGNATURES
+
+TEMPLATE = '''\
+# A bug card: one bug in the reference network, for a learner to find and fix. Loading a card
+# never runs code: it is data. Fill in every field below, then run `kata dev check` until it
+# passes (docs/instructors.md walks through a whole card). Multi-line text goes in triple
+# quotes; code goes in \'\'\'literal strings\'\'\', where a backslash is just a backslash.
+
+# The version of this file format; leave it at {format_version}.
+format_version = {format_version}
+
+# The card's id: lowercase words joined by dashes, the same as in the file name after "{order:02d}-".
+id = "{id}"
+
+# One line that `kata list` shows: name the bug (not the fix) in a few words.
+title = ""
+
+# The top of the learner's kata file: the symptom someone would notice (a wrong factor, nan,
+# a crash, a training run that diverges), never where the bug is or what the line says.
+story = """
+"""
+
+# Which reference the edits apply to: "net" (reference/net.py, one hidden layer) or "mlp"
+# (reference/mlp.py, any depth).
+network = "net"
+
+# How many hidden layers the kata's network has: 1 for "net".
+hidden_layers = 1
+
+# true when the edit cannot change any result: the kata is green from the start and its lesson
+# is telling a harmless change from a bug. Then [expect] signature must be "ok".
+equivalent = false
+
+# Hints that `kata hint` reveals one at a time, from general to specific. The last one is a
+# question that leads to the fix without giving it away: it must end with "?".
+hints = [
+]
+
+# What `kata solution` shows once the kata is green: what was wrong, why, and the right code.
+fix = """
+"""
+
+# What the diagnoser must find in the kata; `kata dev check` fails until it does.
+[expect]
+# One of: {signatures}.
+signature = ""
+# The parameters the diagnosis must name, in parameter order, e.g. ["W1", "b1"]. Remove the
+# "# " to check them; leave it commented out to leave them unchecked.
+# params = ["W1", "b1"]
+# For uniform_scale (or a localized bug with one factor): a number such as -1.0, or "N" /
+# "1/N" for a factor that tracks the batch size. Remove the "# " to check it.
+# factor = "N"
+
+# The bug: each [[edits]] table replaces the text find in the reference source with replace.
+# find must occur exactly once in the reference: copy whole lines with their indentation and
+# comments, from the line after the opening quotes. Add [[edits]] tables for a bug that spans
+# several places.
+[[edits]]
+find = \'\'\'
+\'\'\'
+replace = \'\'\'
+\'\'\'
+'''
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("new", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("id", help="the new card's id: lowercase words joined by dashes, e.g. log-probs-gradient")
+    parser.add_argument("--cards", metavar="DIR", default=None,
+                        help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
+    return parser
+
+
+def next_order(directory):
+    """One more than the highest NN of the card files in directory (01 for an empty one)."""
+    numbers = [int(match.group(1)) for match in
+               (catalogue.FILENAME.match(p.name) for p in pathlib.Path(directory).glob("*.toml")) if match]
+    return max(numbers, default=0) + 1
+
+
+def template(card_id, order):
+    return TEMPLATE.format(format_version=catalogue.FORMAT_VERSION, id=card_id, order=order,
+                           signatures=", ".join(SIGNATURES))
+
+
+def run(args, out=print):
+    directory = pathlib.Path(args.cards).resolve() if args.cards else workspace.cards_dir()
+    card_id = args.id
+    if not catalogue.ID.match(card_id):
+        out("kata dev new: %r is not a card id. Use lowercase letters and digits in words joined by dashes, "
+            "e.g. log-probs-gradient" % card_id)
+        return 2
+    taken = [p for p in directory.glob("*.toml")
+             if catalogue.FILENAME.match(p.name) and catalogue.FILENAME.match(p.name).group(2) == card_id]
+    if taken:
+        out("kata dev new: the id %r is taken by %s; nothing written. Choose another id, or edit that file." % (
+            card_id, display(taken[0])))
+        return 1
+    order = next_order(directory)
+    path = directory / ("%02d-%s.toml" % (order, card_id))
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as stream:
+            stream.write(template(card_id, order))
+    except FileExistsError:
+        out("kata dev new: %s exists; nothing written." % display(path))
+        return 1
+    out("Wrote %s" % display(path))
+    out("Every field has a comment saying what goes in it. Fill them in, then run `kata dev check`:")
+    out("it names each field that is still empty or wrong, until the card passes.")
+    return 0

@@ -1,0 +1,102 @@
+"""`kata dev promote`: turn a mutant of the network into a new bug card, for the instructor to finish.
+
+Takes a mutant by its mutmut name from the last audit report (mutation-audit.json, written
+by `kata audit`), or by its function and diff (--function, --before, --after: the changed
+line as in reference/net.py and as in the mutant; comments and spacing do not matter). Runs
+diagnose on it (in a separate process, with a time limit) and writes NN-ID.toml in the card
+folder: the edit is the mutant's find/replace with enough surrounding lines to match the
+reference exactly once, [expect] is the diagnosis (signature, params, factor), and the
+title, story, hints and fix are placeholders marked TO WRITE. The card loads as written, so
+`kata cards` and the card tests check it at once. A mutant that diagnose reads as ok is
+refused (the learner's check would go green with the bug in), unless the report registers
+it as equivalent, which makes an equivalent card.
+"""
+import json
+import pathlib
+
+from katas import catalogue, census, mutants, promote
+from katas.audit_report import JSON_NAME
+
+NETWORK_FILE = "reference/net.py"
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("promote", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("mutant", nargs="?", metavar="MUTANT",
+                        help="a mutant name from the audit report, e.g. reference.net.x_loss__mutmut_60")
+    parser.add_argument("--report", default=JSON_NAME, metavar="PATH",
+                        help="the audit's JSON report (default: ./%s)" % JSON_NAME)
+    parser.add_argument("--function", metavar="NAME", help="with --before/--after: the function the mutant is in")
+    parser.add_argument("--before", metavar="LINE", help="the changed line as in reference/net.py")
+    parser.add_argument("--after", metavar="LINE", help="the same line in the mutant")
+    parser.add_argument("--id", dest="card_id", metavar="ID",
+                        help="the card's id (default: mutant-<function>-<n>)")
+    parser.add_argument("--cards", default=str(catalogue.CARDS_DIR), metavar="DIR",
+                        help="the card folder to write to (default: katas/cards)")
+    return parser
+
+
+def from_report(name, report_path, original):
+    """The Mutant of this name in a JSON audit report, rebuilt on the current source."""
+    try:
+        report = json.loads(pathlib.Path(report_path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise promote.PromoteError("cannot read the audit report %s (%s): run `kata audit` first, or pass --report"
+                                   % (report_path, exc))
+    except ValueError as exc:
+        raise promote.PromoteError("%s is not a JSON audit report (%s)" % (report_path, exc))
+    for entry in report.get("mutants", []):
+        if entry.get("name") == name:
+            if entry["path"] != NETWORK_FILE:
+                raise promote.PromoteError("%s is a mutant of %s; cards are edits of %s" % (
+                    name, entry["path"], NETWORK_FILE))
+            mutant = mutants.from_lines(entry["path"], original, entry["line"], entry["before"], entry["after"],
+                                        name=name, function=entry["function"], status=entry.get("status", ""))
+            mutant.equivalent = entry.get("equivalent")
+            return mutant
+    raise promote.PromoteError("no mutant %s in %s: copy a name from the report's list" % (name, report_path))
+
+
+def from_diff(function, before, after, original):
+    """The Mutant that changes the one line of `function` reading `before` into `after`."""
+    blocks = mutants.function_blocks(original)
+    if function not in blocks:
+        raise promote.PromoteError("%s has no function %s(); its functions are %s" % (
+            NETWORK_FILE, function, ", ".join(blocks)))
+    start, _, lines = blocks[function]
+    wanted = mutants.normalize([before])
+    hits = [i for i, line in enumerate(lines) if mutants.normalize([line]) == wanted]
+    if len(hits) != 1:
+        raise promote.PromoteError("%d lines of %s() read %r (comments and spacing aside): it must be exactly one"
+                                   % (len(hits), function, before.strip()))
+    line = lines[hits[0]]
+    code = mutants.strip_comment(line)
+    indentation = line[:len(line) - len(line.lstrip())]
+    comment = line[len(code.rstrip()):]
+    new_line = indentation + after.strip() + comment
+    return mutants.from_lines(NETWORK_FILE, original, start + hits[0], [line], [new_line],
+                              name="", function=function)
+
+
+def run(args, out=print):
+    original = catalogue.reference_source("net")
+    try:
+        if args.mutant and not (args.function or args.before or args.after):
+            mutant = from_report(args.mutant, args.report, original)
+        elif not args.mutant and args.function and args.before is not None and args.after is not None:
+            mutant = from_diff(args.function, args.before, args.after, original)
+        else:
+            out("kata dev promote: give a MUTANT name from the audit report, or --function, --before and --after")
+            return 2
+        diagnosis = census.diagnose_all([{"name": mutant.name or "given", "source": mutant.source}],
+                                        pathlib.Path(catalogue.reference_path("net")).parent.parent)[0]
+        path = promote.write_card(mutant, diagnosis, args.cards, args.card_id, original)
+    except (promote.PromoteError, mutants.MutantsError, catalogue.CardError) as exc:
+        out("kata dev promote: %s" % exc)
+        return 1
+    out("wrote %s: %s in %s(), diagnosed %s%s" % (
+        path, mutant.short, mutant.function, diagnosis["signature"],
+        " (%s)" % ", ".join(diagnosis["params"]) if diagnosis.get("params") else ""))
+    out("Now write its title, story, hints and fix (every field marked %s), then run `kata cards`."
+        % promote.PLACEHOLDER)
+    return 0

@@ -1,0 +1,50 @@
+"""`kata list`: the curriculum, each kata's state and your progress (also plain `kata`).
+
+Lists every kata in curriculum order with its state (not started, in progress, solved) and
+the hints you have revealed, counts your progress, and names the current kata. A card file
+that cannot be loaded is listed as broken, with the reason; the others work as usual.
+"""
+from katas import learner
+
+STATE_WORDS = {"not started": "-", "in progress": "in progress", "solved": "solved"}
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("list", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    learner.add_workspace_argument(parser)
+    return parser
+
+
+def run(args, out=print):
+    ws = learner.open_workspace(args)
+    cards, broken = learner.catalogue_cards()
+    ws.progress  # noqa: B018 - load (and if needed repair) before printing
+    learner.show_warnings(ws)
+    width = max([len(c.id) for c in cards] + [4])
+    out("%3s  %-*s  %-11s  %-5s  %s" % ("#", width, "kata", "state", "hints", "title"))
+    counts = {"not started": 0, "in progress": 0, "solved": 0}
+    for card in cards:
+        state = ws.state(card)
+        counts[state] += 1
+        entry = ws.entry(card)
+        hints = "%d/%d" % (entry.get("hints_revealed", 0), len(card.hints)) if entry else ""
+        out("%3s  %-*s  %-11s  %-5s  %s" % ("%02d" % card.order, width, card.id, STATE_WORDS[state], hints,
+                                            card.title))
+    for error in broken:
+        out("%3s  %-*s  %-11s  %-5s  %s" % ("!!", width, error.path.stem, "broken", "", error))
+    out("")
+    summary = "%d of %d solved, %d in progress" % (counts["solved"], len(cards), counts["in progress"])
+    if broken:
+        summary += ", %d broken card file%s" % (len(broken), "s" if len(broken) > 1 else "")
+    out("%s. Workspace: %s" % (summary, ws.display(ws.root)))
+    current = ws.current_id()
+    if current:
+        out("Current kata: %s. `kata check` checks it, `kata hint %s` gives a hint." % (current, current))
+    else:
+        upcoming = learner.next_unstarted(ws, cards)
+        if upcoming is not None:
+            verb = "Begin" if not ws.progress["katas"] else "Next"
+            out("%s with: kata start %s" % (verb, upcoming.id))
+        elif cards:
+            out("Every kata is solved.")
+    return 0

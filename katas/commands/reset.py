@@ -1,0 +1,34 @@
+"""`kata reset`: put a kata's pristine file back, keeping your file as a timestamped backup.
+
+Your current file moves to backups/NN-id.<timestamp>.py in the workspace (nothing is
+deleted), the pristine file takes its place, and the kata becomes the current one, in
+progress again. Revealed hints stay revealed, and a solution once unlocked stays unlocked.
+"""
+from katas import learner
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("reset", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("id", help="the kata's id")
+    learner.add_workspace_argument(parser)
+    return parser
+
+
+def run(args, out=print):
+    ws = learner.open_workspace(args)
+    try:
+        card = learner.find(args.id)
+        if ws.entry(card) is None and not ws.kata_path(card).exists():
+            raise learner.UsageError("kata %s is not started, so there is nothing to reset: `kata start %s`" % (
+                card.id, card.id))
+    except learner.UsageError as exc:
+        return learner.fail(exc)
+    learner.show_warnings(ws)
+    path = ws.kata_path(card)
+    backup = ws.reset(card)
+    if backup is not None:
+        out("Your previous file is kept as %s" % ws.display(backup))
+        out("%s is pristine again: the kata as it was handed out." % ws.display(path))
+    else:
+        out("%s is the pristine kata (it was unchanged or missing, so no backup was needed)." % ws.display(path))
+    return 0

@@ -1,0 +1,53 @@
+"""`kata solution`: the reference fix of a kata, once you have solved it (or with --force).
+
+Shows the reference diff (a unified diff from the kata as it was handed out to the
+reference code, under the same header) and the card's explanation of the fix. Once a kata
+was green it stays unlocked, also after `kata reset`.
+"""
+import difflib
+
+from katas import learner, report, workspace
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("solution", help=__doc__.splitlines()[0].split(": ", 1)[1],
+                                   description=__doc__)
+    parser.add_argument("id", help="the kata's id")
+    parser.add_argument("--force", action="store_true", help="show it even though the kata is not solved")
+    learner.add_workspace_argument(parser)
+    return parser
+
+
+def run(args, out=print):
+    ws = learner.open_workspace(args)
+    try:
+        card = learner.find(args.id)
+    except learner.UsageError as exc:
+        return learner.fail(exc)
+    if not ws.ever_solved(card) and not args.force:
+        if ws.entry(card) is None:
+            out("%s is not started: `kata start %s`, make it green, then the solution is yours "
+                "(or see it now with --force)." % (report.label(card), card.id))
+        else:
+            out("The solution of %s unlocks once `kata check %s` is green. Stuck? `kata hint %s`, "
+                "or see it now with `kata solution %s --force`." % (report.label(card), card.id, card.id, card.id))
+        return 1
+    out("%s: %s" % (report.label(card), card.title))
+    out("")
+    out("The reference diff (the kata as handed out -> the reference):")
+    for line in reference_diff(card):
+        out(line)
+    out("")
+    out("The fix:")
+    for line in card.fix.splitlines():
+        out("  " + line)
+    return 0
+
+
+def reference_diff(card):
+    """Unified diff lines from the pristine kata file to the same file with the reference code."""
+    name = workspace.kata_filename(card)
+    lines = list(difflib.unified_diff(
+        workspace.render_kata(card).splitlines(), workspace.render_solution(card).splitlines(),
+        "kata/%s" % name, "reference/%s" % name, lineterm=""))
+    return lines or ["  (no difference: this kata's change is equivalent to the reference)"]

@@ -1,0 +1,49 @@
+"""`kata start`: write a kata's file into your workspace and make it the current kata.
+
+The file is the whole network module with the card's bug in it, under a header with the
+card's story. Without an ID, starts the first kata you have not started yet. It never
+overwrites your work: starting a kata again only says where its file is (`kata reset ID`
+starts over, keeping your file as a backup).
+"""
+from katas import learner, report
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("start", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("id", nargs="?", help="the kata's id, as `kata list` shows it (default: the next one)")
+    learner.add_workspace_argument(parser)
+    return parser
+
+
+def run(args, out=print):
+    ws = learner.open_workspace(args)
+    try:
+        if args.id:
+            card = learner.find(args.id)
+        else:
+            cards, _ = learner.catalogue_cards()
+            card = learner.next_unstarted(ws, cards)
+            if card is None:
+                raise learner.UsageError("every kata is started already; `kata list` shows where you are")
+        learner.show_warnings(ws)
+        path, created = ws.start(card)
+    except learner.UsageError as exc:
+        return learner.fail(exc)
+    shown = ws.display(path)
+    if not created:
+        state = ws.state(card)
+        out("%s is already started (%s): your work is in %s" % (report.label(card), state, shown))
+        out("It is the current kata again. To start over from the pristine file: kata reset %s" % card.id)
+        return 0
+    out("Started %s: %s" % (report.label(card), card.title))
+    out("Your file: %s" % shown)
+    out("")
+    for line in card.story.splitlines():
+        out("  " + line)
+    out("")
+    out("Open the file in your editor and fix the bug. Then:")
+    for command, what in (("check", "check it once (green when the diagnosis is ok)"),
+                          ("watch", "re-check on every save, until green"),
+                          ("hint", "reveal the next hint")):
+        out("  %-*s  %s" % (len(card.id) + 11, "kata %s %s" % (command, card.id), what))
+    return 0

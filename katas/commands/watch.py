@@ -1,0 +1,168 @@
+"""`kata watch`: re-check your kata file on every save and stop as soon as it is green.
+
+Checks once, then every time the file changes, printing the fresh verdict; when the kata
+goes green it says so and stops (it does not move on to another kata by itself). Without an
+ID, watches the current kata. While it waits, type h + Enter for the next hint, Enter to
+check again, q + Enter to quit (when standard input is a terminal, or with --keys); Ctrl-C
+quits too. Exit code: 0 green, 1 stopped before green (q, Ctrl-C, --timeout), 2 usage error.
+
+How it notices a save: it polls the file every POLL seconds and compares (modification time
+in nanoseconds, size, SHA-256 of the content). Polling needs no dependency and works with
+every editor's way of saving (in place, or writing a temporary file and renaming it over
+the original, which inotify-style watchers lose track of), on any filesystem (network and
+container mounts included); for one small file the cost is a stat and a read, nothing. A
+change is checked once the file has stayed the same for one more poll, so an editor that
+writes in two steps is not checked half-written.
+"""
+import hashlib
+import os
+import select
+import sys
+import time
+
+from katas import learner, report
+from katas.commands import check, hint
+
+POLL = 0.15  # seconds between looks at the file
+CLEAR = "\x1b[2J\x1b[H"
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("watch", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="stop watching after this many seconds without green (exit code 1)")
+    parser.add_argument("--keys", action="store_true",
+                        help="read h / q / Enter from standard input even when it is not a terminal")
+    learner.add_workspace_argument(parser)
+    learner.add_time_limit_argument(parser)
+    return parser
+
+
+def fingerprint(path):
+    """(mtime_ns, size, sha256) of the file, or None while it does not exist."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+            stat = os.fstat(stream.fileno())
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        return None
+    return stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest()
+
+
+class Keys(object):
+    """Lines typed on standard input, read without blocking (POSIX select), or none at all."""
+
+    def __init__(self, enabled):
+        self.fd = None
+        self.buffer = b""
+        if enabled and os.name == "posix":
+            try:
+                self.fd = sys.stdin.fileno()
+                if os.isatty(self.fd) and os.tcgetpgrp(self.fd) != os.getpgrp():
+                    self.fd = None  # in the background (`kata watch &`): reading would stop the process
+            except (AttributeError, OSError, ValueError):
+                self.fd = None
+
+    def wait(self, seconds):
+        """Wait up to seconds; return the typed lines (stripped, lowercased), maybe none."""
+        if self.fd is None:
+            time.sleep(seconds)
+            return []
+        readable, _, _ = select.select([self.fd], [], [], seconds)
+        if not readable:
+            return []
+        data = os.read(self.fd, 1024)
+        if not data:  # end of input: stop reading, keep watching
+            self.fd = None
+            return []
+        self.buffer += data
+        *lines, self.buffer = self.buffer.split(b"\n")
+        return [line.decode("utf-8", "replace").strip().lower() for line in lines]
+
+
+def say(text):
+    print(text, flush=True)  # a pipe or a log sees each verdict as it comes
+
+
+def run(args, out=say):
+    ws = learner.open_workspace(args)
+    try:
+        card = learner.card_or_current(ws, args.id, out)
+        path = learner.started(ws, card)
+    except learner.UsageError as exc:
+        return learner.fail(exc)
+    learner.show_warnings(ws)
+    keys = Keys(args.keys or sys.stdin.isatty())
+    clear = sys.stdout.isatty()
+    help_line = "Ctrl-C to stop" + ("; h + Enter: hint, Enter: check now, q + Enter: quit" if keys.fd is not None
+                                    else "")
+    deadline = time.monotonic() + args.timeout if args.timeout else None
+    try:
+        return watch(ws, card, path, args.time_limit, keys, deadline, clear, help_line, out)
+    except KeyboardInterrupt:
+        out("")
+        out("Stopped watching %s before it went green. Resume with: kata watch %s" % (card.id, card.id))
+        return 1
+
+
+def watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out):
+    seen = fingerprint(path)
+    number = 1
+    if show_check(ws, card, path, time_limit, number, "first check", clear, help_line, out):
+        return 0
+    missing_said = False
+    while True:
+        if deadline is not None and time.monotonic() >= deadline:
+            out("Stopped watching %s after --timeout without green." % card.id)
+            return 1
+        now_asked = False
+        for line in keys.wait(POLL):
+            if line in ("q", "quit", "exit"):
+                out("Stopped watching %s. Resume with: kata watch %s" % (card.id, card.id))
+                return 1
+            if line in ("h", "hint"):
+                for text in hint.reveal(ws, card):
+                    out(text)
+            elif line in ("", "c", "check"):
+                now_asked = True
+            else:
+                out("keys: h + Enter for a hint, Enter to check now, q + Enter to quit")
+        current = fingerprint(path)
+        if current is None:
+            if not missing_said:
+                out("%s is missing; waiting for it to come back (`kata reset %s` writes a fresh copy)." % (
+                    ws.display(path), card.id))
+                missing_said = True
+            continue
+        missing_said = False
+        if current == seen and not now_asked:
+            continue
+        if current != seen:
+            time.sleep(POLL / 2)
+            if fingerprint(path) != current:
+                continue  # still being written: look again at the next poll
+        seen = current
+        number += 1
+        reason = "file saved" if not now_asked else "checked on request"
+        if show_check(ws, card, path, time_limit, number, reason, clear, help_line, out):
+            return 0
+
+
+def show_check(ws, card, path, time_limit, number, reason, clear, help_line, out):
+    """Check, print the verdict; return True when green."""
+    result, newly_solved = check.check_kata(ws, card, path, time_limit)
+    if clear:
+        out(CLEAR)
+    out("== check %d (%s, %s), %.2f s ==" % (number, reason, time.strftime("%H:%M:%S"), result.seconds))
+    for line in report.terminal(card, result, ws.display(path)):
+        out(line)
+    if result.green:
+        for line in check.next_steps(ws, card, result, newly_solved):
+            out(line)
+        out("Stopped watching: %s is green." % card.id)
+        return True
+    for line in report.next_steps(card, result, ws.entry(card)):
+        out(line)
+    out("Watching %s for changes (%s)." % (ws.display(path), help_line))
+    return False

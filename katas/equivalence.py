@@ -1,0 +1,138 @@
+"""The equivalence register: mutants that cannot change any observable result, and why.
+
+What it is for: reading katas/equivalent_mutants.toml and matching its entries to the
+mutants of an audit. An entry names a mutant by its source file, its function and its diff
+(the changed lines before and after, compared without comments and with whitespace
+collapsed), never by mutmut's number, which shifts whenever the code changes. Registered
+mutants stay visible in the reports, with their reason, but count neither for nor against
+the score. An entry that matches no mutant, or matches one the tests kill, is an error: the
+register has gone stale and must be fixed, never silently ignored.
+What it is not for: deciding equivalence. A person argues it in the reason; a survivor is a
+gap in the checks until someone shows no input can tell it apart from the original.
+"""
+import dataclasses
+import pathlib
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from katas.mutants import normalize
+
+FORMAT_VERSION = 1
+REGISTER_PATH = pathlib.Path(__file__).resolve().parent / "equivalent_mutants.toml"
+FIELDS = ("file", "function", "before", "after", "reason")
+
+
+class RegisterError(Exception):
+    """The register file cannot be used: says which entry, which field and how to fix it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One registered equivalent mutant.
+
+    Fields: file (source path relative to the project root), function ("loss" or
+    "Class.method"), before and after (the changed lines, newline-separated), reason (why no
+    input can tell the mutant from the original), index (its place in the file, from 0).
+    """
+
+    file: str
+    function: str
+    before: str
+    after: str
+    reason: str
+    index: int
+
+    def key(self):
+        return (self.file, self.function, normalize(self.before.splitlines()), normalize(self.after.splitlines()))
+
+    def describe(self):
+        return "entry %d (%s, %s(): %s -> %s)" % (
+            self.index, self.file, self.function, normalize(self.before.splitlines()) or "(nothing)",
+            normalize(self.after.splitlines()) or "(nothing)")
+
+
+def mutant_key(mutant):
+    """The key a register entry must have to match this mutant."""
+    return (mutant.path, mutant.function, normalize(mutant.before), normalize(mutant.after))
+
+
+def load_register(path=REGISTER_PATH):
+    """The entries of a register file; RegisterError if it is malformed. A missing file is empty."""
+    path = pathlib.Path(path)
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RegisterError("%s is not valid TOML (%s)" % (path.name, exc))
+    if data.get("format_version") != FORMAT_VERSION:
+        raise RegisterError("%s: format_version is %r, this version reads %d; set format_version = %d"
+                            % (path.name, data.get("format_version"), FORMAT_VERSION, FORMAT_VERSION))
+    unknown = sorted(set(data) - {"format_version", "mutant"})
+    if unknown:
+        raise RegisterError("%s: unknown top-level field %r; entries go in [[mutant]] tables" % (path.name, unknown[0]))
+    raw = data.get("mutant", [])
+    if not isinstance(raw, list):
+        raise RegisterError("%s: mutant must be an array of tables, written [[mutant]]" % path.name)
+    entries = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise RegisterError("%s: mutant %d is not a table; write each entry as [[mutant]]" % (path.name, index))
+        missing = [f for f in FIELDS if f not in item]
+        extra = sorted(set(item) - set(FIELDS))
+        if missing or extra:
+            raise RegisterError("%s: [[mutant]] %d %s; each entry has exactly %s" % (
+                path.name, index, "lacks " + ", ".join(missing) if missing else "has unknown " + ", ".join(extra),
+                ", ".join(FIELDS)))
+        if not all(isinstance(item[f], str) for f in FIELDS):
+            raise RegisterError("%s: [[mutant]] %d: every field is a string" % (path.name, index))
+        if not item["reason"].strip():
+            raise RegisterError("%s: [[mutant]] %d has an empty reason: say why no input can tell the mutant "
+                                "from the original" % (path.name, index))
+        if not normalize(item["before"].splitlines()) and not normalize(item["after"].splitlines()):
+            raise RegisterError("%s: [[mutant]] %d: before and after are both empty" % (path.name, index))
+        entries.append(Entry(file=item["file"], function=item["function"], before=item["before"],
+                             after=item["after"], reason=" ".join(item["reason"].split()), index=index))
+    return entries
+
+
+def apply_register(entries, mutants):
+    """Mark registered mutants (mutant.equivalent = reason); return the register's problems.
+
+    A problem is a sentence: an entry that matches no mutant, or one that matches a mutant the
+    tests kill (then it was not equivalent). An empty list means the register is sound.
+    """
+    by_key = {}
+    for mutant in mutants:
+        by_key.setdefault(mutant_key(mutant), []).append(mutant)
+    problems = []
+    for entry in entries:
+        matched = by_key.get(entry.key(), [])
+        if not matched:
+            problems.append("%s matches no mutant: the code changed or the mutant is gone; update or remove "
+                            "the entry in katas/equivalent_mutants.toml" % entry.describe())
+            continue
+        for mutant in matched:
+            mutant.equivalent = entry.reason
+            if mutant.status == "killed":
+                problems.append("%s matches %s, which the tests kill: it is not equivalent; remove the entry"
+                                % (entry.describe(), mutant.name))
+    return problems
+
+
+def entry_text(mutant, reason="TO WRITE: why no input can tell this mutant from the original"):
+    """A [[mutant]] table for the register, ready to paste, for one mutant."""
+    from katas.promote import toml_string
+    return "\n".join([
+        "[[mutant]]",
+        "file = %s" % toml_string(mutant.path),
+        "function = %s" % toml_string(mutant.function),
+        "before = %s" % toml_string(normalize(mutant.before)),
+        "after = %s" % toml_string(normalize(mutant.after)),
+        "reason = %s" % toml_string(reason),
+        "",
+    ])

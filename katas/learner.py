@@ -1,0 +1,122 @@
+"""What the learner commands share: the --workspace option, finding a kata by id, usage errors.
+
+What it is for: one place that turns "kata check foo" into a card and a workspace, or into
+a usage error that says what to type instead (exit code 2). Broken card files never stop a
+command about another card: they are only reported by `kata list` and `kata dev check`.
+What it is not for: running checks (katas.sandbox) or keeping progress (katas.workspace).
+"""
+from __future__ import annotations
+
+import sys
+
+from katas import catalogue, workspace
+
+USAGE = 2
+
+
+class UsageError(Exception):
+    """A command that cannot run as typed; the message says what to type instead."""
+
+
+def add_workspace_argument(parser):
+    parser.add_argument("--workspace", metavar="DIR", default=None,
+                        help="the workspace folder (default: $%s, else the workspace you are in, else ./%s)" % (
+                            workspace.WORKSPACE_ENV, workspace.DEFAULT_DIR))
+
+
+def add_time_limit_argument(parser):
+    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                        help="stop your code after this many seconds (default: $KATA_TIME_LIMIT, else 10)")
+
+
+def open_workspace(args):
+    ws = workspace.Workspace(workspace.resolve(getattr(args, "workspace", None)))
+    return ws
+
+
+def catalogue_cards():
+    """(cards, broken) of the current card folder; a card whose edits do not apply is broken."""
+    loaded, broken = catalogue.load_catalogue(workspace.cards_dir())
+    sources = {}
+    cards = []
+    for card in loaded:
+        if card.network not in sources:
+            sources[card.network] = catalogue.reference_source(card.network)
+        try:
+            catalogue.apply_edits(card, sources[card.network])
+        except catalogue.CardError as exc:
+            broken.append(exc)
+            continue
+        cards.append(card)
+    return cards, broken
+
+
+def find(card_id):
+    """The card with this id, or a UsageError that lists the ids (or says why its file is broken)."""
+    cards, broken = catalogue_cards()
+    for card in cards:
+        if card.id == card_id:
+            return card
+    for error in broken:
+        match = catalogue.FILENAME.match(error.path.name)
+        if match and match.group(2) == card_id:
+            raise UsageError("the card of kata %r is broken, so it cannot be used: %s" % (card_id, error))
+    near = [c.id for c in cards if card_id in c.id or c.id in card_id]
+    if card_id.isdigit():
+        near += [c.id for c in cards if c.order == int(card_id)]
+    suggestion = "did you mean %s? " % " or ".join(near[:3]) if near else ""
+    raise UsageError("there is no kata %r; %s`kata list` shows them all" % (card_id, suggestion))
+
+
+def started(ws, card):
+    """Raise a UsageError unless the kata was started and its file exists."""
+    path = ws.kata_path(card)
+    if ws.entry(card) is None and not path.exists():
+        raise UsageError("kata %s is not started: run `kata start %s` first (workspace: %s)" % (
+            card.id, card.id, ws.display(ws.root)))
+    if not path.exists():
+        raise UsageError("your file %s is missing: `kata reset %s` writes a fresh copy" % (
+            ws.display(path), card.id))
+    return path
+
+
+def current(ws):
+    """The card of the current kata (most recently started, unsolved), or a UsageError."""
+    card_id = ws.current_id()
+    if card_id is None:
+        cards, _ = catalogue_cards()
+        if not ws.progress["katas"]:
+            first = cards[0].id if cards else "ID"
+            raise UsageError("no kata is started in %s: begin with `kata start %s`" % (ws.display(ws.root), first))
+        upcoming = next_unstarted(ws, cards)
+        following = "`kata start %s`" % upcoming.id if upcoming else "`kata list`"
+        raise UsageError("every started kata is solved; name one to check it again, or go on with %s" % following)
+    return find(card_id)
+
+
+def next_unstarted(ws, cards):
+    """The first card in curriculum order that was never started, or None."""
+    for card in cards:
+        if ws.entry(card) is None:
+            return card
+    return None
+
+
+def card_or_current(ws, card_id, out):
+    """The named card, or the current kata (saying which) when no id is given."""
+    if card_id:
+        return find(card_id)
+    card = current(ws)
+    out("(current kata: %s)" % card.id)
+    return card
+
+
+def fail(exc, out=None):
+    """Print a usage error on standard error; return the usage exit code."""
+    (out or (lambda text: print(text, file=sys.stderr)))("kata: %s" % exc)
+    return USAGE
+
+
+def show_warnings(ws, out=None):
+    for warning in ws.warnings:
+        (out or (lambda text: print(text, file=sys.stderr)))("warning: %s" % warning)

@@ -1,0 +1,172 @@
+"""Promoting a mutant to a bug card: the card file, written from the mutant's diff and diagnosis.
+
+What it is for: `kata dev promote` (katas/commands/dev_promote.py). card_text() writes a card
+whose edits are the mutant's find/replace, with enough surrounding lines for the find to
+match the reference exactly once, and whose [expect] table is what diagnose said of the
+mutant (signature, params, factor). The title, story, hints and fix are placeholders marked
+TO WRITE, for the instructor; the file loads as it is, so `kata cards` and the card tests
+check it from the start. write_card() picks the next free NN, writes NN-<id>.toml and loads
+it back (removing it again if it does not load).
+What it is not for: judging whether a mutant makes a good kata (the instructor does), or
+running the mutant (katas.census does, in a separate process).
+"""
+import json
+import pathlib
+import re
+
+from katas import catalogue
+
+PLACEHOLDER = "TO WRITE"
+NOT_PROMOTABLE = (None, "ok")
+
+
+class PromoteError(Exception):
+    """The mutant cannot become a card; the message says why and what to do."""
+
+
+def toml_string(text):
+    """text as a TOML string: a literal multi-line string when it has newlines, else basic."""
+    if "\n" in text and "'''" not in text and not text.endswith("'"):
+        return "'''\n" + text + "'''"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def unique_find(source, region_start, region_end):
+    """(find, start, end): the lines [region_start, region_end) of source (0-based), widened by
+    whole lines around them until the text occurs exactly once in source."""
+    lines = source.splitlines(True)
+    start, end = region_start, region_end
+    upward = True
+    while True:
+        find = "".join(lines[start:end])
+        if find and source.count(find) == 1:
+            return find, start, end
+        if start == 0 and end >= len(lines):
+            raise PromoteError("the changed lines are not unique in the source, even with every line around them")
+        if (upward and start > 0) or end >= len(lines):
+            start -= 1
+        else:
+            end += 1
+        upward = not upward
+
+
+def edits_for(mutant, original):
+    """The card edit (find, replace) that turns original into mutant.source."""
+    start = mutant.line - 1
+    find, first, last = unique_find(original, start, start + max(len(mutant.before), 1))
+    lines = original.splitlines(True)
+    replace = "".join(lines[first:start]) + "".join(line + "\n" for line in mutant.after) + "".join(
+        lines[start + len(mutant.before):last])
+    if original.replace(find, replace) != mutant.source:
+        raise PromoteError("the edit does not reproduce the mutant's source: %s:%d changed since the mutant was "
+                           "recorded; run the audit again" % (mutant.path, mutant.line))
+    return find, replace
+
+
+def expectation(diagnosis):
+    """The [expect] table's lines for a diagnosis summary (katas.census.summarize)."""
+    lines = ["signature = %s" % toml_string(diagnosis["signature"])]
+    if diagnosis.get("params"):
+        lines.append("params = [%s]" % ", ".join(toml_string(p) for p in diagnosis["params"]))
+    tracks = diagnosis.get("factor_tracks")
+    if tracks in catalogue.FACTOR_WORDS:
+        lines.append("factor = %s" % toml_string(tracks))
+    elif diagnosis.get("factor") is not None:
+        lines.append("factor = %s" % float("%.6g" % diagnosis["factor"]))
+    return lines
+
+
+def slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def default_id(mutant, taken):
+    """mutant-<function>-<n>, the smallest n not taken."""
+    base = "mutant-" + slug(mutant.function)
+    n = 1
+    while "%s-%d" % (base, n) in taken:
+        n += 1
+    return "%s-%d" % (base, n)
+
+
+def card_text(mutant, diagnosis, card_id, original):
+    """The card file's text for a mutant of reference/net.py and its diagnosis summary."""
+    if diagnosis.get("signature") is None:
+        raise PromoteError("diagnose did not finish on this mutant (%s): it cannot set the card's expectation"
+                           % diagnosis.get("error", "no diagnosis"))
+    equivalent = mutant.equivalent is not None
+    if diagnosis["signature"] == "ok" and not equivalent:
+        raise PromoteError(
+            "diagnose finds nothing wrong with this mutant, so a learner's check would go green with the bug still "
+            "in: it makes no kata. Strengthen the diagnoser's probes first, or register the mutant as equivalent "
+            "if no input can tell it apart")
+    if equivalent and diagnosis["signature"] != "ok":
+        raise PromoteError("the mutant is registered as equivalent, yet diagnose says %s: fix the register first"
+                           % diagnosis["signature"])
+    find, replace = edits_for(mutant, original)
+    evidence = diagnosis.get("evidence") or ""
+    lines = [
+        "# Promoted by `kata dev promote` from mutant %s" % (mutant.name or "(given by its diff)"),
+        "# of %s() at %s:%d. Every field marked %s is a placeholder for the instructor;" % (
+            mutant.function, mutant.path, mutant.line, PLACEHOLDER),
+        "# [expect] and [[edits]] are filled in and checked by the card tests.",
+        "format_version = %d" % catalogue.FORMAT_VERSION,
+        "id = %s" % toml_string(card_id),
+        "title = %s" % toml_string("%s: a one-line title (the mutant: %s in %s())" % (
+            PLACEHOLDER, mutant.change, mutant.function)),
+    ]
+    if equivalent:
+        lines.append("equivalent = true")
+    lines += [
+        "story = %s" % toml_string("%s: what the learner sees (the symptom, not the bug).\n" % PLACEHOLDER),
+        "hints = [",
+        "    %s," % toml_string("%s: a general hint, pointing at the probe that fails." % PLACEHOLDER),
+        "    %s," % toml_string("%s: the last hint, a question that leads to the fix?" % PLACEHOLDER),
+        "]",
+        "fix = %s" % toml_string("%s: the explanation of the fix.\nThe diagnoser's first finding on this mutant: %s\n"
+                                 % (PLACEHOLDER, evidence)),
+        "",
+        "[expect]",
+    ] + expectation(diagnosis) + [
+        "",
+        "[[edits]]",
+        "find = %s" % toml_string(find),
+        "replace = %s" % toml_string(replace),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_card(mutant, diagnosis, cards_dir=catalogue.CARDS_DIR, card_id=None, original=None):
+    """Write the card as NN-<id>.toml in cards_dir (NN: one after the highest); return its path.
+
+    The card is loaded back with katas.catalogue, and its edits applied to the reference
+    source; if either fails the file is removed and the error raised.
+    """
+    cards_dir = pathlib.Path(cards_dir)
+    if original is None:
+        original = catalogue.reference_source("net")
+    existing = sorted(cards_dir.glob("*.toml"))
+    taken, orders = set(), [0]
+    for path in existing:
+        match = catalogue.FILENAME.match(path.name)
+        if match:
+            orders.append(int(match.group(1)))
+            taken.add(match.group(2))
+    card_id = card_id or default_id(mutant, taken)
+    if not catalogue.ID.match(card_id):
+        raise PromoteError("%r is not a card id: use lowercase words joined by dashes" % card_id)
+    if card_id in taken:
+        raise PromoteError("a card with id %r exists already in %s" % (card_id, cards_dir))
+    text = card_text(mutant, diagnosis, card_id, original)
+    path = cards_dir / ("%02d-%s.toml" % (max(orders) + 1, card_id))
+    cards_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    try:
+        card = catalogue.load_card(path)
+        if catalogue.apply_edits(card, original) != mutant.source:
+            raise PromoteError("the written card's edits do not reproduce the mutant")
+    except Exception:
+        path.unlink()
+        raise
+    return path

@@ -1,0 +1,172 @@
+"""The instructor commands: `kata dev check` finds every kind of broken card, `kata dev new` scaffolds one.
+
+The catalogues here are small copies in tmp_path: one `kata dev check` run over a folder of
+deliberately broken cards, then one assertion per kind of problem that it must name with the
+card file, the field and a fix.
+"""
+import re
+import shutil
+
+import pytest
+
+from katas import catalogue
+from katas.cli import main
+from katas.commands import dev_check
+
+GOOD = catalogue.CARDS_DIR / "01-missing-1-over-n.toml"
+NEW = catalogue.CARDS_DIR / "26-gradient-from-log-probs.toml"
+DROP_1_OVER_N = 'find = """\n    dscores /= N  # (N, C): the single 1/N, applied once\n"""'
+
+
+def good_text(card_id):
+    return GOOD.read_text(encoding="utf-8").replace('id = "missing-1-over-n"', 'id = "%s"' % card_id)
+
+
+# (file name, card text, field the problem names, words in the problem)
+BROKEN = [
+    ("02-bad-toml.toml", 'title = "unterminated\n', None, "not valid TOML"),
+    ("03-wrong-signature.toml", good_text("wrong-signature").replace('"uniform_scale"', '"localized"'),
+     "expect.signature", 'the kata diagnoses uniform_scale, the card declares localized'),
+    ("04-wrong-params.toml", good_text("wrong-params").replace('params = ["W1", "b1", "W2", "b2"]', 'params = ["W1"]'),
+     "expect.params", 'params = ["W1", "b1", "W2", "b2"]'),
+    ("05-wrong-factor.toml", good_text("wrong-factor").replace('factor = "N"', 'factor = "1/N"'),
+     "expect.factor", 'factor = "N"'),
+    ("06-edit-matches-nothing.toml", good_text("edit-matches-nothing").replace("dscores /= N  #", "dscores /= N #"),
+     "edits[0].find", "matches 0 times"),
+    ("07-edit-matches-often.toml", good_text("edit-matches-often").replace(DROP_1_OVER_N, 'find = "N"'),
+     "edits[0].find", "matches"),
+    ("08-no-op-edit.toml", good_text("no-op-edit").replace(
+        'replace = """\n"""', 'replace = """\n    dscores /= N  # (N, C): the single 1/N, applied once\n"""'),
+     "edits[0]", "changes nothing"),
+    ("09-story-quotes-the-bug.toml", good_text("story-quotes-the-bug").replace(
+        "The loss is the mean", "The line dscores = log_probs  # gone\nThe loss is the mean").replace(
+        DROP_1_OVER_N + '\nreplace = """\n"""',
+        DROP_1_OVER_N + '\nreplace = """\n    dscores = log_probs  # gone\n"""'),
+     "story", "gives the bug away"),
+    ("10-placeholder.toml", good_text("placeholder").replace('title = "The missing 1/N"', 'title = "TO WRITE: a title"'),
+     "title", "placeholder 'TO WRITE'"),
+    ("11-not-equivalent.toml", good_text("not-equivalent").replace(
+        "format_version = 1", "format_version = 1\nequivalent = true").replace(
+        'signature = "uniform_scale"', 'signature = "ok"').replace('params = ["W1", "b1", "W2", "b2"]\n', "").replace(
+        'factor = "N"\n', ""),
+     "expect.signature", "an equivalent card must diagnose ok"),
+    ("12-does-not-compile.toml", good_text("does-not-compile").replace(
+        'replace = """\n"""', 'replace = """\n    dscores /= N +\n"""'),
+     "edits", "does not compile"),
+    ("13-repeated-hint.toml", good_text("repeated-hint").replace(
+        '    "Run the check at two batch sizes.',
+        '    "Compare the analytic and numeric gradients entry by entry: is the ratio the same number everywhere?",'
+        '\n    "Run the check at two batch sizes.'),
+     "hints[1]", "repeats an earlier hint"),
+    ("01-same-number.toml", good_text("same-number"), "order (the NN- file name prefix)", "01 is also the number of"),
+]
+
+
+@pytest.fixture(scope="module")
+def broken_catalogue(tmp_path_factory):
+    """One dev check over a good card and every broken one: (problem texts, printed lines)."""
+    cards = tmp_path_factory.mktemp("cards")
+    shutil.copy(GOOD, cards / GOOD.name)
+    for name, text, _, _ in BROKEN:
+        (cards / name).write_text(text, encoding="utf-8")
+    lines = []
+    _, problems = dev_check.check_catalogue(cards, time_limit=5, out=lines.append)
+    return [p.text() for p in problems], lines
+
+
+@pytest.mark.parametrize("name, text, field, words", BROKEN, ids=[row[0] for row in BROKEN])
+def test_dev_check_names_the_file_the_field_and_the_fix(broken_catalogue, name, text, field, words):
+    problems, _ = broken_catalogue
+    where = name + (" [%s]" % field if field else ":")
+    mine = [line for line in problems if where in line and ". Fix: " in line]
+    assert mine, "no problem reported for %s in:\n%s" % (where, "\n".join(problems))
+    assert any(words in line for line in mine), "%r not in %s" % (words, mine)
+
+
+def test_dev_check_passes_the_good_card_among_broken_ones(broken_catalogue):
+    problems, lines = broken_catalogue
+    assert not [p for p in problems if p.startswith(str(GOOD.name)) or "/" + GOOD.name in p.split(": ")[0]]
+    assert any(line.startswith("ok   ") and GOOD.name in line for line in lines)
+    assert any(line.startswith("ok   reference") and "net.py" in line for line in lines)
+
+
+def test_dev_check_passes_a_clean_catalogue(tmp_path, capsys):
+    shutil.copy(GOOD, tmp_path / GOOD.name)
+    shutil.copy(NEW, tmp_path / "02-gradient-from-log-probs.toml")
+    code = main(["dev", "check", "--cards", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "dev check passed: 2 cards" in out and "ok   " in out
+
+
+def test_dev_new_scaffolds_a_card_with_a_comment_on_every_field(tmp_path, capsys):
+    shutil.copy(GOOD, tmp_path / GOOD.name)
+    shutil.copy(GOOD, tmp_path / "07-missing-1-over-n-again.toml")  # NN follows the highest number
+    code = main(["dev", "new", "my-new-bug", "--cards", str(tmp_path)])
+    out = capsys.readouterr().out
+    path = tmp_path / "08-my-new-bug.toml"
+    assert code == 0 and path.is_file() and "08-my-new-bug.toml" in out
+    text = path.read_text(encoding="utf-8")
+    data = catalogue.tomllib.loads(text)
+    fields = set(catalogue.TOP_FIELDS) | {"expect.%s" % f for f in catalogue.EXPECT_FIELDS}
+    lines = text.splitlines()
+    for field in fields:
+        key = field.split(".")[-1]
+        row = next(i for i, line in enumerate(lines) if re.match(r"^(# )?%s = " % key, line) or line == "[%s]" % key
+                   or line == "[[%s]]" % key)
+        assert lines[row - 1].startswith("#"), "no comment above %s" % field
+    assert data["id"] == "my-new-bug"
+    for signature in catalogue.SIGNATURES:
+        assert signature in text
+    # Unfilled, it cannot pass for a card: it fails to load, naming the first field to fill.
+    with pytest.raises(catalogue.CardError) as caught:
+        catalogue.load_card(path)
+    assert caught.value.field == "title"
+
+
+def test_dev_check_lists_every_field_a_new_card_still_lacks(tmp_path, capsys):
+    shutil.copy(GOOD, tmp_path / GOOD.name)
+    assert main(["dev", "new", "my-new-bug", "--cards", str(tmp_path)]) == 0
+    capsys.readouterr()
+    code = main(["dev", "check", "--cards", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "02-my-new-bug.toml [title]: is empty" in out
+    assert "02-my-new-bug.toml [story, fix, hints, expect.signature, edits[0].find]: still empty" in out
+
+
+def test_a_filled_in_template_passes(tmp_path, capsys):
+    """The walk-through of docs/instructors.md: fill the template's fields, then dev check passes."""
+    assert main(["dev", "new", "gradient-from-log-probs", "--cards", str(tmp_path)]) == 0
+    path = tmp_path / "01-gradient-from-log-probs.toml"
+    template = path.read_text(encoding="utf-8")
+    card = catalogue.load_card(NEW)
+    filled = template.replace('title = ""', 'title = "%s"' % card.title)
+    filled = filled.replace('story = """\n"""', 'story = """\n%s\n"""' % card.story)
+    filled = filled.replace('fix = """\n"""', 'fix = """\n%s\n"""' % card.fix)
+    filled = filled.replace("hints = [\n]", "hints = [\n%s]" % "".join('    "%s",\n' % h for h in card.hints))
+    filled = filled.replace('signature = ""', 'signature = "mixed"').replace(
+        '# params = ["W1", "b1"]', 'params = ["W1", "b1", "W2", "b2"]')
+    filled = filled.replace("find = '''\n'''", "find = '''\n%s'''" % card.edits[0].find)
+    filled = filled.replace("replace = '''\n'''", "replace = '''\n%s'''" % card.edits[0].replace)
+    path.write_text(filled, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["dev", "check", "--cards", str(tmp_path)]) == 0, capsys.readouterr().out
+    assert catalogue.load_card(path).edits == card.edits
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["dev", "new", "Not_An_Id"], "is not a card id"),
+    (["dev", "new", "missing-1-over-n"], "is taken by"),
+])
+def test_dev_new_refuses_bad_or_taken_ids(tmp_path, capsys, argv, words):
+    shutil.copy(GOOD, tmp_path / GOOD.name)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code = main(argv + ["--cards", str(tmp_path)])
+    assert code != 0 and words in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_dev_alone_lists_the_instructor_commands(capsys):
+    assert main(["dev"]) == 0
+    out = capsys.readouterr().out
+    assert "check" in out and "new" in out

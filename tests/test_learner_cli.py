@@ -1,0 +1,285 @@
+"""The learner's loop, end to end through the `kata` command line, in a fresh workspace.
+
+list, start, check (red, with the card's signature), hint twice, fix the file, check (green),
+solution, reset with a backup; then the usage errors, the current kata, --json, broken cards.
+Every test works in its own tmp_path workspace: none reads or writes a learner's workspace.
+"""
+import json
+import pathlib
+import shutil
+
+import pytest
+
+from katas import catalogue, workspace
+from katas.cli import main
+
+CARD = "missing-1-over-n"
+
+
+@pytest.fixture
+def learner_dir(tmp_path, monkeypatch):
+    """An empty current directory; the default workspace is ./workspace inside it."""
+    monkeypatch.chdir(tmp_path)
+    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT", "KATA_SANDBOX"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def kata(capsys, *argv):
+    """Run `kata argv...`; return (exit code, standard output, standard error)."""
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def kata_file(root, card_id=CARD):
+    card = catalogue.find_card(card_id)
+    return root / "workspace" / workspace.kata_filename(card)
+
+
+def test_the_whole_learner_loop(learner_dir, capsys):
+    code, out, _ = kata(capsys)  # plain `kata` is `kata list`
+    assert code == 0 and "missing-1-over-n" in out and "0 of" in out and "Begin with: kata start" in out
+
+    code, out, _ = kata(capsys, "start", CARD)
+    path = kata_file(learner_dir)
+    assert code == 0 and path.is_file() and "workspace/01-missing-1-over-n.py" in out
+    pristine = path.read_text(encoding="utf-8")
+
+    code, out, _ = kata(capsys, "check", CARD)
+    assert code == 1
+    assert "RED, uniform_scale" in out and "tracks N" in out and "W1    5x6" in out  # verdict, evidence, table
+    assert "reveals hint 1 of 3" in out
+
+    code, out, _ = kata(capsys, "hint", CARD)
+    assert code == 0 and "hint 1 of 3" in out and "2 more" in out
+    code, out, _ = kata(capsys, "hint", CARD)
+    card = catalogue.find_card(CARD)
+    assert code == 0 and "hint 2 of 3" in out
+    assert card.hints[0] in out and card.hints[1] in out and card.hints[2] not in out
+
+    code, out, _ = kata(capsys, "solution", CARD)
+    assert code == 1 and "unlocks once" in out and card.fix.splitlines()[0] not in out
+
+    path.write_text(workspace.render_solution(card), encoding="utf-8")  # the learner's fix
+    code, out, _ = kata(capsys, "check", CARD)
+    assert code == 0 and "GREEN" in out and "Solved" in out and "kata solution %s" % CARD in out
+
+    code, out, _ = kata(capsys, "list")
+    assert code == 0 and "1 of" in out and "solved" in out
+
+    code, out, _ = kata(capsys, "solution", CARD)
+    assert code == 0
+    assert "+    dscores /= N  # (N, C): the single 1/N, applied once" in out
+    assert card.fix.splitlines()[0] in out
+
+    fixed = path.read_text(encoding="utf-8")
+    code, out, _ = kata(capsys, "reset", CARD)
+    backups = list((learner_dir / "workspace" / "backups").glob("01-missing-1-over-n.*.py"))
+    assert code == 0 and len(backups) == 1 and backups[0].name in out
+    assert backups[0].read_text(encoding="utf-8") == fixed
+    assert path.read_text(encoding="utf-8") == pristine
+    code, out, _ = kata(capsys, "solution", CARD)
+    assert code == 0, "a solution once unlocked stays unlocked after a reset"
+
+
+def test_start_never_overwrites_work(learner_dir, capsys):
+    assert kata(capsys, "start", CARD)[0] == 0
+    path = kata_file(learner_dir)
+    path.write_text("# my work in progress\n", encoding="utf-8")
+    code, out, _ = kata(capsys, "start", CARD)
+    assert code == 0 and "already started" in out and "kata reset" in out
+    assert path.read_text(encoding="utf-8") == "# my work in progress\n"
+
+
+def test_start_without_an_id_takes_the_next_kata(learner_dir, capsys):
+    cards, _ = catalogue.load_catalogue()
+    assert kata(capsys, "start")[0] == 0
+    assert kata(capsys, "start")[0] == 0
+    assert kata_file(learner_dir, cards[0].id).is_file() and kata_file(learner_dir, cards[1].id).is_file()
+
+
+def test_the_kata_file_holds_the_story_and_no_hint_of_the_bug(learner_dir, capsys):
+    card = catalogue.find_card(CARD)
+    kata(capsys, "start", CARD)
+    text = kata_file(learner_dir).read_text(encoding="utf-8")
+    head = workspace.header(card)
+    assert text.startswith(head) and card.title in head and card.story.splitlines()[0] in head
+    assert text[len(head):] == workspace.module_body(catalogue.apply_edits(card), card.network)
+    for secret in [card.fix] + list(card.hints) + [e.find.strip() for e in card.edits]:
+        assert secret not in head
+    assert "reference" not in head.lower() and "edit" not in head.lower()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("check", "no-such-kata"), "there is no kata 'no-such-kata'"),
+    (("check", CARD), "kata start %s" % CARD),
+    (("hint", CARD), "kata start %s" % CARD),
+    (("check",), "kata start"),
+    (("reset", CARD), "not started"),
+    (("solution", "no-such-kata"), "kata list"),
+    (("watch", CARD), "kata start %s" % CARD),
+])
+def test_usage_errors_exit_2_and_say_what_to_type(learner_dir, capsys, argv, words):
+    code, out, err = kata(capsys, *argv)
+    assert code == 2 and words in err and "Traceback" not in out + err
+
+
+def test_check_without_an_id_checks_the_current_kata_and_says_which(learner_dir, capsys):
+    kata(capsys, "start", CARD)
+    kata(capsys, "start", "misspelled-key")
+    code, out, _ = kata(capsys, "check")
+    assert code == 1 and "(current kata: misspelled-key)" in out and "RED, crash" in out
+    card = catalogue.find_card("misspelled-key")
+    kata_file(learner_dir, "misspelled-key").write_text(workspace.render_solution(card), encoding="utf-8")
+    assert kata(capsys, "check")[0] == 0
+    code, out, _ = kata(capsys, "check")  # misspelled-key is solved: back to the other one
+    assert code == 1 and "(current kata: %s)" % CARD in out
+
+
+def test_a_missing_file_says_how_to_get_it_back(learner_dir, capsys):
+    kata(capsys, "start", CARD)
+    kata_file(learner_dir).unlink()
+    code, _, err = kata(capsys, "check", CARD)
+    assert code == 2 and "kata reset %s" % CARD in err
+    code, out, _ = kata(capsys, "reset", CARD)
+    assert code == 0 and "no backup was needed" in out and kata_file(learner_dir).is_file()
+
+
+def test_hints_stop_at_the_last_and_stay_visible_after_solving(learner_dir, capsys):
+    card = catalogue.find_card(CARD)
+    kata(capsys, "start", CARD)
+    for _ in card.hints:
+        kata(capsys, "hint")
+    code, out, _ = kata(capsys, "hint", CARD)
+    assert code == 0 and "No more hints" in out and "kata solution %s" % CARD in out
+    assert all(hint in out for hint in card.hints)
+    kata_file(learner_dir).write_text(workspace.render_solution(card), encoding="utf-8")
+    assert kata(capsys, "check", CARD)[0] == 0
+    code, out, _ = kata(capsys, "hint", CARD)
+    assert code == 0 and all(hint in out for hint in card.hints)
+    assert json.loads((learner_dir / "workspace" / "progress.json").read_text())["katas"][CARD]["hints_revealed"] == 3
+
+
+def test_solution_with_force_before_green(learner_dir, capsys):
+    card = catalogue.find_card("misspelled-key")
+    code, out, _ = kata(capsys, "solution", "misspelled-key", "--force")
+    assert code == 0 and '-    W1, b1, W2, b2 = params["w1"]' in out and card.fix.splitlines()[0] in out
+
+
+def test_check_json_is_a_results_document(learner_dir, capsys):
+    kata(capsys, "start", CARD)
+    code, out, _ = kata(capsys, "check", CARD, "--json")
+    document = json.loads(out)
+    assert code == 1 and document["status"] == "fail" and document["signature"] == "uniform_scale"
+    assert document["params"] == ["W1", "b1", "W2", "b2"] and document["factor_tracks"] == "N"
+    assert document["message"].startswith("uniform_scale: ") and document["evidence"]
+    names = [test["name"].split()[0] for test in document["tests"]]
+    assert names[0] == "base" and set(names) >= {"base", "reg", "batch", "square"}
+    base = document["tests"][0]
+    assert base["status"] == "fail" and set(base["probe"]["mismatch"]) == {"W1", "b1", "W2", "b2"}
+
+    code, out, _ = kata(capsys, "check", "no-such-kata", "--json")
+    assert code == 2 and json.loads(out)["status"] == "error"
+
+
+def test_check_json_reports_an_error_with_its_line(learner_dir, capsys):
+    kata(capsys, "start", CARD)
+    path = kata_file(learner_dir)
+    path.write_text(path.read_text(encoding="utf-8").replace("    N = scores.shape[0]\n", "    N = = 1\n"))
+    code, out, _ = kata(capsys, "check", CARD, "--json")
+    document = json.loads(out)
+    assert code == 1 and document["status"] == "error" and "SyntaxError" in document["message"]
+    assert path.read_text(encoding="utf-8").splitlines()[document["line"] - 1].strip() == "N = = 1"
+
+
+def test_the_workspace_option_and_environment_variable(learner_dir, capsys, monkeypatch):
+    elsewhere = learner_dir / "elsewhere"
+    assert kata(capsys, "start", CARD, "--workspace", str(elsewhere))[0] == 0
+    assert (elsewhere / "01-missing-1-over-n.py").is_file() and not (learner_dir / "workspace").exists()
+    monkeypatch.setenv(workspace.WORKSPACE_ENV, str(elsewhere))
+    code, out, _ = kata(capsys, "list")
+    assert code == 0 and "Current kata: %s" % CARD in out
+
+
+def test_an_unreadable_progress_file_is_kept_aside_and_rebuilt(learner_dir, capsys):
+    kata(capsys, "start", CARD)
+    progress = learner_dir / "workspace" / "progress.json"
+    progress.write_text("{ not json", encoding="utf-8")
+    code, out, err = kata(capsys, "list")
+    assert code == 0 and "could not be read" in err and "in progress" in out
+    assert list(progress.parent.glob("progress.json.broken-*"))
+    assert json.loads(progress.read_text())["katas"][CARD]["state"] == "started"
+
+
+def test_progress_is_written_atomically_without_leftovers(learner_dir, capsys):
+    kata(capsys, "start", CARD)
+    kata(capsys, "hint", CARD)
+    folder = learner_dir / "workspace"
+    assert sorted(p.name for p in folder.iterdir()) == ["01-missing-1-over-n.py", "progress.json"]
+    entry = json.loads((folder / "progress.json").read_text())["katas"][CARD]
+    assert entry["state"] == "started" and entry["hints_revealed"] == 1 and entry["started_at"]
+
+
+def test_broken_cards_never_crash_the_learner_commands(learner_dir, capsys, monkeypatch):
+    cards = learner_dir / "cards"
+    cards.mkdir()
+    good = catalogue.CARDS_DIR / "01-missing-1-over-n.toml"
+    shutil.copy(good, cards / good.name)
+    text = good.read_text(encoding="utf-8")
+    (cards / "02-bad-toml.toml").write_text("id = = 'x'\n", encoding="utf-8")
+    (cards / "03-unknown-field.toml").write_text(
+        text.replace('id = "missing-1-over-n"', 'id = "unknown-field"\ncolour = "red"'), encoding="utf-8")
+    (cards / "04-unknown-signature.toml").write_text(
+        text.replace('id = "missing-1-over-n"', 'id = "unknown-signature"').replace(
+            '"uniform_scale"', '"too_big"'), encoding="utf-8")
+    (cards / "05-wrong-type.toml").write_text(
+        text.replace('id = "missing-1-over-n"', 'id = "wrong-type"').replace(
+            'title = "The missing 1/N"', "title = 5"), encoding="utf-8")
+    (cards / "06-edit-twice.toml").write_text(
+        text.replace('id = "missing-1-over-n"', 'id = "edit-twice"').replace(
+            'find = """\n    dscores /= N  # (N, C): the single 1/N, applied once\n"""', 'find = "N"'), encoding="utf-8")
+    monkeypatch.setenv(workspace.CARDS_ENV, str(cards))
+
+    code, out, _ = kata(capsys, "list")
+    assert code == 0 and "missing-1-over-n" in out
+    for name, words in (("02-bad-toml", "not valid TOML"), ("03-unknown-field", "[colour]: unknown field"),
+                        ("04-unknown-signature", "too_big"), ("05-wrong-type", "must be a string")):
+        line = next(line for line in out.splitlines() if name in line)
+        assert "broken" in line and words in line
+    line = next(line for line in out.splitlines() if "06-edit-twice" in line)
+    assert "broken" in line and "edits[0].find" in line and "matches" in line
+    assert "5 broken card files" in out
+
+    assert kata(capsys, "start", CARD)[0] == 0
+    assert kata(capsys, "check", CARD)[0] == 1
+    code, _, err = kata(capsys, "start", "unknown-signature")
+    assert code == 2 and "broken" in err and "expect.signature" in err
+    code, _, err = kata(capsys, "start", "edit-twice")  # loads, but its edit matches many times
+    assert code == 2 and "edits[0].find" in err and "Traceback" not in err
+
+
+def test_kata_help_lists_the_learner_commands(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    for command in ("list", "start", "check", "hint", "watch", "reset", "solution", "dev"):
+        assert "    %s " % command in out or "\n    %s\n" % command in out
+
+
+def test_a_card_on_the_deep_network_is_a_kata_too(learner_dir, capsys):
+    deep = [c for c in catalogue.load_catalogue()[0] if c.network == "mlp"]
+    if not deep:
+        pytest.skip("no card on the deep network in the catalogue")
+    card = deep[0]
+    assert kata(capsys, "start", card.id)[0] == 0
+    code, out, _ = kata(capsys, "check", card.id)
+    assert code == 1 and "RED, %s" % card.signature in out
+    kata_file(learner_dir, card.id).write_text(workspace.render_solution(card), encoding="utf-8")
+    assert kata(capsys, "check", card.id)[0] == 0
+
+
+def test_paths_are_shown_relative_to_where_the_learner_is(learner_dir, capsys):
+    code, out, _ = kata(capsys, "start", CARD)
+    assert str(pathlib.Path("workspace") / "01-missing-1-over-n.py") in out and str(learner_dir) not in out
