@@ -70,6 +70,22 @@ def layout(names):
     return {name: (0, i) for i, name in enumerate(names)}, 1, len(names)
 
 
+def report_from_entries(entries):
+    """An object heatmaps() can draw, from the per-entry data a sandboxed check brings back."""
+    from types import SimpleNamespace
+
+    params = {}
+    for name, data in entries.items():
+        shape = tuple(data["shape"])
+        errors = np.array([np.inf if e is None or isinstance(e, str) else e for e in data["rel_errors"]],
+                          dtype=np.float64).reshape(shape)
+        params[name] = SimpleNamespace(
+            name=name, shape=shape, rel_errors=errors, kinks=np.array(data["kinks"], dtype=bool).reshape(shape),
+            max_rel_error=float(errors.max()) if errors.size else 0.0, passed=data["passed"],
+            threshold=data["threshold"])
+    return SimpleNamespace(params=params)
+
+
 def heatmaps(report, path, title):
     """Draw one heatmap per parameter of report (a GradCheckReport) to the PNG at path.
 

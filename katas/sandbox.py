@@ -72,6 +72,8 @@ class Result:
     - diagnosis: Diagnosis.to_dict() of the run, JSON-ready, or None.
     - output: what the learner's code printed (the first OUTPUT_CAP bytes); output_chars: how much.
     - warnings: sentences about things that did not change the verdict.
+    - entries: with check_file(entries=True), the base probe's per-entry relative errors:
+      name -> {"rel_errors", "kinks", "shape", "max_rel_error", "passed", "threshold"}, or None.
     - seconds: wall time of the check.
     """
 
@@ -90,6 +92,7 @@ class Result:
     output: str = ""
     output_chars: int = 0
     warnings: list = dataclasses.field(default_factory=list)
+    entries: dict | None = None
     seconds: float = 0.0
 
     @property
@@ -114,8 +117,11 @@ def default_mode():
     return "fork"
 
 
-def check_file(path, hidden_layers=1, time_limit=None, mode=None):
-    """Diagnose the `loss` of the file at path in a child process; return a Result."""
+def check_file(path, hidden_layers=1, time_limit=None, mode=None, entries=False):
+    """Diagnose the `loss` of the file at path in a child process; return a Result.
+
+    entries: also bring back the base probe's per-entry relative errors (for heatmaps).
+    """
     path = pathlib.Path(path).resolve()
     time_limit = time_limit_default() if time_limit is None else float(time_limit)
     mode = mode or default_mode()
@@ -124,6 +130,7 @@ def check_file(path, hidden_layers=1, time_limit=None, mode=None):
     job = {
         "path": str(path),
         "hidden_layers": int(hidden_layers),
+        "entries": bool(entries),
         "time_limit": time_limit,
         "output_cap": OUTPUT_CAP,
         "file_size_limit": FILE_SIZE_LIMIT,
@@ -282,7 +289,8 @@ def from_data(data):
         "green" if green else "red", problem, line=data.get("line"), code=data.get("code", ""),
         signature=signature, params=list(data.get("params", [])), factor=data.get("factor"),
         factor_tracks=data.get("factor_tracks"), evidence=list(data.get("evidence", [])),
-        text=data.get("text", ""), diagnosis=data.get("diagnosis"), warnings=list(data.get("warnings", [])))
+        text=data.get("text", ""), diagnosis=data.get("diagnosis"), warnings=list(data.get("warnings", [])),
+        entries=data.get("entries"))
 
 
 def from_death(job, status, timed_out, time_limit):

@@ -295,6 +295,18 @@ def summary(diagnosis):
                 "probes": probes}
 
 
+def entries(diagnosis):
+    """The base probe's per-entry relative errors, JSON-ready, or None when it has no full table."""
+    report = diagnosis.probes.get("base").report if "base" in diagnosis.probes else None
+    if report is None or not hasattr(report, "table"):
+        return None
+    return {name: {"rel_errors": [jsonable(float(e)) for e in p.rel_errors.reshape(-1)],
+                   "kinks": [bool(k) for k in p.kinks.reshape(-1)], "shape": list(p.shape),
+                   "max_rel_error": jsonable(p.max_rel_error), "passed": bool(p.passed),
+                   "threshold": p.threshold}
+            for name, p in report.params.items()}
+
+
 def diagnose(job, namespace):
     from reference import diagnose as diagnoser
 
@@ -308,6 +320,7 @@ def diagnose(job, namespace):
             code = errors[0][2].split(": ", 1)[1] if ": " in errors[0][2] else ""
     return {
         "kind": "diagnosis",
+        "entries": entries(diagnosis) if job.get("entries") else None,
         "signature": diagnosis.signature,
         "params": list(diagnosis.params),
         "factor": jsonable(diagnosis.factor),

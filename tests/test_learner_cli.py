@@ -283,3 +283,19 @@ def test_a_card_on_the_deep_network_is_a_kata_too(learner_dir, capsys):
 def test_paths_are_shown_relative_to_where_the_learner_is(learner_dir, capsys):
     code, out, _ = kata(capsys, "start", CARD)
     assert str(pathlib.Path("workspace") / "01-missing-1-over-n.py") in out and str(learner_dir) not in out
+
+
+def test_check_plot_writes_the_heatmap_next_to_the_kata(learner_dir, capsys):
+    pytest.importorskip("matplotlib")
+    kata(capsys, "start", "mask-from-activation-value")
+    code, out, _ = kata(capsys, "check", "mask-from-activation-value", "--plot")
+    png = kata_file(learner_dir, "mask-from-activation-value").with_suffix(".png")
+    assert code == 1 and "heatmap written to" in out and str(png) in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_check_plot_says_why_there_is_no_heatmap_when_the_code_crashes(learner_dir, capsys):
+    kata(capsys, "start", "misspelled-key")
+    code, out, _ = kata(capsys, "check", "misspelled-key", "--plot", str(learner_dir / "x.png"))
+    assert code == 1 and "no heatmap: the check did not get as far as a full gradient check" in out
+    assert not (learner_dir / "x.png").exists()

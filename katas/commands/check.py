@@ -5,7 +5,10 @@ cannot take the runner down) and diagnoses its `loss` against the reference: the
 the evidence and the per-parameter table of the gradient check. Green exactly when the
 diagnosis is ok; the first green marks the kata solved. Without an ID, checks the current
 kata (the one you started most recently and have not solved). --json prints a results.json
-document instead (status pass / fail / error, as exercism's test runners write).
+document instead (status pass / fail / error, as exercism's test runners write). --plot
+writes a heatmap of the base probe's per-entry relative errors, one panel per parameter (a
+missing ReLU mask shows as whole columns of W1, a transpose as a pattern); it needs matplotlib
+(python -m pip install -e ".[plot]").
 Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not started).
 """
 import json
@@ -18,6 +21,9 @@ def register(subparsers):
     parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     parser.add_argument("--json", action="store_true", help="print a results.json document on standard output")
+    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PNG",
+                        help="also write a heatmap of per-entry relative errors (default: next to your kata "
+                             "file, with the extension .png)")
     learner.add_workspace_argument(parser)
     learner.add_time_limit_argument(parser)
     return parser
@@ -37,18 +43,36 @@ def run(args, out=print):
             out(json.dumps(report.usage_document(str(exc)), indent=2))
         return learner.fail(exc)
     learner.show_warnings(ws)
-    result, newly_solved = check_kata(ws, card, path, args.time_limit)
+    result, newly_solved = check_kata(ws, card, path, args.time_limit, entries=args.plot is not None)
     if args.json:
         out(json.dumps(report.results_document(card, result, path), indent=2))
     else:
         for line in report.terminal(card, result, ws.display(path)) + next_steps(ws, card, result, newly_solved):
             out(line)
+    if args.plot is not None:
+        (note if args.json else out)(draw(card, result, path, args.plot))
     return 0 if result.green else 1
 
 
-def check_kata(ws, card, path, time_limit=None):
+def draw(card, result, path, target):
+    """Write the heatmap and say where, or say why there is none."""
+    from katas import plots
+
+    target = target or str(path.with_suffix(".png"))
+    if not result.entries:
+        return "no heatmap: the check did not get as far as a full gradient check (%s)" % result.problem
+    try:
+        written = plots.heatmaps(plots.report_from_entries(result.entries), target,
+                                 "%s: per-entry relative error, base probe (%s)" % (
+                                     card.id, result.signature or result.verdict))
+    except plots.MatplotlibMissing as exc:
+        return "no heatmap: %s" % exc
+    return "heatmap written to %s" % written
+
+
+def check_kata(ws, card, path, time_limit=None, entries=False):
     """Check the file in the sandbox and record it in the progress file: (result, newly solved)."""
-    result = sandbox.check_file(path, hidden_layers=card.hidden_layers, time_limit=time_limit)
+    result = sandbox.check_file(path, hidden_layers=card.hidden_layers, time_limit=time_limit, entries=entries)
     return result, ws.record_check(card, result.verdict)
 
 
