@@ -773,8 +773,9 @@ class Reader(object):
                 self.factor = common
                 self.factor_tracks = self.tracking(probe, common)
             right = [n for n in self.names if n not in wrong]
-            self.add("localized", wrong, "%s: only %s disagree with the loss (%s); %s agree. %s" % (
-                where, ", ".join(wrong), table, ", ".join(right), self.layer_sentence(wrong)))
+            self.add("localized", wrong, "%s: only %s %s with the loss (%s); %s %s. %s" % (
+                where, ", ".join(wrong), "disagrees" if len(wrong) == 1 else "disagree", table,
+                ", ".join(right), "agrees" if len(right) == 1 else "agree", self.layer_sentence(wrong)))
         else:
             self.add("mixed", wrong, "%s: every gradient disagrees, with no factor common to all (%s): the "
                      "error enters at the top of the backward pass (dscores) or in several places" % (where, table))
@@ -846,7 +847,8 @@ class Reader(object):
         reg_findings = [f for f in self.findings if f[0] != "reg_only"]
         if reg_findings:
             if fd:
-                self.note("reg probe (%s): %s disagree as well" % (probe.describe(), ", ".join(fd)))
+                self.note("reg probe (%s): %s %s as well" % (
+                    probe.describe(), ", ".join(fd), "disagrees" if len(fd) == 1 else "disagree"))
             return
         if fd:
             weights = [n for n in fd if n.startswith("W")]

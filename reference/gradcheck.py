@@ -58,10 +58,10 @@ def band(error):
     return BANDS[-1][1]
 
 
-def legend():
+def legend(threshold=PASS_THRESHOLD):
     """The relative-error bands, one per line, for the foot of a report."""
     lines = ["relative error = |a - n| / (|a| + |n|), 0 when both are 0; an entry fails above %g"
-             " unless |a - n| is within the round-off resolution of the difference" % PASS_THRESHOLD]
+             " unless |a - n| is within the round-off resolution of the difference" % threshold]
     lines += ["  " + text for _, text in BANDS]
     return "\n".join(lines)
 
@@ -388,5 +388,5 @@ def format_table(report):
                              p.right[index], p.analytic[index]))
     lines.append("overall: %s (max rel error %.2e, eps %g, %d evaluations)" % (
         "PASS" if report.passed else "FAIL", report.max_rel_error, report.eps, report.evaluations))
-    lines.append(legend())
+    lines.append(legend(report.threshold))
     return "\n".join(lines)
