@@ -6,6 +6,8 @@ worst of several repeats per function, and how many loss calls the probes made.
     python benchmarks/diagnose_time.py
 """
 import argparse
+import importlib.util
+import pathlib
 import statistics
 import time
 
@@ -36,15 +38,27 @@ def main(argv=None):
     subjects = [("reference (net.loss)", net.loss, 1)]
     for card in catalogue.load_catalogue()[0]:
         subjects.append((card.id, catalogue.variant(card).loss, card.hidden_layers))
+    tests = pathlib.Path(__file__).resolve().parent.parent / "tests"
+    for path in sorted((tests / "zoo").glob("z*.py")) + sorted((tests / "zoo2").glob("y*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        subjects.append(("zoo: " + path.stem, module.loss, 1))
     print("| function | signature | loss calls | median (s) | worst (s) |")
     print("|---|---|---|---|---|")
-    medians = []
+    medians = {}
     for name, fn, depth in subjects:
         median, worst, calls, signature = timed(fn, depth, args.repeats)
-        medians.append(median)
-        print("| %s | %s | %d | %.3f | %.3f |" % (name, signature, calls, median, worst))
+        medians[name] = (median, depth)
+        if not name.startswith("zoo: "):
+            print("| %s | %s | %d | %.3f | %.3f |" % (name, signature, calls, median, worst))
     print()
-    print("largest median: %.3f s; median of medians: %.3f s" % (max(medians), statistics.median(medians)))
+    for label, pick in (("two-layer reference and cards", lambda n, d: d == 1 and not n.startswith("zoo: ")),
+                        ("two-layer zoo implementations", lambda n, d: n.startswith("zoo: ")),
+                        ("deep-network cards (2 hidden layers)", lambda n, d: d > 1)):
+        values = [m for n, (m, d) in medians.items() if pick(n, d)]
+        print("%s: %d functions, median %.3f s, largest median %.3f s" % (
+            label, len(values), statistics.median(values), max(values)))
 
 
 if __name__ == "__main__":
