@@ -20,7 +20,6 @@ carries over.
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -119,6 +118,7 @@ def table(rows):
 
 def plot(rows, path, slopes):
     """Draw the log-log figure to path (matplotlib required)."""
+    from katas import plots
     from katas.plots import pyplot
 
     plt = pyplot()
@@ -146,11 +146,7 @@ def plot(rows, path, slopes):
     right.grid(True, which="major", alpha=0.3)
     right.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return plots.save(fig, path)
 
 
 def main(argv=None):

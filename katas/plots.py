@@ -70,6 +70,15 @@ def layout(names):
     return {name: (0, i) for i, name in enumerate(names)}, 1, len(names)
 
 
+def save(fig, path):
+    """Write fig as a PNG at path (creating its folder), close it, return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
+    return path
+
+
 def report_from_entries(entries):
     """An object heatmaps() can draw, from the per-entry data a sandboxed check brings back."""
     from types import SimpleNamespace
@@ -141,11 +150,7 @@ def heatmaps(report, path, title):
                                   label="on a ReLU kink: one-sided slopes, reported apart (%d)" % kinks_drawn)],
                    loc="outside lower center", fontsize=8, frameon=False)
     fig.suptitle(title, fontsize=10)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def eps_sweep(seed=0, eps_values=SWEEP_EPS, sizes=(8, 5, 6, 3), reg=0.0):
@@ -203,8 +208,4 @@ def draw_sweep(rows, path, title="Central difference vs analytic gradient, by ep
     ax.set_title(title + "\n<- truncation error (eps large)          round-off (eps small) ->", fontsize=10)
     ax.legend(loc="lower center", fontsize=8)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
