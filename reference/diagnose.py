@@ -228,7 +228,7 @@ def param_names(depth):
     return names
 
 
-def diagnose(loss_fn, reference=None, seed=0, hidden_layers=1):
+def diagnose(loss_fn, *, reference=None, seed=0, hidden_layers=1):
     """Diagnose loss_fn(params, X, y, reg=0.0) -> (loss, grads) against a reference.
 
     reference: a correct function with the same interface; None means reference.net.loss

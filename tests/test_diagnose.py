@@ -255,3 +255,21 @@ def test_to_dict_handles_an_unexpected_gradient_key():
     assert data["signature"] == "shape_error"
     assert ["bias", [3], None] in data["probes"]["base"]["shapes"]
     json.dumps(data)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_other_seeds_give_the_same_verdicts(seed):
+    assert diagnose.diagnose(net.loss, seed=seed).signature == "ok"
+    diagnosis = diagnose.diagnose(scaled(3.0), seed=seed, reference=net.loss)
+    assert diagnosis.signature == "uniform_scale" and diagnosis.factor == pytest.approx(3.0)
+
+
+def test_the_reference_can_be_any_function_with_the_interface():
+    """Judged against a reference whose loss is doubled, the true network has a wrong loss."""
+    def doubled(params, X, y, reg=0.0):
+        value, grads = net.loss(params, X, y, reg)
+        return 2 * value, {k: 2 * v for k, v in grads.items()}
+
+    diagnosis = diagnose.diagnose(net.loss, reference=doubled)
+    assert diagnosis.signature == "loss_mismatch"
+    assert "ratio 0.5" in diagnosis.evidence[0]
