@@ -31,7 +31,8 @@ def pytest_addoption(parser):
     group.addoption("--katas", action="store_true", default=False,
                     help="add one test per started kata of the workspace (kata check as a test)")
     group.addoption("--kata-workspace", metavar="DIR", default=None,
-                    help="the workspace for --katas (default: $KATA_WORKSPACE, else ./workspace)")
+                    help="the workspace for --katas (default: $KATA_WORKSPACE, else the workspace the current "
+                         "directory is in, else ./workspace)")
 
 
 def pytest_configure(config):

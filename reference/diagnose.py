@@ -269,6 +269,18 @@ class _Diagnoser(object):
         N, widths = sizes[0], sizes[1:]
         return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset)
 
+    def batch_problem(self):
+        """The base problem with more examples appended: the same weights, N changed alone."""
+        params, X, y = self.base_problem
+        extra = BATCH_N - X.shape[0]
+        for attempt in range(1000):
+            rng = np.random.default_rng([self.seed, 2, attempt])
+            more_X = np.vstack([X, rng.standard_normal((extra, X.shape[1]))])
+            if problems.kink_margin(params, more_X) >= 1e-3:
+                more_y = np.concatenate([y, rng.integers(0, params["b%d" % self.depth].shape[0], extra)])
+                return params, more_X, more_y
+        raise ValueError("no extra examples away from the kink within 1000 attempts")
+
     # -- calls ------------------------------------------------------------------------
     def invoke(self, args, reg, default_reg):
         """loss_fn(params, X, y) with its own default reg, or with reg passed by name if it
@@ -401,7 +413,7 @@ class _Diagnoser(object):
         sizes = self.sizes(*BASE_SIZES)
         probe = Probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows" % STRESS_LOGIT)
         self.probes["stress"] = probe
-        params, X, y = self.problem(sizes, 7)
+        params, X, y = ({k: v.copy() for k, v in self.base_problem[0].items()},) + self.base_problem[1:]
         top = "W%d" % self.depth
         bias = "b%d" % self.depth
         hidden_out = problems.pre_activations(params, X)[-1]
@@ -421,7 +433,7 @@ class _Diagnoser(object):
     def dead_probe(self):
         """Units whose pre-activation is negative on every example: a flat loss along them."""
         sizes = self.sizes(*BASE_SIZES)
-        params, X, y = self.problem(sizes, 3)
+        params, X, y = ({k: v.copy() for k, v in self.base_problem[0].items()},) + self.base_problem[1:]
         for layer in range(1, self.depth):
             params["b%d" % layer][list(DEAD_UNITS)] = DEAD_BIAS
         entries = []
@@ -460,13 +472,16 @@ class _Diagnoser(object):
 
     def _run(self):
         base_sizes = self.sizes(*BASE_SIZES)
+        self.base_problem = self.problem(base_sizes, 1)
+        params, X, y = self.base_problem
         self.gradient_probe("base", base_sizes, 0.0, "gradient check at reg = 0 with default arguments",
-                            default_reg=True, mode="full")
+                            params, X, y, default_reg=True, mode="full")
         if self.probes["base"].error is None and self.probes["base"].structure is None:
-            self.gradient_probe("reg", base_sizes, REG, "gradient check at reg = %g" % REG)
-            batch_sizes = (BATCH_N,) + base_sizes[1:]
-            self.gradient_probe("batch", batch_sizes, 0.0, "gradient check at a second batch size",
-                                default_reg=True)
+            self.gradient_probe("reg", base_sizes, REG, "the base problem at reg = %g" % REG, params, X, y)
+            batch_params, batch_X, batch_y = self.batch_problem()
+            self.gradient_probe("batch", batch_X.shape[:1] + base_sizes[1:], 0.0,
+                                "the base problem with %d more examples" % (BATCH_N - BASE_SIZES[0]),
+                                batch_params, batch_X, batch_y, default_reg=True)
             self.dead_probe()
             self.stress_probe()
         square = self.sizes(*SQUARE_SIZES)
@@ -570,6 +585,7 @@ class Reader(object):
         self.findings = []
         self.factor = None
         self.factor_tracks = None
+        self.other_batch = None
 
     def add(self, signature, params, sentence, repeat_key=None, probe=None):
         """Record a finding. A repeat (same repeat_key) under another probe is only named."""
@@ -769,18 +785,25 @@ class Reader(object):
             self.add("uniform_scale", wrong, "%s: every gradient is the true one times %.6g (%s)%s" % (
                 where, common, table, tail))
         elif len(wrong) < len(self.names):
+            tail = ""
             if common is not None:
                 self.factor = common
                 self.factor_tracks = self.tracking(probe, common)
+                tail = self.tracking_sentence(common)
             right = [n for n in self.names if n not in wrong]
-            self.add("localized", wrong, "%s: only %s %s with the loss (%s); %s %s. %s" % (
-                where, ", ".join(wrong), "disagrees" if len(wrong) == 1 else "disagree", table,
+            self.add("localized", wrong, "%s: only %s %s with the loss (%s%s); %s %s. %s" % (
+                where, ", ".join(wrong), "disagrees" if len(wrong) == 1 else "disagree", table, tail,
                 ", ".join(right), "agrees" if len(right) == 1 else "agree", self.layer_sentence(wrong)))
         else:
             self.add("mixed", wrong, "%s: every gradient disagrees, with no factor common to all (%s): the "
                      "error enters at the top of the backward pass (dscores) or in several places" % (where, table))
 
     def tracking(self, probe, factor):
+        """How the factor moves between the base and batch probes: "N", "1/N", "constant" or None.
+
+        Also keeps (N here, N there, factor there) for tracking_sentence.
+        """
+        self.other_batch = None
         other = self.probes.get("batch" if probe.name != "batch" else "base")
         if other is None or other.report is None:
             return None
@@ -790,6 +813,7 @@ class Reader(object):
         if other_factor is None:
             return None
         n_here, n_there = probe.sizes[0], other.sizes[0]
+        self.other_batch = (n_here, n_there, other_factor)
         if close(factor / other_factor, n_here / float(n_there), FACTOR_RTOL):
             return "N"
         if close(factor / other_factor, n_there / float(n_here), FACTOR_RTOL):
@@ -799,16 +823,27 @@ class Reader(object):
         return None
 
     def tracking_sentence(self, factor):
-        batch = self.probes.get("batch")
-        if self.factor_tracks == "N":
-            return "; at N=%d it is N=%d too: the factor tracks N, so a 1/N is missing" % (
-                batch.sizes[0], batch.sizes[0]) if batch else ""
-        if self.factor_tracks == "1/N":
-            return "; it tracks 1/N across batch sizes: the 1/N is applied twice"
+        """What the factor's behaviour across batch sizes says about its cause."""
+        if self.other_batch is None:
+            return ""
+        n_here, n_there, other = self.other_batch
+        if self.factor_tracks in ("N", "1/N"):
+            if close(other, 1.0, FACTOR_RTOL):
+                return ("; at N=%d the gradients are right: the factor %.6g is %d/%d, so the code divides by a "
+                        "fixed batch size (%d) instead of N" % (
+                            n_there, factor, n_here, n_there, n_there) if self.factor_tracks == "N" else
+                        "; at N=%d the gradients are right: the factor %.6g is %d/%d, so the code multiplies "
+                        "by a fixed batch size (%d) and divides by N" % (n_there, factor, n_there, n_here, n_there))
+            if self.factor_tracks == "N" and close(factor, n_here, FACTOR_RTOL) and close(other, n_there, FACTOR_RTOL):
+                return "; at N=%d it is %.6g: the factor is N itself, so a 1/N is missing" % (n_there, other)
+            if self.factor_tracks == "1/N" and close(factor * n_here, 1.0, FACTOR_RTOL) and close(
+                    other * n_there, 1.0, FACTOR_RTOL):
+                return "; at N=%d it is 1/%d: the factor is 1/N, so the 1/N is applied twice" % (n_there, n_there)
+            return "; at N=%d it is %.6g: the factor is proportional to %s" % (n_there, other, self.factor_tracks)
         if self.factor_tracks == "constant":
             hint = "a sign flip" if close(factor, -1.0, FACTOR_RTOL) else "a constant factor"
-            return "; the same at N=%d: %s, not the batch averaging" % (batch.sizes[0], hint) if batch else ""
-        return ""
+            return "; the same at N=%d: %s, not the batch averaging" % (n_there, hint)
+        return "; at N=%d it is %.6g: no simple relation to the batch size" % (n_there, other)
 
     def layer_sentence(self, wrong):
         """Where in the backward pass a strict subset of wrong gradients points."""

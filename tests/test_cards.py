@@ -34,13 +34,22 @@ def test_catalogue_is_complete_ordered_and_loads_cleanly():
     assert not broken, [str(b) for b in broken]
     assert len(cards) >= 16
     assert len({c.id for c in cards}) == len(cards)
-    assert [c.order for c in cards] == sorted(c.order for c in cards)
+    assert len({c.order for c in cards}) == len(cards), "two cards share a place in the curriculum"
     covered = {c.signature for c in cards}
     assert covered == set(diagnose.SIGNATURES), set(diagnose.SIGNATURES) - covered
     # Both kinds of uniform factor, and both kinds of shape error.
     factors = {c.factor for c in cards if c.signature == "uniform_scale"}
     assert "N" in factors and any(isinstance(f, float) for f in factors)
     assert any(c.equivalent for c in cards)
+    raising, returning = [], []
+    for card in cards:
+        if card.signature == "shape_error":
+            base = diagnose.diagnose(catalogue.variant(card).loss, hidden_layers=card.hidden_layers).probes["base"]
+            (raising if base.error is not None else returning).append(card.id)
+            if base.error is not None:  # silent where every width is equal: the square probe shows values
+                square = diagnose.diagnose(catalogue.variant(card).loss, hidden_layers=card.hidden_layers)
+                assert square.probes["square"].report is not None and not square.probes["square"].report.passed
+    assert raising and returning, (raising, returning)
 
 
 def test_design_card_bugs_are_in_the_catalogue():

@@ -117,6 +117,7 @@ def test_a_factor_of_N_is_seen_to_track_N():
     assert diagnosis.signature == "uniform_scale"
     assert diagnosis.factor == pytest.approx(diagnose.BASE_SIZES[0])
     assert diagnosis.factor_tracks == "N"
+    assert "the factor is N itself, so a 1/N is missing" in diagnosis.evidence[0]
 
 
 def test_a_hard_coded_batch_size_is_caught_by_the_batch_probe():
@@ -125,6 +126,8 @@ def test_a_hard_coded_batch_size_is_caught_by_the_batch_probe():
     diagnosis = diagnose.diagnose(fixed)
     assert diagnosis.signature == "uniform_scale"
     assert "batch probe" in diagnosis.evidence[0]
+    assert "divides by a fixed batch size (8) instead of N" in diagnosis.evidence[0]
+    assert "1/N is missing" not in diagnosis.evidence[0]
 
 
 def test_the_crash_evidence_names_the_line():
@@ -150,9 +153,9 @@ def test_the_diagnoser_never_raises_and_never_touches_the_callers_arrays():
         params["W1"][0, 0] = 5.0  # a global the caller owns; the diagnoser must not rely on it
         return net.loss(p, X, y, reg)
 
-    diagnose.diagnose(touches_global)
+    diagnosis = diagnose.diagnose(touches_global)
+    assert diagnosis.signature == "ok", diagnosis.text()  # the probes use their own arrays
     assert not np.array_equal(params["W1"], snapshot)  # the function itself did it, visibly
-    assert diagnose.diagnose(net.loss).signature == "ok"
 
 
 def test_keyboard_interrupt_is_not_swallowed():

@@ -175,3 +175,30 @@ def test_round_off_resolution_excuses_only_differences_below_it():
     tiny = gradcheck.failing_entries(np.array([1e-5]), np.array([1e-5 + noise / 2]), 1e-7, noise)
     real = gradcheck.failing_entries(np.array([1e-5]), np.array([1e-5 + 1e-8]), 1e-7, noise)
     assert not tiny.any() and real.all()
+
+
+def test_an_infinite_or_nan_gradient_never_passes():
+    assert gradcheck.rel_error(np.inf, 1.0) == np.inf and gradcheck.rel_error(1.0, -np.inf) == np.inf
+
+    def infinite(params):
+        loss, grads = quadratic(params)
+        grads["x"] = grads["x"].copy()
+        grads["x"][0, 0] = np.inf
+        return loss, grads
+
+    report = gradcheck.check_gradients(infinite, fresh())
+    assert not report.passed and report.params["x"].failed[0, 0]
+    assert report.params["x"].max_rel_error == np.inf
+
+
+def test_the_analytic_gradient_is_taken_before_f_is_called_again():
+    """A function that reuses its gradient buffer must be judged on its first answer."""
+    buffer = {"x": np.zeros((2, 3)), "b": np.zeros(2)}
+
+    def reuses_buffers(params):
+        loss, grads = quadratic(params)
+        for name in buffer:
+            buffer[name][...] = grads[name]
+        return loss, buffer
+
+    assert gradcheck.check_gradients(reuses_buffers, fresh()).passed

@@ -2,9 +2,9 @@
 
 Builds every card's buggy variant, runs the diagnoser on it, and prints id, title, expected
 signature, diagnosed signature and whether they agree. Broken card files are listed with the
-reason. Exit code 0 when every card agrees and none is broken.
+reason. Reads the catalogue in $KATA_CARDS when set, like every other command. Exit code 0 when every card agrees and none is broken.
 """
-from katas import catalogue
+from katas import catalogue, workspace
 from reference import diagnose
 
 
@@ -16,7 +16,7 @@ def register(subparsers):
 
 def rows():
     """(card, diagnosis or None, problems) for every card, and the broken card errors."""
-    cards, broken = catalogue.load_catalogue()
+    cards, broken = catalogue.load_catalogue(workspace.cards_dir())
     out = []
     for card in cards:
         try:

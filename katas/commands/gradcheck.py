@@ -1,7 +1,7 @@
 """`kata gradcheck`: check the reference network against central differences on a toy problem.
 
-Prints, for reg = 0 and reg > 0, the per-parameter table, the check of dL/dX, the fast
-directional check and the log C sanity check of the initial loss. Exit code 0 when all pass.
+Prints the log C sanity check of the initial loss first, then, for reg = 0 and reg > 0, the
+per-parameter table, the check of dL/dX and the fast directional check. Exit code 0 when all pass.
 With --plot [PATH] it also draws the reg = 0 check as per-entry error heatmaps (a PNG, needs
 matplotlib). With --eps-sweep it prints instead how the relative error depends on eps, from
 1e-1 to 1e-12, and with --plot draws that sweep.
@@ -77,6 +77,15 @@ def check_reference(seed=0, eps=gradcheck.EPS, out=print, plot=None):
         params["W1"].shape, params["b1"].shape, params["W2"].shape, params["b2"].shape,
         sum(p.size for p in params.values())))
     passed = True
+    # The loss first: a wrong loss makes every gradient check meaningless.
+    small, X0, y0 = problems.toy_problem(N, D, H, C, seed, scale=1e-3, margin=0.0)
+    initial_loss, _ = net.loss(small, X0, y0)
+    ok, expected, difference = gradcheck.check_initial_loss(initial_loss, C)
+    out("")
+    out("== sanity check of the initial loss (weights of scale 1e-3, reg = 0) ==")
+    out("loss %.6f, log C = log %d = %.6f, difference %+.2e, tolerance %g: %s" % (
+        initial_loss, C, expected, difference, gradcheck.LOG_C_TOLERANCE, "PASS" if ok else "FAIL"))
+    passed &= ok
     for reg in REGS:
         report = gradcheck.check_gradients(lambda p: net.loss(p, X, y, reg), params, eps=eps)
         out("")
@@ -100,14 +109,6 @@ def check_reference(seed=0, eps=gradcheck.EPS, out=print, plot=None):
     out(directional.table())
     passed &= directional.passed
 
-    small, X0, y0 = problems.toy_problem(N, D, H, C, seed, scale=1e-3, margin=0.0)
-    initial_loss, _ = net.loss(small, X0, y0)
-    ok, expected, difference = gradcheck.check_initial_loss(initial_loss, C)
-    out("")
-    out("== sanity check of the initial loss (weights of scale 1e-3, reg = 0) ==")
-    out("loss %.6f, log C = log %d = %.6f, difference %+.2e, tolerance %g: %s" % (
-        initial_loss, C, expected, difference, gradcheck.LOG_C_TOLERANCE, "PASS" if ok else "FAIL"))
-    passed &= ok
     out("")
     out("all checks: %s" % ("PASS" if passed else "FAIL"))
     return passed

@@ -5,7 +5,7 @@ card's story. Without an ID, starts the first kata you have not started yet. It 
 overwrites your work: starting a kata again only says where its file is (`kata reset ID`
 starts over, keeping your file as a backup).
 """
-from katas import learner, report
+from katas import learner, report, workspace
 
 
 def register(subparsers):
@@ -33,7 +33,11 @@ def run(args, out=print):
     if not created:
         state = ws.state(card)
         out("%s is already started (%s): your work is in %s" % (report.label(card), state, shown))
-        out("It is the current kata again. To start over from the pristine file: kata reset %s" % card.id)
+        if ws.state(card) == workspace.SOLVED:
+            out("It is solved: name it to work on it again (kata check %s); to start over from the pristine "
+                "file: kata reset %s" % (card.id, card.id))
+        else:
+            out("It is the current kata again. To start over from the pristine file: kata reset %s" % card.id)
         return 0
     out("Started %s: %s" % (report.label(card), card.title))
     out("Your file: %s" % shown)

@@ -11,7 +11,7 @@ in nanoseconds, size, SHA-256 of the content). Polling needs no dependency and w
 every editor's way of saving (in place, or writing a temporary file and renaming it over
 the original, which inotify-style watchers lose track of), on any filesystem (network and
 container mounts included); for one small file the cost is a stat and a read, nothing. A
-change is checked once the file has stayed the same for one more poll, so an editor that
+change is checked once the file has stayed the same for another half poll, so an editor that
 writes in two steps is not checked half-written.
 """
 import hashlib
