@@ -23,7 +23,7 @@ BANDS = (
     (1e-2, "wrong: above 1e-2 the gradient is almost certainly wrong"),
     (1e-4, "suspicious: 1e-4 to 1e-2, wrong unless the loss has kinks there"),
     (1e-7, "acceptable near kinks only: 1e-7 to 1e-4"),
-    (0.0, "good: below 1e-7 (float64, central differences, eps = 1e-5)"),
+    (0.0, "good: below 1e-7 (float64, central differences)"),
 )
 # An entry is "on a kink" when one jump between neighbouring one-sided slopes is this many
 # times larger than the others (a smooth function changes its slope evenly).
@@ -59,10 +59,10 @@ def band(error):
     return BANDS[-1][1]
 
 
-def legend(threshold=PASS_THRESHOLD):
+def legend(threshold=PASS_THRESHOLD, eps=EPS):
     """The relative-error bands, one per line, for the foot of a report."""
-    lines = ["relative error = |a - n| / (|a| + |n|), 0 when both are 0; an entry fails above %g"
-             " unless |a - n| is within the round-off resolution of the difference" % threshold]
+    lines = ["relative error = |a - n| / (|a| + |n|), 0 when both are 0; at eps = %g an entry fails above %g"
+             " unless |a - n| is within the round-off resolution of the difference" % (eps, threshold)]
     lines += ["  " + text for _, text in BANDS]
     return "\n".join(lines)
 
@@ -392,5 +392,5 @@ def format_table(report):
                              p.right[index], p.analytic[index]))
     lines.append("overall: %s (max rel error %.2e, eps %g, %d evaluations)" % (
         "PASS" if report.passed else "FAIL", report.max_rel_error, report.eps, report.evaluations))
-    lines.append(legend(report.threshold))
+    lines.append(legend(report.threshold, report.eps))
     return "\n".join(lines)

@@ -158,3 +158,20 @@ def test_demo_depth_checks_every_depth_and_matches_net_at_depth_one(capsys):
     assert [int(r.split("|")[1]) for r in rows] == [1, 2, 3, 4, 5]
     assert all(r.rstrip().endswith("| PASS |") for r in rows)
     assert "all depths: PASS" in out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["gradcheck", "--eps", "0"], "must be a positive"),
+    (["gradcheck", "--eps=-1e-5"], "must be a positive"),
+    (["gradcheck", "--eps", "abc"], "is not a number"),
+    (["gradcheck", "--seed", "-1"], "must be 0 or more"),
+    (["demo", "depth", "--seed", "-3"], "must be 0 or more"),
+    (["demo", "kink", "--seeds", "0"], "must be 1 or more"),
+    (["demo", "kink", "--mc-eps", "-1"], "must be a positive"),
+])
+def test_bad_numbers_are_usage_errors_not_tracebacks(capsys, argv, words):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from katas import plots
+from katas import argtypes, plots
 from reference import gradcheck, mlp, net, problems
 
 N, D, H, C = 8, 5, 6, 3
@@ -31,13 +31,13 @@ def register(subparsers):
     parser = subparsers.add_parser("demo", help=__doc__.splitlines()[0].split(": ", 1)[1],
                                    description=__doc__)
     parser.add_argument("name", choices=("kink", "depth"), help="the demonstration to run")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the toy problem (default 0)")
-    parser.add_argument("--seeds", type=int, default=80,
+    parser.add_argument("--seed", type=argtypes.non_negative_int, default=0, help="seed of the toy problem (default 0)")
+    parser.add_argument("--seeds", type=argtypes.positive_int, default=80,
                         help="seeds of full checks in the Monte Carlo (default 80)")
-    parser.add_argument("--mc-eps", type=float, default=1e-2,
+    parser.add_argument("--mc-eps", type=argtypes.positive_float, default=1e-2,
                         help="eps of those full checks (default 1e-2, where kinks are frequent "
                              "enough to count)")
-    parser.add_argument("--samples", type=int, default=200000,
+    parser.add_argument("--samples", type=argtypes.positive_int, default=200000,
                         help="random initializations in the Monte Carlo over z (default 200000)")
     parser.add_argument("--plot", nargs="?", const=KINK_PATH, default=None, metavar="PATH",
                         help="write the heatmaps of the check with z = 0.3 eps (default %s)" % KINK_PATH)

@@ -6,7 +6,7 @@ With --plot [PATH] it also draws the reg = 0 check as per-entry error heatmaps (
 matplotlib). With --eps-sweep it prints instead how the relative error depends on eps, from
 1e-1 to 1e-12, and with --plot draws that sweep.
 """
-from katas import plots
+from katas import argtypes, plots
 from reference import gradcheck, net, problems
 
 # The seed's toy scale: N <= 10, D, H, C single digits and all distinct.
@@ -19,8 +19,9 @@ SWEEP_PATH = "eps_sweep.png"
 def register(subparsers):
     parser = subparsers.add_parser("gradcheck", help=__doc__.splitlines()[0].split(": ", 1)[1],
                                    description=__doc__)
-    parser.add_argument("--seed", type=int, default=0, help="seed of the toy problem (default 0)")
-    parser.add_argument("--eps", type=float, default=gradcheck.EPS, help="finite-difference step (default 1e-5)")
+    parser.add_argument("--seed", type=argtypes.non_negative_int, default=0, help="seed of the toy problem (default 0)")
+    parser.add_argument("--eps", type=argtypes.positive_float, default=gradcheck.EPS,
+                        help="finite-difference step (default 1e-5)")
     parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
                         help="write a PNG: heatmaps of the reg = 0 check (default %s) or, with "
                              "--eps-sweep, the sweep (default %s); needs matplotlib"
