@@ -224,10 +224,14 @@ def tail(path, lines=30):
 class Score:
     """Counts and the mutation score of a list of mutants.
 
-    Fields: counts (status -> number, over every mutant), total, equivalent (registered
-    mutants), killed (not registered), score (killed / (total - equivalent), or None when
-    nothing is left to score), band ("high", "medium" or "low" against the thresholds),
-    passed (score at or above the break threshold).
+    Fields: counts (status -> number, over every mutant), total, equivalent (mutants the
+    register marks equivalent: never killed ones, see katas.equivalence.apply_register),
+    killed (killed mutants; always counts["killed"]), score (killed / (total - equivalent), or
+    None when nothing is left to score), graded (False when the equivalence register is
+    stale: the score is then computed without the stale entries but given no grade), band
+    ("high", "medium" or "low" against the thresholds, "none" when nothing is left to score,
+    None when not graded), passed (score at or above the break threshold; None when not
+    graded).
     """
 
     counts: dict
@@ -235,24 +239,34 @@ class Score:
     equivalent: int
     killed: int
     score: object
-    band: str
-    passed: bool
+    band: object
+    passed: object
+    graded: bool = True
 
     @property
     def percent(self):
         return None if self.score is None else 100.0 * self.score
 
 
-def compute_score(found, thresholds):
-    """The Score of the mutants against thresholds (percent: high, low, break)."""
+def compute_score(found, thresholds, register_problems=()):
+    """The Score of the mutants against thresholds (percent: high, low, break).
+
+    register_problems: what katas.equivalence.apply_register found wrong with the register.
+    When there are any, the register is stale and the score is not graded (band and passed
+    None); it is still computed, without the stale entries (they mark no mutant).
+    A killed mutant counts as killed even if something marked it equivalent.
+    """
     counts = collections.OrderedDict((status, 0) for status in mutants.STATUSES)
     for mutant in found:
         counts[mutant.status] = counts.get(mutant.status, 0) + 1
-    equivalent = sum(1 for m in found if m.equivalent is not None)
-    killed = sum(1 for m in found if m.status == "killed" and m.equivalent is None)
+    equivalent = sum(1 for m in found if m.equivalent is not None and m.status != "killed")
+    killed = counts["killed"]
     scored = len(found) - equivalent
     score = killed / float(scored) if scored else None
     percent = None if score is None else 100.0 * score
+    if register_problems:
+        return Score(counts=counts, total=len(found), equivalent=equivalent, killed=killed, score=score,
+                     band=None, passed=None, graded=False)
     if percent is None:
         band = "none"
     elif percent >= thresholds["high"]:
@@ -266,10 +280,10 @@ def compute_score(found, thresholds):
 
 
 def census_counts(found):
-    """Signature -> number of killed (not registered) mutants diagnosed so, most frequent first."""
+    """Signature -> number of killed mutants diagnosed so, most frequent first."""
     counter = collections.Counter()
     for mutant in found:
-        if mutant.status != "killed" or mutant.equivalent is not None:
+        if mutant.status != "killed":
             continue
         diagnosis = mutant.diagnosis
         if diagnosis is None:
@@ -294,6 +308,12 @@ class Audit:
     mutmut_version: object
     max_children: int
     cards: dict = dataclasses.field(default_factory=dict)
+    register_path: object = None
+
+    @property
+    def files(self):
+        """The mutated source files (those mutmut made mutants of), sorted."""
+        return sorted({m.path for m in self.mutants})
 
 
 def card_census():
@@ -364,9 +384,10 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
         remove(work)
     seconds["total"] = time.perf_counter() - started
     judged = any(m.diagnosis for m in found)
-    return Audit(settings=settings, mutants=found, score=compute_score(found, settings.thresholds),
+    return Audit(settings=settings, mutants=found, score=compute_score(found, settings.thresholds, problems),
                  census=census_counts(found), register_problems=problems, seconds=seconds, mutmut_version=version,
-                 max_children=max_children, cards=card_census() if judged else {})
+                 max_children=max_children, cards=card_census() if judged else {},
+                 register_path=str(register_path))
 
 
 def remove(folder):

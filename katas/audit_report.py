@@ -2,7 +2,9 @@
 
 What it is for: showing a katas.audit.Audit. text() is what `kata audit` prints: the counts
 by status, the score against the thresholds, every survivor with its function and diff, the
-registered equivalent mutants with their reasons, and the signature census. to_json() and
+registered equivalent mutants with their reasons, and the signature census. When the
+equivalence register is stale (an entry matches no mutant, or a killed one) every report
+opens with that error and gives the score without a grade: no band, no pass or fail. to_json() and
 html() list every mutant with its status, diff and diagnosed signature; the HTML file is one
 page with inline CSS and no external assets (mutmut 3 has no HTML report). write_reports()
 writes both, refusing any folder inside mutants/ (mutmut's own, emptied on every run).
@@ -26,11 +28,40 @@ def percent(value):
     return "n/a" if value is None else "%.1f%%" % value
 
 
+def stale(audit):
+    """True when the equivalence register is stale: then the audit gives no grade."""
+    return bool(audit.register_problems) or not audit.score.graded
+
+
+def files_text(audit):
+    """The mutated files, as every report names what was audited."""
+    return ", ".join(audit.files) or "(no mutants)"
+
+
+def register_name(audit):
+    """The register file, relative to the project root when it lies inside it."""
+    if audit.register_path is None:
+        return "the equivalence register"
+    path = pathlib.Path(audit.register_path)
+    try:
+        return path.resolve().relative_to(audit.settings.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def register_error_title(audit):
+    return "EQUIVALENCE REGISTER ERROR: %s is stale, so this audit gives no grade" % register_name(audit)
+
+
 def score_line(audit):
     s, t = audit.score, audit.settings.thresholds
-    return "mutation score: %d killed / (%d mutants - %d equivalent) = %s [%s; high >= %g%%, low < %g%%, " \
-           "break < %g%%]" % (s.killed, s.total, s.equivalent, percent(s.percent), s.band, t["high"], t["low"],
-                              t["break"])
+    fraction = "%d killed / (%d mutants - %d equivalent) = %s" % (s.killed, s.total, s.equivalent,
+                                                                  percent(s.percent))
+    if stale(audit):
+        return "mutation score not graded: the equivalence register is stale (see the error above). Without " \
+               "its stale entries: %s, with no band until the register is fixed" % fraction
+    return "mutation score: %s [%s; high >= %g%%, low < %g%%, break < %g%%]" % (
+        fraction, s.band, t["high"], t["low"], t["break"])
 
 
 def indent(text, prefix="    "):
@@ -42,16 +73,21 @@ def text(audit):
     s = audit.score
     sec = audit.seconds
     timing = ", ".join("%s %.1f s" % (k, v) for k, v in sec.items() if k != "total")
-    files = sorted({m.path for m in audit.mutants})
-    lines = ["mutation audit of %s: %d mutants, mutmut %s with %d workers, %.1f s in all (%s)" % (
-        ", ".join(files), s.total, audit.mutmut_version, audit.max_children, sec.get("total", 0.0), timing), ""]
+    lines = []
+    if stale(audit):
+        rule = "!" * 100
+        lines += [rule, register_error_title(audit) + ":"]
+        lines += ["  - %s" % problem for problem in audit.register_problems]
+        lines += ["fix the register and run the audit again; until then `kata audit` exits 2", rule, ""]
+    lines += ["mutation audit of %s: %d mutants, mutmut %s with %d workers, %.1f s in all (%s)" % (
+        files_text(audit), s.total, audit.mutmut_version, audit.max_children, sec.get("total", 0.0), timing), ""]
     lines.append("%-22s %6s" % ("status", "count"))
     for status, count in s.counts.items():
         if count or status in ("killed", "survived", "timeout", "suspicious", "no tests", "skipped"):
             lines.append("%-22s %6d" % (status, count))
-    lines.append("%-22s %6d" % ("equivalent, registered", s.equivalent))
+    lines.append("%-22s %6d  (of the mutants not killed)" % ("registered equivalent", s.equivalent))
     lines += ["", score_line(audit), ""]
-    survivors = [m for m in audit.mutants if m.status != "killed" and m.equivalent is None]
+    survivors = [m for m in audit.mutants if m.status != "killed" and not registered(m)]
     if survivors:
         lines.append("%d mutants not killed (each is a gap in the checks until shown equivalent):" % len(survivors))
         for m in survivors:
@@ -63,7 +99,7 @@ def text(audit):
             lines.append(indent(equivalence.entry_text(m), "      "))
     else:
         lines.append("no survivors: every mutant not registered as equivalent is killed by the tests")
-    equivalent = [m for m in audit.mutants if m.equivalent is not None]
+    equivalent = [m for m in audit.mutants if registered(m)]
     if equivalent:
         lines += ["", "registered equivalent (shown, excluded from the score):"]
         for m in equivalent:
@@ -79,16 +115,19 @@ def text(audit):
         only_cards = [s for s in audit.cards if s not in audit.census]
         if only_cards:
             lines.append("only the hand-written cards produce: %s" % ", ".join(only_cards))
-        blind = [m for m in audit.mutants if m.status == "killed" and m.equivalent is None and m.diagnosis
+        blind = [m for m in audit.mutants if m.status == "killed" and m.diagnosis
                  and m.diagnosis.get("signature") == "ok"]
         if blind:
             lines.append("killed by the tests but diagnosed ok (the diagnoser's probes cannot see these):")
             for m in blind:
                 lines.append("  %s  %s" % (m.name, m.short))
     lines += ["", NOT_MUTATED]
-    for problem in audit.register_problems:
-        lines.append("EQUIVALENCE REGISTER ERROR: %s" % problem)
     return "\n".join(lines)
+
+
+def registered(mutant):
+    """A mutant the register marks equivalent; a killed one never is (it counts as killed)."""
+    return mutant.equivalent is not None and mutant.status != "killed"
 
 
 def signature_note(mutant):
@@ -99,20 +138,30 @@ def signature_note(mutant):
 
 
 def to_json(audit):
-    """The JSON report as a dict: summary, census and every mutant."""
+    """The JSON report as a dict: summary, census and every mutant.
+
+    With a stale register, graded is false, band and passed_break are null, register_problems
+    says why, and score is the one computed without the stale entries (score_line says so).
+    """
     s = audit.score
+    graded = not stale(audit)
     return {
         "format_version": FORMAT_VERSION,
         "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "mutmut_version": audit.mutmut_version,
         "max_children": audit.max_children,
+        "mutated_files": audit.files,
         "source_paths": audit.settings.source_paths,
         "test_selection": audit.settings.test_selection,
         "thresholds": audit.settings.thresholds,
+        "graded": graded,
         "score": s.score,
         "score_percent": s.percent,
-        "band": s.band,
-        "passed_break": s.passed,
+        "band": s.band if graded else None,
+        "passed_break": s.passed if graded else None,
+        "score_line": score_line(audit),
+        "register": register_name(audit),
+        "register_stale": not graded,
         "total": s.total,
         "killed": s.killed,
         "equivalent": s.equivalent,
@@ -154,7 +203,7 @@ def diff_html(diff):
 
 
 def row_class(mutant):
-    if mutant.equivalent is not None:
+    if registered(mutant):
         return "equivalent"
     if mutant.status in ("killed", "survived", "timeout", "suspicious", "segfault"):
         return mutant.status
@@ -165,20 +214,27 @@ def html(audit):
     """The HTML report: one self-contained page."""
     e = html_escape.escape
     s = audit.score
+    graded = not stale(audit)
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>Mutation audit: %s</title>" % e(percent(s.percent)), "<style>%s</style></head><body>" % CSS,
-             "<h1>Mutation audit of %s</h1>" % e(", ".join(audit.settings.source_paths)),
-             '<p class="band-%s"><strong>%s</strong></p>' % (e(s.band), e(score_line(audit))),
-             "<p>mutmut %s, %d workers, %.1f s in all. Tests: %s.</p>" % (
-                 e(str(audit.mutmut_version)), audit.max_children, audit.seconds.get("total", 0.0),
-                 e(" ".join(audit.settings.test_selection))),
-             "<p>%s</p>" % e(NOT_MUTATED)]
-    for problem in audit.register_problems:
-        parts.append('<p class="error">Equivalence register error: %s</p>' % e(problem))
+             "<title>Mutation audit of %s: %s</title>" % (
+                 e(files_text(audit)), e(percent(s.percent) if graded else "not graded, the register is stale")),
+             "<style>%s</style></head><body>" % CSS,
+             "<h1>Mutation audit of %s</h1>" % e(files_text(audit))]
+    if not graded:
+        parts.append('<div class="error" id="register-error"><p>%s:</p><ul>' % e(register_error_title(audit)))
+        parts += ["<li>%s</li>" % e(problem) for problem in audit.register_problems]
+        parts.append("</ul><p>Fix the register and run the audit again; until then <code>kata audit</code> "
+                     "exits 2.</p></div>")
+    parts += ['<p class="band-%s"><strong>%s</strong></p>' % (e(s.band) if graded else "none", e(score_line(audit))),
+              "<p>mutmut %s, %d workers, %.1f s in all. Tests: %s.</p>" % (
+                  e(str(audit.mutmut_version)), audit.max_children, audit.seconds.get("total", 0.0),
+                  e(" ".join(audit.settings.test_selection))),
+              "<p>%s</p>" % e(NOT_MUTATED)]
     parts.append("<h2>Counts by status</h2><table><tr><th>status</th><th>count</th></tr>")
     for status, count in s.counts.items():
         parts.append('<tr><td>%s</td><td class="num">%d</td></tr>' % (e(status), count))
-    parts.append('<tr><td>equivalent (registered)</td><td class="num">%d</td></tr></table>' % s.equivalent)
+    parts.append('<tr><td>registered equivalent (of the mutants not killed)</td><td class="num">%d</td></tr>'
+                 '</table>' % s.equivalent)
     if audit.census:
         parts.append("<h2>Signature census of the killed mutants</h2><table><tr><th>signature</th>"
                      "<th>killed mutants</th><th>hand-written cards</th></tr>")
@@ -193,7 +249,7 @@ def html(audit):
         signature = d.get("signature") or d.get("error") or "-"
         if d.get("params"):
             signature += " (%s)" % ", ".join(d["params"])
-        status = m.status + ("<br>equivalent: %s" % e(m.equivalent) if m.equivalent is not None else "")
+        status = e(m.status) + ("<br>equivalent: %s" % e(m.equivalent) if registered(m) else "")
         parts.append('<tr class="%s" id="%s"><td>%s</td><td>%s</td><td>%s()<br>%s:%d</td><td>%s</td><td>%s</td></tr>'
                      % (row_class(m), e(m.name), e(m.name), status, e(m.function), e(m.path), m.line,
                         diff_html(m.diff), e(signature)))

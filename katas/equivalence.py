@@ -6,7 +6,8 @@ mutants of an audit. An entry names a mutant by its source file, its function an
 collapsed), never by mutmut's number, which shifts whenever the code changes. Registered
 mutants stay visible in the reports, with their reason, but count neither for nor against
 the score. An entry that matches no mutant, or matches one the tests kill, is an error: the
-register has gone stale and must be fixed, never silently ignored.
+register has gone stale and must be fixed, never silently ignored (the killed mutant stays
+killed, and the audit reports the error first and gives no grade).
 What it is not for: deciding equivalence. A person argues it in the reason; a survivor is a
 gap in the checks until someone shows no input can tell it apart from the original.
 """
@@ -104,7 +105,9 @@ def apply_register(entries, mutants):
     """Mark registered mutants (mutant.equivalent = reason); return the register's problems.
 
     A problem is a sentence: an entry that matches no mutant, or one that matches a mutant the
-    tests kill (then it was not equivalent). An empty list means the register is sound.
+    tests kill (then it was not equivalent). A killed mutant is never marked: it stays killed,
+    and counts as killed in the score. An empty list means the register is sound; any problem
+    means it is stale, and the audit gives no grade (katas.audit.compute_score).
     """
     by_key = {}
     for mutant in mutants:
@@ -114,13 +117,14 @@ def apply_register(entries, mutants):
         matched = by_key.get(entry.key(), [])
         if not matched:
             problems.append("%s matches no mutant: the code changed or the mutant is gone; update or remove "
-                            "the entry in katas/equivalent_mutants.toml" % entry.describe())
+                            "the entry" % entry.describe())
             continue
         for mutant in matched:
-            mutant.equivalent = entry.reason
             if mutant.status == "killed":
-                problems.append("%s matches %s, which the tests kill: it is not equivalent; remove the entry"
-                                % (entry.describe(), mutant.name))
+                problems.append("%s matches %s, which the tests kill: it is not equivalent (counted as killed); "
+                                "remove the entry" % (entry.describe(), mutant.name))
+            else:
+                mutant.equivalent = entry.reason
     return problems
 
 

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from html import escape as html_escape
 
 import pytest
 
@@ -74,6 +75,9 @@ def write_results(root, codes=CODES, original=ORIGINAL, instrumented=INSTRUMENTE
             "durations_by_key": {k: 0.25 for k in codes}, "estimated_durations_by_key": {}}
     (root / "mutants" / "toy" / "calc.py.meta").write_text(json.dumps(meta), encoding="utf-8")
     return root
+
+
+ALL_KILLED = {name: 1 for name in CODES}
 
 
 def by_number(found):
@@ -221,18 +225,44 @@ def test_an_entry_that_matches_a_killed_mutant_is_a_problem(tmp_path):
     problems = equivalence.apply_register(
         equivalence.load_register(write_register(tmp_path / "r.toml", [killed])), found)
     assert len(problems) == 1 and "which the tests kill" in problems[0]
+    assert by_number(found)["double", 1].equivalent is None  # it stays killed, not equivalent
 
 
-def test_the_audit_command_exits_2_when_the_register_is_stale(tmp_path, monkeypatch, capsys):
-    found = mutants.read_results(write_results(tmp_path / "p"))
+def test_a_stale_register_leaves_the_score_ungraded_and_a_killed_mutant_killed(tmp_path):
+    found = mutants.read_results(write_results(tmp_path / "p", codes=ALL_KILLED))
+    killed = dict(SURVIVOR_ENTRY, after="return 3 * x")
+    problems = equivalence.apply_register(
+        equivalence.load_register(write_register(tmp_path / "r.toml", [killed])), found)
+    score = audit.compute_score(found, audit.DEFAULT_THRESHOLDS, problems)
+    assert score.counts["killed"] == score.killed == 3 and score.equivalent == 0
+    assert score.score == 1.0  # computed without the stale entry ...
+    assert (score.graded, score.band, score.passed) == (False, None, None)  # ... but given no grade
+    sound = audit.compute_score(found, audit.DEFAULT_THRESHOLDS)
+    assert (sound.graded, sound.band, sound.passed) == (True, "high", True)
+
+
+def test_a_killed_mutant_marked_equivalent_still_counts_as_killed():
+    found = [fake("killed"), fake("killed", equivalent="wrongly"), fake("survived", equivalent="r")]
+    score = audit.compute_score(found, audit.DEFAULT_THRESHOLDS)
+    assert (score.killed, score.counts["killed"], score.equivalent, score.total) == (2, 2, 1, 3)
+    assert score.score == 1.0
+
+
+@pytest.mark.parametrize("extra", [[], ["--break"]])
+def test_the_audit_command_exits_2_when_the_register_is_stale(tmp_path, monkeypatch, capsys, extra):
+    found = mutants.read_results(write_results(tmp_path / "p", codes=ALL_KILLED))
     settings = audit.load_settings(write_toy_project(tmp_path / "toy"))
     stale = equivalence.load_register(write_register(tmp_path / "r.toml", [dict(SURVIVOR_ENTRY, before="x")]))
     problems = equivalence.apply_register(stale, found)
-    result = make_audit(settings, found, problems)
+    result = make_audit(settings, found, problems, register_path=tmp_path / "r.toml")
     monkeypatch.setattr(audit, "run_audit", lambda *a, **k: result)
-    code = cli.main(["audit", "--root", str(tmp_path / "toy"), "--out", str(tmp_path / "out")])
+    code = cli.main(["audit", "--root", str(tmp_path / "toy"), "--out", str(tmp_path / "out")] + extra)
     output = capsys.readouterr().out
     assert code == 2 and "EQUIVALENCE REGISTER ERROR" in output and "matches no mutant" in output
+    assert output.index("EQUIVALENCE REGISTER ERROR") < output.index("mutation audit of")
+    assert output.index("matches no mutant") < output.index("mutation score")
+    assert "[high" not in output and "not graded" in output
+    assert output.strip().splitlines()[-1].endswith("fix %s and run the audit again" % (tmp_path / "r.toml"))
 
 
 @pytest.mark.parametrize("text, words", [
@@ -316,12 +346,15 @@ def test_the_cards_census_counts_the_catalogue_by_signature():
 
 
 def test_the_census_counts_killed_mutants_only():
-    found = [fake("killed"), fake("killed"), fake("killed"), fake("survived"), fake("killed", equivalent="r")]
+    found = [fake("killed"), fake("killed"), fake("killed"), fake("survived"), fake("survived", equivalent="r"),
+             fake("killed", equivalent="stale")]
     found[0].diagnosis = {"signature": "crash"}
     found[1].diagnosis = {"signature": "crash"}
     found[2].diagnosis = {"signature": None, "error": "timed out"}
     found[3].diagnosis = {"signature": "ok"}
-    assert audit.census_counts(found) == {"crash": 2, "(diagnosis failed)": 1}
+    found[4].diagnosis = {"signature": "ok"}
+    # a killed mutant is killed, whatever a (stale) register says of it
+    assert audit.census_counts(found) == {"crash": 2, "(diagnosis failed)": 1, "(not diagnosed)": 1}
 
 
 # -- settings and the copy -----------------------------------------------------------------
@@ -403,11 +436,12 @@ def test_a_selected_test_file_that_is_missing_is_an_error(tmp_path):
 
 # -- reports -------------------------------------------------------------------------------
 
-def make_audit(settings, found, problems=(), cards=None):
-    return audit.Audit(settings=settings, mutants=found, score=audit.compute_score(found, settings.thresholds),
+def make_audit(settings, found, problems=(), cards=None, register_path=None):
+    return audit.Audit(settings=settings, mutants=found,
+                       score=audit.compute_score(found, settings.thresholds, problems),
                        census=audit.census_counts(found), register_problems=list(problems),
                        seconds={"copy": 0.1, "mutmut": 2.0, "total": 2.2}, mutmut_version="3.8.1", max_children=2,
-                       cards=cards or {})
+                       cards=cards or {}, register_path=register_path)
 
 
 @pytest.fixture
@@ -460,6 +494,81 @@ def test_the_html_report_is_self_contained_and_escapes_the_code(fixture_audit, t
         assert 'id="%s"' % m.name in page
     assert "return 2 / x &lt; 3" in page and "return 2 / x < 3" not in page
     assert "uniform_scale (W1)" in page and "timeout" in page and "<td>mutates_input</td>" in page
+
+
+def test_every_report_names_the_mutated_files(fixture_audit, tmp_path):
+    # the toy project's source_paths is toynet/, but the mutants are of toy/calc.py
+    assert fixture_audit.settings.source_paths == ["toynet/"]
+    assert audit_report.text(fixture_audit).startswith("mutation audit of toy/calc.py: 3 mutants")
+    json_path, html_path = audit_report.write_reports(fixture_audit, tmp_path / "out")
+    page = html_path.read_text(encoding="utf-8")
+    assert "<title>Mutation audit of toy/calc.py: 33.3%</title>" in page
+    assert "<h1>Mutation audit of toy/calc.py</h1>" in page and "toynet/" not in page.split("<h2>")[0]
+    assert json.loads(json_path.read_text(encoding="utf-8"))["mutated_files"] == ["toy/calc.py"]
+
+
+@pytest.fixture(params=["killed", "no mutant"])
+def stale_audit(request, tmp_path):
+    """Every mutant killed, and a register entry that matches a killed mutant or none at all."""
+    found = mutants.read_results(write_results(tmp_path / "p", codes=ALL_KILLED))
+    entry = dict(SURVIVOR_ENTRY, after="return 3 * x") if request.param == "killed" else dict(
+        SURVIVOR_ENTRY, before="return 4 * x")
+    register = write_register(tmp_path / "r.toml", [entry])
+    problems = equivalence.apply_register(equivalence.load_register(register), found)
+    assert len(problems) == 1
+    settings = audit.load_settings(write_toy_project(tmp_path / "toy"))
+    return make_audit(settings, found, problems, register_path=register)
+
+
+def test_a_stale_register_comes_first_in_the_text_report_and_the_score_has_no_grade(stale_audit):
+    text = audit_report.text(stale_audit)
+    lines = text.splitlines()
+    assert "EQUIVALENCE REGISTER ERROR" in lines[1] and "no grade" in lines[1]
+    assert lines[2] == "  - " + stale_audit.register_problems[0]
+    assert text.index(stale_audit.register_problems[0]) < text.index("mutation audit of toy/calc.py")
+    assert text.count(stale_audit.register_problems[0]) == 1
+    score = [line for line in lines if "mutation score" in line]
+    assert len(score) == 1 and score[0].startswith("mutation score not graded: the equivalence register is stale")
+    assert "Without its stale entries: 3 killed / (3 mutants - 0 equivalent) = 100.0%, with no band" in score[0]
+    for grade in ("[high", "[medium", "[low", "[none", "high >="):
+        assert grade not in text
+    # the status table and the score line agree: the mutant the entry names is killed
+    assert "killed                      3" in text and "registered equivalent       0" in text
+    assert "registered equivalent (shown" not in text
+
+
+def test_a_stale_register_is_in_the_json_report_with_no_band(stale_audit, tmp_path):
+    json_path, _ = audit_report.write_reports(stale_audit, tmp_path / "out")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["graded"] is False and data["register_stale"] is True
+    assert data["band"] is None and data["passed_break"] is None
+    assert data["register_problems"] == stale_audit.register_problems
+    assert data["killed"] == data["counts"]["killed"] == 3 and data["equivalent"] == 0
+    assert data["score_line"].startswith("mutation score not graded")
+    assert all(m["equivalent"] is None for m in data["mutants"])
+
+
+def test_a_stale_register_comes_first_in_the_html_report_with_no_band(stale_audit, tmp_path):
+    _, html_path = audit_report.write_reports(stale_audit, tmp_path / "out")
+    page = html_path.read_text(encoding="utf-8")
+    assert "<title>Mutation audit of toy/calc.py: not graded, the register is stale</title>" in page
+    error = page.index('<div class="error" id="register-error">')
+    assert page.index("<h1>Mutation audit of toy/calc.py</h1>") < error < page.index("mutation score not graded")
+    assert html_escape(stale_audit.register_problems[0]) in page and "EQUIVALENCE REGISTER ERROR" in page
+    assert '<p class="band-none"><strong>mutation score not graded' in page
+    for grade in ('class="band-high"', 'class="band-medium"', 'class="band-low"', "[high", "100.0%</title>"):
+        assert grade not in page
+    assert 'class="equivalent"' not in page
+
+
+def test_a_sound_register_gets_a_grade_and_no_register_error(fixture_audit, tmp_path):
+    assert fixture_audit.score.graded
+    text = audit_report.text(fixture_audit)
+    assert "REGISTER ERROR" not in text and "not graded" not in text
+    json_path, html_path = audit_report.write_reports(fixture_audit, tmp_path / "out")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert (data["graded"], data["band"], data["passed_break"], data["register_problems"]) == (True, "low", False, [])
+    assert "register-error" not in html_path.read_text(encoding="utf-8")
 
 
 def test_reports_are_never_written_inside_mutants(fixture_audit, tmp_path):

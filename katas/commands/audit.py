@@ -8,8 +8,8 @@ survivor with its function and diff, the registered equivalent mutants
 mutants. Writes mutation-audit.json and mutation-audit.html (every mutant with its status,
 diff and diagnosed signature) to the current folder or --out. Exit code 0; 1 with --break
 when the score is below the break threshold; 2 when the audit cannot be trusted (mutmut
-failed, or an equivalence register entry matches no mutant or a killed one); 130 when
-interrupted.
+failed, or an equivalence register entry matches no mutant or a killed one: then the report
+opens with the register error and the score has no grade); 130 when interrupted.
 """
 import sys
 
@@ -54,8 +54,9 @@ def run(args, out=print):
     json_path, html_path = audit_report.write_reports(result, out_dir)
     out("")
     out("wrote %s and %s" % (json_path, html_path))
-    if result.register_problems:
-        out("kata audit: the equivalence register is stale (see above): fix katas/equivalent_mutants.toml")
+    if result.register_problems or not result.score.graded:
+        out("kata audit: the equivalence register is stale (see the error at the top of the report), so the "
+            "score is not graded: fix %s and run the audit again" % audit_report.register_name(result))
         return 2
     if args.break_ and not result.score.passed:
         out("kata audit: score %s is below the break threshold of %g%%" % (
