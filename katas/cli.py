@@ -34,13 +34,18 @@ def build_parser():
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module("katas.commands." + name)
-        module.register(subparsers).set_defaults(run=module.run)
+        subparser = module.register(subparsers)
+        subparser.set_defaults(run=module.run, command_parser=subparser)
     return parser
 
 
 def main(argv=None):
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Arguments the command does not take: its own usage line says what it does take
+        # (`kata check a b` shows `usage: kata check ...`, not the list of every command).
+        (getattr(args, "command_parser", None) or parser).error("unrecognized arguments: %s" % " ".join(extra))
     if not hasattr(args, "run"):
         args = parser.parse_args(["list"])  # plain `kata` shows the curriculum and your progress
     try:

@@ -1,12 +1,17 @@
-"""What the learner commands share: the --workspace option, finding a kata by id, usage errors.
+"""What the learner commands share: --workspace, --time-limit, finding a kata by id, usage errors.
 
 What it is for: one place that turns "kata check foo" into a card and a workspace, or into
-a usage error that says what to type instead (exit code 2). Broken card files never stop a
+a usage error that says what to type instead (exit code 2): no such kata, not started, a
+workspace or a $KATA_CARDS that is not a folder. Broken card files never stop a
 command about another card: they are only reported by `kata list` and `kata dev check`.
 What it is not for: running checks (katas.sandbox) or keeping progress (katas.workspace).
 """
 from __future__ import annotations
 
+import argparse
+import math
+import os
+import pathlib
 import sys
 
 from katas import catalogue, workspace
@@ -24,19 +29,63 @@ def add_workspace_argument(parser):
                             workspace.WORKSPACE_ENV, workspace.DEFAULT_DIR))
 
 
+def positive_seconds(text):
+    """argparse type of a time limit: a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a number of seconds" % text)
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds, got %s" % text)
+    return value
+
+
 def add_time_limit_argument(parser):
-    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=positive_seconds, default=None, metavar="SECONDS",
                         help="stop your code after this many seconds (default: $KATA_TIME_LIMIT, else 10)")
 
 
+def time_limit(args, err=None):
+    """--time-limit, else $KATA_TIME_LIMIT, else the default. An unusable $KATA_TIME_LIMIT is
+    named in a warning on standard error, once per command, and the default is used."""
+    if getattr(args, "time_limit", None) is not None:
+        return args.time_limit
+    from katas import sandbox
+
+    seconds, warning = sandbox.time_limit_setting()
+    if warning:
+        (err or (lambda text: print(text, file=sys.stderr)))("warning: %s" % warning)
+    return seconds
+
+
 def open_workspace(args):
-    ws = workspace.Workspace(workspace.resolve(getattr(args, "workspace", None)))
-    return ws
+    """The Workspace of --workspace, $KATA_WORKSPACE or the default; a UsageError when that
+    path, or the nearest part of it that exists, is not a folder."""
+    option = getattr(args, "workspace", None)
+    root = workspace.resolve(option)
+    existing = next(folder for folder in (root,) + tuple(root.parents) if folder.exists())
+    if not existing.is_dir():
+        source = "--workspace %s" % option if option else "$%s (%s)" % (workspace.WORKSPACE_ENV, root)
+        what = "is not a folder" if existing == root else "is inside %s, which is not a folder" % existing
+        raise UsageError("%s %s: the workspace is a folder that holds your kata files (give a folder, or a "
+                         "path that does not exist yet)" % (source, what))
+    return workspace.Workspace(root)
+
+
+def cards_folder():
+    """The card folder; a UsageError when $KATA_CARDS names something that is not a folder."""
+    directory = workspace.cards_dir()
+    if os.environ.get(workspace.CARDS_ENV) and not pathlib.Path(directory).is_dir():
+        raise UsageError("$%s is %s, which is not a folder: point it at a folder of NN-id.toml card files, or "
+                         "unset it to use the installed catalogue" % (workspace.CARDS_ENV, directory))
+    return directory
 
 
 def catalogue_cards():
-    """(cards, broken) of the current card folder; a card whose edits do not apply is broken."""
-    loaded, broken = catalogue.load_catalogue(workspace.cards_dir())
+    """(cards, broken) of the current card folder; a card whose edits do not apply is broken.
+
+    A UsageError when $KATA_CARDS is not a folder."""
+    loaded, broken = catalogue.load_catalogue(cards_folder())
     sources = {}
     cards = []
     for card in loaded:

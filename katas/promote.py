@@ -4,9 +4,10 @@ What it is for: `kata dev promote` (katas/commands/dev_promote.py). card_text() 
 whose edits are the mutant's find/replace, with enough surrounding lines for the find to
 match the reference exactly once, and whose [expect] table is what diagnose said of the
 mutant (signature, params, factor). The title, story, hints and fix are placeholders marked
-TO WRITE, for the instructor; the file loads as it is, so `kata cards` and the card tests
-check it from the start. write_card() picks the next free NN, writes NN-<id>.toml and loads
-it back (removing it again if it does not load).
+TO WRITE, for the instructor (the title too: the mutant's code would give the bug away); the
+file loads as it is, and `kata dev check` names every placeholder left. write_card() picks the
+next free NN, writes NN-<id>.toml and loads it back (removing it again if it does not load);
+same_kata() finds an existing card that the mutant would duplicate.
 What it is not for: judging whether a mutant makes a good kata (the instructor does), or
 running the mutant (katas.census does, in a separate process).
 """
@@ -107,13 +108,12 @@ def card_text(mutant, diagnosis, card_id, original):
     evidence = diagnosis.get("evidence") or ""
     lines = [
         "# Promoted by `kata dev promote` from mutant %s" % (mutant.name or "(given by its diff)"),
-        "# of %s() at %s:%d. Every field marked %s is a placeholder for the instructor;" % (
-            mutant.function, mutant.path, mutant.line, PLACEHOLDER),
-        "# [expect] and [[edits]] are filled in and checked by the card tests.",
+        "# of %s() at %s:%d: %s." % (mutant.function, mutant.path, mutant.line, mutant.change),
+        "# Every field marked %s is a placeholder for the instructor; [expect] and [[edits]]" % PLACEHOLDER,
+        "# are filled in and checked by `kata dev check`.",
         "format_version = %d" % catalogue.FORMAT_VERSION,
         "id = %s" % toml_string(card_id),
-        "title = %s" % toml_string("%s: a one-line title (the mutant: %s in %s())" % (
-            PLACEHOLDER, mutant.change, mutant.function)),
+        "title = %s" % toml_string("%s: a one-line title that names the bug in words, never its code" % PLACEHOLDER),
     ]
     if equivalent:
         lines.append("equivalent = true")
@@ -135,6 +135,25 @@ def card_text(mutant, diagnosis, card_id, original):
         "",
     ]
     return "\n".join(lines)
+
+
+def same_kata(mutant, cards_dir, original=None):
+    """The card in cards_dir whose edits make the same network as the mutant, or None.
+
+    Cards on another network, at another depth, or whose edits no longer apply are never the same.
+    """
+    if original is None:
+        original = catalogue.reference_source("net")
+    cards, _ = catalogue.load_catalogue(cards_dir) if pathlib.Path(cards_dir).is_dir() else ([], [])
+    for card in cards:
+        if card.network != "net" or card.hidden_layers != 1:
+            continue
+        try:
+            if catalogue.apply_edits(card, original) == mutant.source:
+                return card
+        except catalogue.CardError:
+            continue
+    return None
 
 
 def write_card(mutant, diagnosis, cards_dir=catalogue.CARDS_DIR, card_id=None, original=None):

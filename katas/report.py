@@ -83,7 +83,8 @@ def printed(result):
 def next_steps(card, result, entry):
     """What to do now, given the verdict and the kata's progress entry."""
     if result.verdict == "green":
-        following = "Compare with the reference fix: kata solution %s" % card.id
+        following = ("Read why: kata solution %s" if card.equivalent else
+                     "Compare with the reference fix: kata solution %s") % card.id
         return ["", "Solved. %s" % following]
     revealed = entry.get("hints_revealed", 0) if entry else 0
     if revealed < len(card.hints):

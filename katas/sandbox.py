@@ -3,8 +3,9 @@
 What it is for: `check_file(path)` loads the learner's kata file and runs the diagnoser on its
 `loss` in a child process, with a time limit, capped output and resource limits, and returns
 a Result: green (the diagnosis is ok), red (it is not: signature, evidence, table) or error
-(the file could not be checked: a syntax or import error, no `loss`, an exception or
-sys.exit at import, an infinite loop, a segfault, the process ending itself...). Every error
+(the file could not be checked: a syntax or import error, an empty file, no `loss`, a `loss`
+imported from the reference package, an exception or sys.exit at import, an infinite loop, a
+segfault, os._exit or os.abort, the process ending itself...). Every error
 names the problem in words for the learner, and the line of their file where there is one.
 The diagnoser already turns what `loss` does when it is called (exceptions, wrong return
 values, shapes, nan, inputs modified in place) into signatures; the sandbox handles what
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import pathlib
 import re
@@ -100,13 +102,26 @@ class Result:
         return self.verdict == "green"
 
 
-def time_limit_default():
-    """$KATA_TIME_LIMIT in seconds, else DEFAULT_TIME_LIMIT."""
+def time_limit_setting():
+    """(seconds, warning): $KATA_TIME_LIMIT when it is a positive number of seconds, with no
+    warning; else DEFAULT_TIME_LIMIT, with a sentence naming the variable and its value when it
+    is set to something else (the learner commands print it)."""
+    raw = os.environ.get(TIME_LIMIT_ENV)
+    if raw is None or not raw.strip():
+        return DEFAULT_TIME_LIMIT, None
     try:
-        value = float(os.environ.get(TIME_LIMIT_ENV, DEFAULT_TIME_LIMIT))
+        value = float(raw)
     except ValueError:
-        return DEFAULT_TIME_LIMIT
-    return value if value > 0 else DEFAULT_TIME_LIMIT
+        value = None
+    if value is None or not (math.isfinite(value) and value > 0):
+        return DEFAULT_TIME_LIMIT, "%s=%s is not a positive number of seconds; using the default, %g s" % (
+            TIME_LIMIT_ENV, raw, DEFAULT_TIME_LIMIT)
+    return value, None
+
+
+def time_limit_default():
+    """$KATA_TIME_LIMIT in seconds when it is a positive number, else DEFAULT_TIME_LIMIT."""
+    return time_limit_setting()[0]
 
 
 def default_mode():

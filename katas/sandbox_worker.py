@@ -5,7 +5,8 @@ starts, either forked (the fast path on POSIX) or as `python -m katas.sandbox_wo
 (a fresh interpreter; JOB is the job as JSON). It limits itself (core dumps off, CPU time,
 file size, address space where POSIX allows), sends its own standard output and error to a
 capped file, arms a faulthandler watchdog that writes the stack where the time ran out, then
-reads, compiles and executes the file and runs reference.diagnose.diagnose on its `loss`.
+reads, compiles and executes the file and runs reference.diagnose.diagnose on its `loss`
+(unless the file is empty, or its `loss` is the reference's own, imported rather than written).
 It always ends by writing one JSON result file; when it cannot (a segfault, os._exit by
 another route, a kill), the parent reads the exit status, the stage file and the stack dump.
 What it is not for: judging the result or printing for the learner (katas.sandbox and
@@ -26,10 +27,18 @@ LINE = re.compile(r"at line (\d+)")
 # Signatures whose evidence can come from an exception raised at a line of the learner's file.
 RAISING_SIGNATURES = ("crash", "shape_error", "nonfinite")
 REAL_EXIT = os._exit  # captured at import, before guard_exits replaces os._exit in the child
+# The os._exit / os.abort calls the learner's code made, as (call, (line, code) or None): the
+# diagnoser records any exception of loss as a crash, so the call is remembered here as well.
+EXITS = []
+# The module the learner's file is loaded as; a `loss` from anywhere else was not written there.
+MODULE_NAME = "kata_under_check"
 
 
 class ExitCalled(BaseException):
-    """Raised in place of os._exit / os.abort: ending the process is the learner's bug to see."""
+    """Raised in place of os._exit / os.abort: ending the process is the learner's bug to see.
+
+    Its text is the call, e.g. "os._exit(0)" or "os.abort()".
+    """
 
 
 class CappedOutput(io.TextIOBase):
@@ -126,13 +135,25 @@ def set_stage(job, stage):
         stream.write(stage)
 
 
-def guard_exits():
-    """os._exit and os.abort raise ExitCalled instead, so the line that called them is named."""
+def guard_exits(path):
+    """os._exit and os.abort raise ExitCalled instead, so the line that called them is named.
+
+    Each call is also recorded in EXITS with the innermost line of the file at path on the stack.
+    """
+    def called(call):
+        where = None
+        for frame in reversed(traceback.extract_stack()[:-2]):
+            if frame.filename == path:
+                where = (frame.lineno, (frame.line or "").strip())
+                break
+        EXITS.append((call, where))
+        return ExitCalled(call)
+
     def _exit(code=0):
-        raise ExitCalled("os._exit(%r) was called" % (code,))
+        raise called("os._exit(%r)" % (code,))
 
     def abort():
-        raise ExitCalled("os.abort() was called")
+        raise called("os.abort()")
 
     os._exit = _exit
     os.abort = abort
@@ -154,7 +175,7 @@ def error(kind, problem, line=None, code="", detail=""):
 
 
 def definition_line(source, name):
-    """The line of the last top-level def/class/assignment of name, or None."""
+    """The line of the last top-level def/class/assignment/import of name, or None."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -163,6 +184,9 @@ def definition_line(source, name):
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
             line = node.lineno
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name) in (name, "*") for alias in node.names):
+                line = node.lineno
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
@@ -186,6 +210,8 @@ def load(job):
         line = raw[:exc.start].count(b"\n") + 1
         return None, error("encoding", "your file is not valid UTF-8 text (byte %d, on line %d); save it as "
                            "UTF-8" % (exc.start, line), line)
+    if not source.strip():
+        return None, error("empty", "your file is empty: `kata reset %s` restores the kata" % kata_id(path))
     try:
         compile(source, path, "exec")
     except SyntaxError as exc:
@@ -197,13 +223,13 @@ def load(job):
         return None, error("syntax", "your file cannot be compiled: %s" % exc)
     set_stage(job, "load")
     try:
-        module = catalogue.load_module(source, "kata_under_check", path)
+        module = catalogue.load_module(source, MODULE_NAME, path)
     except BaseException as exc:  # noqa: BLE001 - anything the file does while it loads
         return None, load_failure(exc, path)
     namespace = module.__dict__
     if "loss" not in namespace:
         defined = sorted(n for n, v in namespace.items() if callable(v) and not n.startswith("_")
-                         and getattr(v, "__module__", None) == "kata_under_check")
+                         and getattr(v, "__module__", None) == MODULE_NAME)
         near = [n for n in namespace if n.lower().startswith("loss") or n.lower().endswith("loss")]
         problem = "your file defines no function named loss: the check calls loss(params, X, y, reg=0.0)"
         if near:
@@ -215,7 +241,18 @@ def load(job):
         line = definition_line(source, "loss")
         return None, error("not_callable", "loss is %s, not a function: the check calls loss(params, X, y, "
                            "reg=0.0)" % describe(namespace["loss"]), line, source_line(source, line))
+    origin = getattr(namespace["loss"], "__module__", None)
+    if isinstance(origin, str) and (origin == "reference" or origin.startswith("reference.")):
+        line = definition_line(source, "loss")
+        return None, error("reference_loss", "your `loss` is the reference's own (imported from %s): write the "
+                           "network in this file" % origin, line, source_line(source, line))
     return namespace, None
+
+
+def kata_id(path):
+    """The kata's id from its file name, NN-id.py, or ID when the name is not a kata file's."""
+    match = re.match(r"^\d{2,}-([a-z0-9]+(?:-[a-z0-9]+)*)\.py$", os.path.basename(path))
+    return match.group(1) if match else "ID"
 
 
 def load_failure(exc, path):
@@ -225,7 +262,8 @@ def load_failure(exc, path):
         return error("exit", "your file called sys.exit(%r) while loading: a kata module must only define "
                      "things" % (exc.code,), line, code)
     if isinstance(exc, ExitCalled):
-        return error("exit", "your file ended the process while loading (%s)" % exc, line, code)
+        return error("exit", "your file called %s while loading: a kata module must only define things" % exc,
+                     line, code)
     if isinstance(exc, ImportError):
         name = getattr(exc, "name", None)
         problem = "ImportError: %s" % first_line(exc)
@@ -350,6 +388,10 @@ def work(job):
         line, code = where if where else (None, "")
         return error("interrupt", "your loss raised KeyboardInterrupt: a loss function must return its result",
                      line, code)
+    if EXITS:  # the diagnoser saw an exception; ending the process is what the code asked for
+        call, where = EXITS[0]
+        line, code = where if where else (None, "")
+        return error("exit", "your loss called %s: a loss function must return its result" % call, line, code)
     result["warnings"] = []
     if changed:
         result["warnings"].append(
@@ -368,7 +410,7 @@ def child(job):
     trace = open(job["trace"], "w")
     faulthandler.enable(file=trace, all_threads=False)
     faulthandler.dump_traceback_later(job["time_limit"], exit=True, file=trace)
-    guard_exits()
+    guard_exits(job["path"])
     try:
         result = work(job)
     except BaseException as exc:  # noqa: BLE001 - report, never raise into the parent's code

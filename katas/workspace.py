@@ -77,12 +77,17 @@ def kata_filename(card):
 
 def header(card):
     """The learner file's docstring: title, story and how to check. Nothing about the bug."""
+    if card.equivalent:
+        intro = ["This is the whole network module, with one change in it that may or may not be a bug.",
+                 "Run the check before you change anything:"]
+    else:
+        intro = ["This is the whole network module, with one bug somewhere in it. Make the gradients right:"]
     lines = [
         "Kata %02d, %s: %s" % (card.order, card.id, card.title),
         "",
         card.story,
         "",
-        "This is the whole network module, with one bug somewhere in it. Make the gradients right:",
+    ] + intro + [
         "  kata check %s   runs the gradient checker and the diagnoser on `loss` (green when ok)" % card.id,
         "  kata watch %s   re-checks on every save" % card.id,
         "  kata hint %s    reveals one hint at a time" % card.id,

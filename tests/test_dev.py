@@ -4,12 +4,13 @@ The catalogues here are small copies in tmp_path: one `kata dev check` run over 
 deliberately broken cards, then one assertion per kind of problem that it must name with the
 card file, the field and a fix.
 """
+import dataclasses
 import re
 import shutil
 
 import pytest
 
-from katas import catalogue
+from katas import catalogue, promote
 from katas.cli import main
 from katas.commands import dev_check
 
@@ -59,6 +60,21 @@ BROKEN = [
         '\n    "Run the check at two batch sizes.'),
      "hints[1]", "repeats an earlier hint"),
     ("01-same-number.toml", good_text("same-number"), "order (the NN- file name prefix)", "01 is also the number of"),
+    ("14-same-edits.toml", good_text("same-edits"), "edits",
+     "makes the same network as 01-missing-1-over-n.toml: the kata is a duplicate"),
+    ("15-story-quotes-the-code.toml", good_text("story-quotes-the-code").replace(
+        "The loss is the mean", "The line dscores=log_probs is suspicious.\nThe loss is the mean").replace(
+        DROP_1_OVER_N + '\nreplace = """\n"""',
+        DROP_1_OVER_N + '\nreplace = """\n    dscores = log_probs  # gone\n"""'),
+     "story", "quotes the buggy code 'dscores = log_probs'"),
+    ("16-title-is-the-code.toml", good_text("title-is-the-code").replace(
+        'title = "The missing 1/N"', 'title = "dscores = log_probs"').replace(
+        DROP_1_OVER_N + '\nreplace = """\n"""',
+        DROP_1_OVER_N + '\nreplace = """\n    dscores = log_probs  # (N, C): the single 1/N, applied once\n"""'),
+     "title", "quotes the buggy code 'dscores = log_probs'"),
+    ("17-last-hint-gives-the-fix.toml", good_text("last-hint-gives-the-fix").replace(
+        "and does this file apply it?", "and should this file say dscores /= N?"),
+     "hints[2]", "quotes the fixed code 'dscores /= N'"),
 ]
 
 
@@ -98,6 +114,27 @@ def test_dev_check_passes_a_clean_catalogue(tmp_path, capsys):
     assert code == 0 and "dev check passed: 2 cards" in out and "ok   " in out
 
 
+def test_dev_check_counts_a_single_card_in_the_singular(tmp_path, capsys):
+    shutil.copy(GOOD, tmp_path / GOOD.name)
+    code = main(["dev", "check", "--cards", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "dev check passed: 1 card, every kata" in out
+
+
+def test_dev_check_lets_hints_name_short_code(tmp_path):
+    """Names and short code (under 8 characters besides spaces) are what hints talk about."""
+    text = good_text("short-code").replace(DROP_1_OVER_N, 'find = """\n    N = scores.shape[0]\n"""').replace(
+        'replace = """\n"""', 'replace = """\n    N = 1\n"""').replace(
+        "and does this file apply it?", "and is N = 1 here?")
+    path = tmp_path / "01-short-code.toml"
+    path.write_text(text, encoding="utf-8")
+    card = catalogue.load_card(path)
+    assert dev_check.changed_code(card) == ([], [("N = scores.shape[0]", "N=scores.shape[0]")])
+    assert dev_check.leaks(card) == []
+    leaky = dataclasses.replace(card, hints=card.hints[:-1] + ("Should N = scores.shape[0] be here?",))
+    assert [p.field for p in dev_check.leaks(leaky)] == ["hints[2]"]
+
+
 def test_dev_new_scaffolds_a_card_with_a_comment_on_every_field(tmp_path, capsys):
     shutil.copy(GOOD, tmp_path / GOOD.name)
     shutil.copy(GOOD, tmp_path / "07-missing-1-over-n-again.toml")  # NN follows the highest number
@@ -105,6 +142,7 @@ def test_dev_new_scaffolds_a_card_with_a_comment_on_every_field(tmp_path, capsys
     out = capsys.readouterr().out
     path = tmp_path / "08-my-new-bug.toml"
     assert code == 0 and path.is_file() and "08-my-new-bug.toml" in out
+    assert "`kata dev check --cards %s`" % tmp_path in out, "the advice must check the folder written to"
     text = path.read_text(encoding="utf-8")
     data = catalogue.tomllib.loads(text)
     fields = set(catalogue.TOP_FIELDS) | {"expect.%s" % f for f in catalogue.EXPECT_FIELDS}
@@ -170,3 +208,25 @@ def test_dev_alone_lists_the_instructor_commands(capsys):
     assert main(["dev"]) == 0
     out = capsys.readouterr().out
     assert "check" in out and "new" in out
+
+
+def test_promote_leaves_the_title_to_write_and_advises_dev_check(tmp_path, capsys):
+    code = main(["dev", "promote", "--function", "softmax_cross_entropy", "--before", "dscores /= N",
+                 "--after", "dscores *= N", "--cards", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    card = catalogue.load_card(tmp_path / "01-mutant-softmax-cross-entropy-1.toml")
+    assert card.title.startswith(promote.PLACEHOLDER) and "dscores" not in card.title and "*=" not in card.title
+    assert "`kata dev check --cards %s`" % tmp_path in out and "kata cards" not in out
+
+
+def test_promote_refuses_a_mutant_an_existing_card_already_makes(tmp_path, capsys):
+    shutil.copy(NEW, tmp_path / NEW.name)
+    argv = ["dev", "promote", "--function", "softmax_cross_entropy", "--before", "dscores = np.exp(log_probs)",
+            "--after", "dscores = log_probs", "--cards", str(tmp_path)]
+    code = main(argv)
+    out = capsys.readouterr().out
+    assert code == 1 and "card gradient-from-log-probs" in out and NEW.name in out and "--force" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [NEW.name]
+    assert main(argv + ["--force"]) == 0, capsys.readouterr().out
+    assert len(list(tmp_path.glob("*.toml"))) == 2

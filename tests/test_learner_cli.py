@@ -299,3 +299,141 @@ def test_check_plot_says_why_there_is_no_heatmap_when_the_code_crashes(learner_d
     code, out, _ = kata(capsys, "check", "misspelled-key", "--plot", str(learner_dir / "x.png"))
     assert code == 1 and "no heatmap: the check did not get as far as a full gradient check" in out
     assert not (learner_dir / "x.png").exists()
+
+
+@pytest.mark.parametrize("command", ["check", "watch"])
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "soon"])
+def test_the_time_limit_option_must_be_a_positive_number(learner_dir, capsys, command, seconds):
+    kata(capsys, "start", CARD)
+    guard = ["--timeout", "30"] if command == "watch" else []  # a watch that wrongly ran would stop
+    with pytest.raises(SystemExit) as exited:
+        main([command, CARD, "--time-limit", seconds] + guard)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "usage: kata %s" % command in err and "--time-limit" in err and seconds in err
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1"])
+def test_an_unusable_time_limit_variable_is_named_and_the_default_used(learner_dir, capsys, monkeypatch, value):
+    from katas import sandbox
+
+    kata(capsys, "start", CARD)
+    limits = []
+    real = sandbox.check_file
+    monkeypatch.setattr(sandbox, "check_file", lambda *a, **k: limits.append(k["time_limit"]) or real(*a, **k))
+    monkeypatch.setenv(sandbox.TIME_LIMIT_ENV, value)
+    code, out, err = kata(capsys, "check", CARD)
+    assert code == 1 and "RED, uniform_scale" in out
+    assert "warning: KATA_TIME_LIMIT=%s is not a positive number of seconds" % value in err
+    assert limits == [sandbox.DEFAULT_TIME_LIMIT]
+    monkeypatch.setenv(sandbox.TIME_LIMIT_ENV, "7.5")
+    code, _, err = kata(capsys, "check", CARD)
+    assert code == 1 and "warning" not in err and limits[-1] == 7.5
+
+
+@pytest.mark.parametrize("argv, usage, extra", [
+    (["check", "a", "b"], "usage: kata check", "unrecognized arguments: b"),
+    (["hint", CARD, "--colour"], "usage: kata hint", "unrecognized arguments: --colour"),
+    (["dev", "check", "x"], "usage: kata dev check", "unrecognized arguments: x"),
+])
+def test_extra_arguments_are_reported_with_the_commands_own_usage(learner_dir, capsys, argv, usage, extra):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and usage in err and extra in err
+    assert "COMMAND" not in err, "the top-level usage instead of the command's"
+
+
+@pytest.mark.parametrize("command", ["list", "start", "check", "hint", "watch", "solution", "reset"])
+def test_a_workspace_that_is_a_file_is_a_usage_error(learner_dir, capsys, monkeypatch, command):
+    not_a_folder = learner_dir / "notes.txt"
+    not_a_folder.write_text("not a workspace\n", encoding="utf-8")
+    argv = [command] + ([CARD] if command in ("solution", "reset") else [])
+    code, _, err = kata(capsys, *(argv + ["--workspace", str(not_a_folder)]))
+    assert code == 2 and "--workspace %s is not a folder" % not_a_folder in err and "no kata" not in err
+    monkeypatch.setenv(workspace.WORKSPACE_ENV, str(not_a_folder))
+    code, _, err = kata(capsys, *argv)
+    assert code == 2 and "$KATA_WORKSPACE (%s) is not a folder" % not_a_folder in err
+    monkeypatch.delenv(workspace.WORKSPACE_ENV)
+    code, _, err = kata(capsys, *(argv + ["--workspace", str(not_a_folder / "inside")]))
+    assert code == 2 and "is inside %s, which is not a folder" % not_a_folder in err and "Traceback" not in err
+    assert not_a_folder.read_text(encoding="utf-8") == "not a workspace\n"
+
+
+@pytest.mark.parametrize("argv", [["list"], ["start"], ["start", CARD], ["check", CARD], ["hint"], ["cards"],
+                                  ["solution", CARD]])
+def test_a_missing_cards_folder_is_a_usage_error(learner_dir, capsys, monkeypatch, argv):
+    missing = learner_dir / "no-such-cards"
+    monkeypatch.setenv(workspace.CARDS_ENV, str(missing))
+    code, out, err = kata(capsys, *argv)
+    assert code == 2 and "$KATA_CARDS is %s, which is not a folder" % missing in err
+    assert "Traceback" not in out + err and not (learner_dir / "workspace").exists()
+
+
+def test_reset_of_a_solved_kata_says_it_is_in_progress_again(learner_dir, capsys):
+    card = catalogue.find_card(CARD)
+    kata(capsys, "start", CARD)
+    code, out, _ = kata(capsys, "reset", CARD)
+    assert code == 0 and "was solved" not in out
+    kata_file(learner_dir).write_text(workspace.render_solution(card), encoding="utf-8")
+    assert kata(capsys, "check", CARD)[0] == 0
+    code, out, _ = kata(capsys, "reset", CARD)
+    assert code == 0
+    assert "was solved; it is in progress again; its solution stays unlocked" in out
+    code, out, _ = kata(capsys, "list")
+    assert "0 of" in out and "1 in progress" in out
+    assert kata(capsys, "solution", CARD)[0] == 0
+
+
+EQUIVALENT = "mask-from-h-positive"
+
+
+def test_the_equivalent_kata_is_worded_as_a_change_to_check_not_a_bug(learner_dir, capsys):
+    card = catalogue.find_card(EQUIVALENT)
+    assert card.equivalent
+    code, out, _ = kata(capsys, "start", EQUIVALENT)
+    assert code == 0 and "may or may not be a bug: run the check first" in out and "fix the bug" not in out
+    text = kata_file(learner_dir, EQUIVALENT).read_text(encoding="utf-8")
+    assert "may or may not be a bug" in workspace.header(card) and "one bug" not in workspace.header(card)
+    assert text.startswith(workspace.header(card))
+    code, out, _ = kata(capsys, "check", EQUIVALENT)
+    assert code == 0 and "GREEN" in out
+    assert "Read why: kata solution %s" % EQUIVALENT in out and "Compare your fix" not in out
+    code, out, _ = kata(capsys, "solution", EQUIVALENT)
+    assert code == 0 and "Why:" in out and "The fix:" not in out
+    # A bug card keeps the words of a bug.
+    code, out, _ = kata(capsys, "start", CARD)
+    assert "fix the bug" in out and "one bug somewhere" in workspace.header(catalogue.find_card(CARD))
+
+
+def test_the_equivalent_kata_says_cache_is_h_in_the_docstrings(learner_dir, capsys):
+    for card_id in (EQUIVALENT, "mask-from-activation-value"):
+        text = workspace.render_kata(catalogue.find_card(card_id))
+        assert "    cache = h\n" in text and "cache = z" not in text
+        assert "h of shape (N, H); cache = h." in text and "upstream dL/dh; cache = h of shape (N, H)." in text
+
+
+def test_fixing_the_equivalent_kata_by_its_mask_alone_names_the_line(learner_dir, capsys):
+    kata(capsys, "start", EQUIVALENT)
+    path = kata_file(learner_dir, EQUIVALENT)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("dz = dh * (h > 0)") == 1
+    path.write_text(text.replace("dz = dh * (h > 0)", "dz = dh * (z > 0)"), encoding="utf-8")
+    number = path.read_text(encoding="utf-8").splitlines().index(
+        "    dz = dh * (z > 0)  # (N, H) = (N, H) * (N, H) boolean mask, elementwise") + 1
+    code, out, _ = kata(capsys, "check", EQUIVALENT)
+    assert code == 1 and "RED, crash" in out and "NameError: name 'z' is not defined" in out
+    assert "line %d: dz = dh * (z > 0)" % number in out
+
+
+@pytest.mark.parametrize("source", ["from reference.net import loss\n",
+                                    "from reference import net\nloss = net.loss\n",
+                                    "from reference.mlp import loss\n"])
+def test_a_file_that_takes_the_references_loss_is_not_solved(learner_dir, capsys, source):
+    kata(capsys, "start", CARD)
+    kata_file(learner_dir).write_text(source, encoding="utf-8")
+    code, out, _ = kata(capsys, "check", CARD)
+    assert code == 1 and "ERROR" in out and "your `loss` is the reference's own (imported from reference." in out
+    assert "write the network in this file" in out and "Solved" not in out
+    assert kata(capsys, "solution", CARD)[0] == 1
+    assert json.loads((learner_dir / "workspace" / "progress.json").read_text())["katas"][CARD]["state"] == "started"

@@ -4,7 +4,7 @@ Builds every card's buggy variant, runs the diagnoser on it, and prints id, titl
 signature, diagnosed signature and whether they agree. Broken card files are listed with the
 reason. Reads the catalogue in $KATA_CARDS when set, like every other command. Exit code 0 when every card agrees and none is broken.
 """
-from katas import catalogue, workspace
+from katas import catalogue, learner, workspace
 from reference import diagnose
 
 
@@ -32,6 +32,10 @@ def rows():
 
 
 def run(args, out=print):
+    try:
+        learner.cards_folder()
+    except learner.UsageError as exc:
+        return learner.fail(exc)
     table, broken = rows()
     width = max([len(c.id) for c, _, _ in table] + [2])
     title_width = min(max([len(c.title) for c, _, _ in table] + [5]), 60)

@@ -34,8 +34,8 @@ def note(text):
 
 
 def run(args, out=print):
-    ws = learner.open_workspace(args)
     try:
+        ws = learner.open_workspace(args)
         card = learner.card_or_current(ws, args.id, note if args.json else out)
         path = learner.started(ws, card)
     except learner.UsageError as exc:
@@ -43,7 +43,7 @@ def run(args, out=print):
             out(json.dumps(report.usage_document(str(exc)), indent=2))
         return learner.fail(exc)
     learner.show_warnings(ws)
-    result, newly_solved = check_kata(ws, card, path, args.time_limit, entries=args.plot is not None)
+    result, newly_solved = check_kata(ws, card, path, learner.time_limit(args), entries=args.plot is not None)
     if args.json:
         out(json.dumps(report.results_document(card, result, path), indent=2))
     else:
@@ -83,7 +83,10 @@ def next_steps(ws, card, result, newly_solved):
     cards, _ = learner.catalogue_cards()
     upcoming = learner.next_unstarted(ws, cards)
     lines = ["", ("Solved: kata %s is green." % card.id) if newly_solved else "Still green (solved before)."]
-    lines.append("Compare your fix with the reference: kata solution %s" % card.id)
+    if card.equivalent:
+        lines.append("Read why: kata solution %s" % card.id)
+    else:
+        lines.append("Compare your fix with the reference: kata solution %s" % card.id)
     if upcoming is not None:
         lines.append("Next kata: kata start %s" % upcoming.id)
     return lines

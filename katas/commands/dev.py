@@ -1,4 +1,4 @@
-"""`kata dev`: instructor commands: `kata dev check` validates the catalogue, `kata dev new` adds a card.
+"""`kata dev`: instructor commands: `kata dev check` validates the catalogue, `kata dev new` and `kata dev promote` add cards.
 
 Each instructor command is its own module, katas/commands/dev_<name>.py, with
 register(subparsers) and run(args), listed in DEV_COMMANDS in the order help shows them.
@@ -18,7 +18,8 @@ def register(subparsers):
     dev_subparsers = parser.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
     for name in DEV_COMMANDS:
         module = importlib.import_module("katas.commands.dev_" + name)
-        module.register(dev_subparsers).set_defaults(run=module.run)
+        subparser = module.register(dev_subparsers)
+        subparser.set_defaults(run=module.run, command_parser=subparser)
     parser.set_defaults(dev_parser=parser)
     return parser
 

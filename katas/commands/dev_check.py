@@ -6,10 +6,12 @@ and its NN are unique; every edit changes something and its `find` matches the r
 exactly once; the kata file a learner gets compiles, and, run through the sandbox like
 `kata check`, diagnoses exactly the declared signature, parameters and factor (`ok` for an
 equivalent card); the same file with the reference code is green, so the kata can be
-solved; the story and title do not quote the bug's line, and no learner-facing text still
-holds a placeholder (TO WRITE, as `kata dev promote` leaves it). Then the reference networks
-themselves must diagnose ok. Every problem names the card file and the field and says how
-to fix it. Exit code 0 when there is none, 1 otherwise; CI runs it.
+solved; no two cards make the same network; the title, story and hints quote neither the
+code of a line the bug changed nor its fix (comments and spacing aside, lines of 8 characters
+or more), and no learner-facing text still holds a placeholder (TO WRITE, as `kata dev
+promote` leaves it). Then the reference networks themselves must diagnose ok. Every problem
+names the card file and the field and says how to fix it. Exit code 0 when there is none, 1
+otherwise; CI runs it.
 """
 from __future__ import annotations
 
@@ -20,10 +22,12 @@ import pathlib
 import tempfile
 import types
 
-from katas import catalogue, sandbox, workspace
+from katas import catalogue, learner, mutants, sandbox, workspace
 
 # The fields the loader reads, in the order of a card file, to list what a template still lacks.
 TEXT_FIELDS = ("title", "story", "fix")
+# Code shorter than this, spaces aside, may be quoted in learner-facing text (a name, `h = cache`).
+LEAK_CHARS = 8
 # Marks of text an instructor has yet to write (`kata dev promote` writes "TO WRITE"): such a card
 # loads, but a learner must never read it.
 PLACEHOLDERS = ("TO WRITE",)
@@ -55,7 +59,8 @@ def register(subparsers):
     parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     parser.add_argument("--cards", metavar="DIR", default=None,
                         help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
-    parser.add_argument("--time-limit", type=float, default=sandbox.DEFAULT_TIME_LIMIT, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=learner.positive_seconds, default=sandbox.DEFAULT_TIME_LIMIT,
+                        metavar="SECONDS",
                         help="time limit of each kata's check (default %g)" % sandbox.DEFAULT_TIME_LIMIT)
     return parser
 
@@ -75,7 +80,8 @@ def run(args, out=print):
             len(problems), "" if len(problems) == 1 else "s", len(files), "" if len(files) == 1 else "s"))
         return 1
     out("")
-    out("dev check passed: %d cards, every kata broken as declared and solvable, the reference ok." % len(cards))
+    out("dev check passed: %d card%s, every kata broken as declared and solvable, the reference ok." % (
+        len(cards), "" if len(cards) == 1 else "s"))
     return 0
 
 
@@ -94,7 +100,7 @@ def check_catalogue(directory, time_limit=sandbox.DEFAULT_TIME_LIMIT, out=print)
     if not cards and not broken:
         problems.append(Problem(pathlib.Path(directory), None, "holds no card file (NN-id.toml)",
                                 "add one with `kata dev new ID`"))
-    problems += duplicate_orders(cards)
+    problems += duplicate_orders(cards) + duplicate_edits(cards)
     fine = []
     with tempfile.TemporaryDirectory(prefix="kata-dev-check-") as folder:
         for card in cards:
@@ -147,6 +153,23 @@ def duplicate_orders(cards):
     return problems
 
 
+def duplicate_edits(cards):
+    """Cards whose edits make the same network as an earlier card's: the later one is a duplicate."""
+    seen, problems = {}, []
+    for card in cards:
+        try:
+            key = (card.network, card.hidden_layers, catalogue.apply_edits(card))
+        except catalogue.CardError:
+            continue  # check_card reports the edit that does not apply
+        if key in seen:
+            problems.append(Problem(card.path, "edits", "makes the same network as %s: the kata is a duplicate of "
+                                    "that card" % seen[key].name,
+                                    "change the edits to make another bug, or remove one of the two cards"))
+        else:
+            seen[key] = card.path
+    return problems
+
+
 def check_card(card, folder, time_limit):
     """Every problem of one loaded card, as Problems naming its file and the field."""
     problems = []
@@ -192,20 +215,52 @@ def header_line(card, line):
     return line is not None and line <= workspace.header(card).count("\n")
 
 
-def leaks(card):
-    """Story or title lines that quote a line the bug changed."""
-    changed = set()
+def code_of(line):
+    """A source line's code without its comment, and that code with every space removed."""
+    code = mutants.strip_comment(line).strip()
+    return code, "".join(code.split())
+
+
+def changed_code(card):
+    """(buggy, fixed): the code of the lines the edits put in, and of the lines they take out.
+
+    Each is a list of (code, code without spaces), comments stripped, keeping only lines of at
+    least LEAK_CHARS characters besides spaces: shorter code (a name, `h = cache`) is what hints
+    legitimately mention.
+    """
+    buggy, fixed = {}, {}
     for edit in card.edits:
-        before = {line.strip() for line in edit.find.splitlines()}
-        changed |= {line.strip() for line in edit.replace.splitlines()
-                    if len(line.strip()) >= 10 and line.strip() not in before}
+        before = {code_of(line)[1] for line in edit.find.splitlines()}
+        after = {code_of(line)[1] for line in edit.replace.splitlines()}
+        for lines, other, found in ((edit.replace, before, buggy), (edit.find, after, fixed)):
+            for line in lines.splitlines():
+                code, squeezed = code_of(line)
+                if len(squeezed) >= LEAK_CHARS and squeezed not in other:
+                    found.setdefault(squeezed, code)
+    return sorted((c, s) for s, c in buggy.items()), sorted((c, s) for s, c in fixed.items())
+
+
+def leaks(card):
+    """Learner-facing text that quotes the code of a line the bug changed.
+
+    The title, the story and every hint must quote neither the buggy code (the edits' replace)
+    nor the fixed code (their find): spacing and comments aside, whole lines of code only.
+    """
+    buggy, fixed = changed_code(card)
+    fields = [("title", card.title), ("story", card.story)] + [
+        ("hints[%d]" % i, hint) for i, hint in enumerate(card.hints)]
     problems = []
-    for field in ("title", "story"):
-        text = getattr(card, field)
-        quoted = sorted(line for line in changed if line in text)
-        if quoted:
-            problems.append(Problem(card.path, field, "quotes the buggy line %r, which gives the bug away" % quoted[0],
-                                    "describe the symptom the learner sees, not the line"))
+    for field, text in fields:
+        squeezed = "".join(text.split())
+        for kind, lines, fix in (
+                ("buggy", buggy, "describe what the learner sees, not the code of the line"),
+                ("fixed", fixed, "lead to the fix with a question; `kata solution` shows the fixed code once "
+                                 "the kata is green")):
+            quoted = [code for code, bare in lines if bare in squeezed]
+            if quoted:
+                problems.append(Problem(card.path, field, "quotes the %s code %r, which gives the bug away" % (
+                    kind, quoted[0]), fix))
+                break
     return problems
 
 

@@ -6,6 +6,7 @@ fix, signature and edit), so it cannot be mistaken for a finished card: `kata de
 names every field still empty, and `kata list` shows the card as broken, until it is filled.
 """
 import pathlib
+import shlex
 
 from katas import catalogue, workspace
 from katas.commands.dev_check import display
@@ -43,7 +44,8 @@ hidden_layers = 1
 equivalent = false
 
 # Hints that `kata hint` reveals one at a time, from general to specific. The last one is a
-# question that leads to the fix without giving it away: it must end with "?".
+# question that leads to the fix without giving it away: it must end with "?". Like the title
+# and the story, no hint may quote the buggy line's code or the fixed code (names are fine).
 hints = [
 ]
 
@@ -116,7 +118,8 @@ def run(args, out=print):
     except FileExistsError:
         out("kata dev new: %s exists; nothing written." % display(path))
         return 1
+    check = "kata dev check --cards %s" % shlex.quote(args.cards) if args.cards else "kata dev check"
     out("Wrote %s" % display(path))
-    out("Every field has a comment saying what goes in it. Fill them in, then run `kata dev check`:")
+    out("Every field has a comment saying what goes in it. Fill them in, then run `%s`:" % check)
     out("it names each field that is still empty or wrong, until the card passes.")
     return 0

@@ -6,16 +6,20 @@ line as in reference/net.py and as in the mutant; comments and spacing do not ma
 diagnose on it (in a separate process, with a time limit) and writes NN-ID.toml in the card
 folder: the edit is the mutant's find/replace with enough surrounding lines to match the
 reference exactly once, [expect] is the diagnosis (signature, params, factor), and the
-title, story, hints and fix are placeholders marked TO WRITE. The card loads as written, so
-`kata cards` and the card tests check it at once. A mutant that diagnose reads as ok is
-refused (the learner's check would go green with the bug in), unless the report registers
-it as equivalent, which makes an equivalent card.
+title, story, hints and fix are placeholders marked TO WRITE (the title never shows the
+mutant's code: it would give the bug away). The card loads as written; `kata dev check` names
+each placeholder left until the instructor has written it. A mutant that diagnose reads as ok
+is refused (the learner's check would go green with the bug in), unless the report registers
+it as equivalent, which makes an equivalent card; so is a mutant whose change an existing card
+already makes (it would be a duplicate kata), unless --force.
 """
 import json
 import pathlib
+import shlex
 
 from katas import catalogue, census, mutants, promote
 from katas.audit_report import JSON_NAME
+from katas.commands.dev_check import display
 
 NETWORK_FILE = "reference/net.py"
 
@@ -33,6 +37,8 @@ def register(subparsers):
                         help="the card's id (default: mutant-<function>-<n>)")
     parser.add_argument("--cards", default=str(catalogue.CARDS_DIR), metavar="DIR",
                         help="the card folder to write to (default: katas/cards)")
+    parser.add_argument("--force", action="store_true",
+                        help="write the card even when an existing card makes the same network")
     return parser
 
 
@@ -88,6 +94,12 @@ def run(args, out=print):
         else:
             out("kata dev promote: give a MUTANT name from the audit report, or --function, --before and --after")
             return 2
+        twin = promote.same_kata(mutant, args.cards, original)
+        if twin is not None and not args.force:
+            out("kata dev promote: card %s (%s) already makes this change: its edits give the same network as the "
+                "mutant, so the new card would be a duplicate kata; nothing written (--force writes it anyway)"
+                % (twin.id, display(twin.path)))
+            return 1
         diagnosis = census.diagnose_all([{"name": mutant.name or "given", "source": mutant.source}],
                                         pathlib.Path(catalogue.reference_path("net")).parent.parent)[0]
         path = promote.write_card(mutant, diagnosis, args.cards, args.card_id, original)
@@ -97,6 +109,8 @@ def run(args, out=print):
     out("wrote %s: %s in %s(), diagnosed %s%s" % (
         path, mutant.short, mutant.function, diagnosis["signature"],
         " (%s)" % ", ".join(diagnosis["params"]) if diagnosis.get("params") else ""))
-    out("Now write its title, story, hints and fix (every field marked %s), then run `kata cards`."
-        % promote.PLACEHOLDER)
+    check = "kata dev check" if pathlib.Path(args.cards).resolve() == catalogue.CARDS_DIR else (
+        "kata dev check --cards %s" % shlex.quote(args.cards))
+    out("Now write its title, story, hints and fix (every field marked %s), then run `%s`: it names every "
+        "placeholder left and checks the kata as a learner meets it." % (promote.PLACEHOLDER, check))
     return 0

@@ -15,8 +15,8 @@ def register(subparsers):
 
 
 def run(args, out=print):
-    ws = learner.open_workspace(args)
     try:
+        ws = learner.open_workspace(args)
         card = learner.card_or_current(ws, args.id, out)
         learner.started(ws, card)
     except learner.UsageError as exc:
@@ -36,8 +36,10 @@ def reveal(ws, card):
     if revealed < total:
         lines.append("%d more: run `kata hint %s` again." % (total - revealed, card.id))
     elif ws.ever_solved(card):
-        lines.append("No more hints. The reference fix: kata solution %s" % card.id)
+        lines.append("No more hints. %s: kata solution %s" % ("Why" if card.equivalent else "The reference fix",
+                                                               card.id))
     else:
-        lines.append("No more hints%s. Once `kata check %s` is green, `kata solution %s` shows the reference fix." % (
-            "" if grew else " (that was all of them)", card.id, card.id))
+        lines.append("No more hints%s. Once `kata check %s` is green, `kata solution %s` shows %s." % (
+            "" if grew else " (that was all of them)", card.id, card.id,
+            "why" if card.equivalent else "the reference fix"))
     return lines

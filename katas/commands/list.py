@@ -16,8 +16,11 @@ def register(subparsers):
 
 
 def run(args, out=print):
-    ws = learner.open_workspace(args)
-    cards, broken = learner.catalogue_cards()
+    try:
+        ws = learner.open_workspace(args)
+        cards, broken = learner.catalogue_cards()
+    except learner.UsageError as exc:
+        return learner.fail(exc)
     ws.progress  # noqa: B018 - load (and if needed repair) before printing
     learner.show_warnings(ws)
     width = max([len(c.id) for c in cards] + [4])

@@ -2,9 +2,10 @@
 
 Your current file moves to backups/NN-id.<timestamp>.py in the workspace (nothing is
 deleted), the pristine file takes its place, and the kata becomes the current one, in
-progress again. Revealed hints stay revealed, and a solution once unlocked stays unlocked.
+progress again: a solved kata is no longer marked solved (reset says so) until it is green
+again. Revealed hints stay revealed, and a solution once unlocked stays unlocked.
 """
-from katas import learner
+from katas import learner, workspace
 
 
 def register(subparsers):
@@ -15,8 +16,8 @@ def register(subparsers):
 
 
 def run(args, out=print):
-    ws = learner.open_workspace(args)
     try:
+        ws = learner.open_workspace(args)
         card = learner.find(args.id)
         if ws.entry(card) is None and not ws.kata_path(card).exists():
             raise learner.UsageError("kata %s is not started, so there is nothing to reset: `kata start %s`" % (
@@ -25,10 +26,14 @@ def run(args, out=print):
         return learner.fail(exc)
     learner.show_warnings(ws)
     path = ws.kata_path(card)
+    was_solved = ws.state(card) == workspace.SOLVED
     backup = ws.reset(card)
     if backup is not None:
         out("Your previous file is kept as %s" % ws.display(backup))
         out("%s is pristine again: the kata as it was handed out." % ws.display(path))
     else:
         out("%s is the pristine kata (it was unchanged or missing, so no backup was needed)." % ws.display(path))
+    if was_solved:
+        out("Kata %s was solved; it is in progress again; its solution stays unlocked (kata solution %s)." % (
+            card.id, card.id))
     return 0

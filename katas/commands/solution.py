@@ -19,8 +19,8 @@ def register(subparsers):
 
 
 def run(args, out=print):
-    ws = learner.open_workspace(args)
     try:
+        ws = learner.open_workspace(args)
         card = learner.find(args.id)
     except learner.UsageError as exc:
         return learner.fail(exc)
@@ -34,11 +34,14 @@ def run(args, out=print):
         return 1
     out("%s: %s" % (report.label(card), card.title))
     out("")
-    out("The reference diff (the kata as handed out -> the reference):")
+    if card.equivalent:
+        out("The diff back to the reference (the kata as handed out -> the reference; it changes no result):")
+    else:
+        out("The reference diff (the kata as handed out -> the reference):")
     for line in reference_diff(card):
         out(line)
     out("")
-    out("The fix:")
+    out("Why:" if card.equivalent else "The fix:")
     for line in card.fix.splitlines():
         out("  " + line)
     return 0

@@ -16,8 +16,8 @@ def register(subparsers):
 
 
 def run(args, out=print):
-    ws = learner.open_workspace(args)
     try:
+        ws = learner.open_workspace(args)
         if args.id:
             card = learner.find(args.id)
         else:
@@ -45,7 +45,10 @@ def run(args, out=print):
     for line in card.story.splitlines():
         out("  " + line)
     out("")
-    out("Open the file in your editor and fix the bug. Then:")
+    if card.equivalent:
+        out("This kata's change may or may not be a bug: run the check first, before you change anything:")
+    else:
+        out("Open the file in your editor and fix the bug. Then:")
     for command, what in (("check", "check it once (green when the diagnosis is ok)"),
                           ("watch", "re-check on every save, until green"),
                           ("hint", "reveal the next hint")):

@@ -86,20 +86,21 @@ def say(text):
 
 
 def run(args, out=say):
-    ws = learner.open_workspace(args)
     try:
+        ws = learner.open_workspace(args)
         card = learner.card_or_current(ws, args.id, out)
         path = learner.started(ws, card)
     except learner.UsageError as exc:
         return learner.fail(exc)
     learner.show_warnings(ws)
+    time_limit = learner.time_limit(args)
     keys = Keys(args.keys or sys.stdin.isatty())
     clear = sys.stdout.isatty()
     help_line = "Ctrl-C to stop" + ("; h + Enter: hint, Enter: check now, q + Enter: quit" if keys.fd is not None
                                     else "")
     deadline = time.monotonic() + args.timeout if args.timeout else None
     try:
-        return watch(ws, card, path, args.time_limit, keys, deadline, clear, help_line, out)
+        return watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out)
     except KeyboardInterrupt:
         out("")
         out("Stopped watching %s before it went green. Resume with: kata watch %s" % (card.id, card.id))
