@@ -39,7 +39,8 @@ def main(argv=None):
     for card in catalogue.load_catalogue()[0]:
         subjects.append((card.id, catalogue.variant(card).loss, card.hidden_layers))
     tests = pathlib.Path(__file__).resolve().parent.parent / "tests"
-    for path in sorted((tests / "zoo").glob("z*.py")) + sorted((tests / "zoo2").glob("y*.py")):
+    zoo = sorted((tests / "zoo").glob("z*.py")) + sorted((tests / "zoo2").glob("y*.py"))
+    for path in zoo + sorted((tests / "zoo3").glob("w*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

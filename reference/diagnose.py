@@ -335,16 +335,17 @@ class _Diagnoser(object):
         if not isinstance(grads, Mapping):
             probe.structure = "grads is %s, not a dict keyed like params" % describe_value(grads)
             return None
-        for name in self.names:
-            if name not in grads:
-                probe.shape_problems.append((name, None, params[name].shape))
-        for name in grads:
-            if name not in params:
-                probe.shape_problems.append((str(name), np.shape(grads[name]), None))
+        missing = [name for name in self.names if name not in grads]
+        unexpected = [str(name) for name in grads if name not in params]
+        if missing or unexpected:
+            probe.structure = "grads must have exactly the keys of params (%s), but %s" % (
+                ", ".join(self.names), "; ".join(
+                    part for part in ("%s missing" % ", ".join(missing) if missing else "",
+                                      "%s unexpected" % ", ".join(repr(u) for u in unexpected) if unexpected else "")
+                    if part))
+            return None
         arrays = {}
         for name in self.names:
-            if name not in grads:
-                continue
             try:
                 value = np.asarray(grads[name], dtype=np.float64)
             except (TypeError, ValueError):
@@ -661,11 +662,6 @@ class Reader(object):
                 if name == "loss":
                     parts.append("the loss has shape %s instead of being a scalar: the mean over the batch "
                                  "(or the sum over classes) is missing" % (got,))
-                elif got is None:
-                    params.append(name)
-                    parts.append("grads has no entry %r" % name)
-                elif expected is None:
-                    parts.append("grads has an unexpected entry %r (shape %s)" % (name, got))
                 else:
                     params.append(name)
                     parts.append("grads[%r] has shape %s but %s has shape %s%s" % (

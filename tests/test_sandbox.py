@@ -60,7 +60,7 @@ BATTERY = [
                                            "        return total_loss, grads, dX\n    return total_loss\n"),
      "RED, crash", ["instead of a (loss, grads) pair"], None),
     ("wrong keys", lambda: replaced('grads = {"W1": dW1', 'grads = {"w1": dW1'),
-     "RED, shape_error", ["grads has no entry 'W1'"], None),
+     "RED, crash", ["grads must have exactly the keys of params", "W1 missing", "'w1' unexpected"], None),
     ("wrong shapes", lambda: replaced('grads = {"W1": dW1', 'grads = {"W1": dW1.T'),
      "RED, shape_error", ["grads['W1'] has shape (6, 5) but W1 has shape (5, 6)"], None),
     ("nan", lambda: replaced("    dscores /= N  #", "    dscores *= np.nan  #"),

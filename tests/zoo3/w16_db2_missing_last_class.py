@@ -1,0 +1,27 @@
+"""Two-layer net whose db2 is summed for every class but the last, which is left at zero."""
+# bug: db2[:C-1] only (a range(C - 1) loop); the other three gradients are the reference ones.
+import numpy as np
+
+EXPECTED = {"signature": "localized", "params": ["b2"]}
+
+
+def loss(params, X, y, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    C = W2.shape[1]
+    rows = np.arange(N)
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0.0)
+    scores = h1 @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    L = -np.mean(log_probs[rows, y]) + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    d = np.exp(log_probs)
+    d[rows, y] -= 1.0
+    d /= N
+    db2 = np.zeros(C)
+    for c in range(C - 1):  # BUG: should be range(C)
+        db2[c] = d[:, c].sum()
+    dz1 = (d @ W2.T) * (z1 > 0)
+    return L, {"W1": X.T @ dz1 + reg * W1, "b1": dz1.sum(axis=0),
+               "W2": h1.T @ d + reg * W2, "b2": db2}

@@ -1,0 +1,24 @@
+"""Two-layer net whose gradients include the L2 term but whose returned loss forgot the penalty."""
+# bug (forward only): the loss is the data loss alone; dW1, dW2 still add reg * W, so at reg > 0 they
+# disagree with the own loss (the classic self-inflicted grad-check failure); reg = 0 is exact.
+import numpy as np
+
+EXPECTED = {"signature": "reg_only", "params": ["W1", "W2"]}
+
+
+def loss(params, X, y, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    rows = np.arange(N)
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0.0)
+    scores = h1 @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    L = -np.mean(log_probs[rows, y])  # BUG: + 0.5 * reg * (||W1||^2 + ||W2||^2) missing
+    d = np.exp(log_probs)
+    d[rows, y] -= 1.0
+    d /= N
+    dz1 = (d @ W2.T) * (z1 > 0)
+    return L, {"W1": X.T @ dz1 + reg * W1, "b1": dz1.sum(axis=0),
+               "W2": h1.T @ d + reg * W2, "b2": d.sum(axis=0)}

@@ -1,0 +1,24 @@
+"""Two-layer net with an L2 penalty reg * ||W||^2 (no 1/2) and its matching gradient 2 * reg * W."""
+# bug (wrong loss, consistent backward): self-consistent, but the convention is (reg / 2) ||W||^2, so the
+# loss (and gradients) differ from the reference at reg > 0 only.
+import numpy as np
+
+EXPECTED = {"signature": "loss_mismatch"}
+
+
+def loss(params, X, y, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    rows = np.arange(N)
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0.0)
+    scores = h1 @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    L = -np.mean(log_probs[rows, y]) + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))  # BUG: no 1/2
+    d = np.exp(log_probs)
+    d[rows, y] -= 1.0
+    d /= N
+    dz1 = (d @ W2.T) * (z1 > 0)
+    return L, {"W1": X.T @ dz1 + 2 * reg * W1, "b1": dz1.sum(axis=0),
+               "W2": h1.T @ d + 2 * reg * W2, "b2": d.sum(axis=0)}

@@ -1,0 +1,27 @@
+"""Two-layer net whose L2 gradient term is built by scaling an alias of W1 in place."""
+# bug: pen1 = W1; pen1 *= reg overwrites the caller's W1 (with zeros at reg = 0); the returned loss and
+# gradients are computed before / from the right values, so only the input mutation is wrong.
+import numpy as np
+
+EXPECTED = {"signature": "mutates_input"}
+
+
+def loss(params, X, y, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    rows = np.arange(N)
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0.0)
+    scores = h1 @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    L = -np.mean(log_probs[rows, y]) + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    d = np.exp(log_probs)
+    d[rows, y] -= 1.0
+    d /= N
+    dz1 = (d @ W2.T) * (z1 > 0)
+    pen1 = W1
+    pen1 *= reg  # BUG: in place on params["W1"]
+    pen2 = reg * W2
+    return L, {"W1": X.T @ dz1 + pen1, "b1": dz1.sum(axis=0),
+               "W2": h1.T @ d + pen2, "b2": d.sum(axis=0)}
