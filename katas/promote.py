@@ -18,7 +18,6 @@ import re
 from katas import catalogue
 
 PLACEHOLDER = "TO WRITE"
-NOT_PROMOTABLE = (None, "ok")
 
 
 class PromoteError(Exception):

@@ -136,10 +136,6 @@ def render_solution(card):
 
 # -- the progress file ------------------------------------------------------------------
 
-class ProgressError(Exception):
-    """progress.json cannot be read; carries the learner-facing explanation."""
-
-
 class Workspace(object):
     """One workspace folder: kata files, progress.json and backups/."""
 
