@@ -270,6 +270,11 @@ class _Diagnoser(object):
         N, widths = sizes[0], sizes[1:]
         return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset)
 
+    def base_copy(self):
+        """The base problem with its parameters copied, for a probe that changes them."""
+        params, X, y = self.base_problem
+        return {k: v.copy() for k, v in params.items()}, X, y
+
     def batch_problem(self):
         """The base problem with more examples appended: the same weights, N changed alone."""
         params, X, y = self.base_problem
@@ -415,7 +420,7 @@ class _Diagnoser(object):
         sizes = self.sizes(*BASE_SIZES)
         probe = Probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows" % STRESS_LOGIT)
         self.probes["stress"] = probe
-        params, X, y = ({k: v.copy() for k, v in self.base_problem[0].items()},) + self.base_problem[1:]
+        params, X, y = self.base_copy()
         top = "W%d" % self.depth
         bias = "b%d" % self.depth
         hidden_out = problems.pre_activations(params, X)[-1]
@@ -435,7 +440,7 @@ class _Diagnoser(object):
     def dead_probe(self):
         """Units whose pre-activation is negative on every example: a flat loss along them."""
         sizes = self.sizes(*BASE_SIZES)
-        params, X, y = ({k: v.copy() for k, v in self.base_problem[0].items()},) + self.base_problem[1:]
+        params, X, y = self.base_copy()
         for layer in range(1, self.depth):
             params["b%d" % layer][list(DEAD_UNITS)] = DEAD_BIAS
         entries = []
