@@ -1,31 +1,31 @@
-"""Run a learner's file in a separate process and turn whatever happens into a verdict.
+"""The judge: run a learner's file in an evaluator process and give the verdict here.
 
-What it is for: `check_file(path)` loads the learner's kata file and runs the diagnoser on its
-`loss` in a child process, with a time limit, capped output and resource limits, and returns
-a Result: green (the diagnosis is ok), red (it is not: signature, evidence, table) or error
-(the file could not be checked: a syntax or import error, an empty file, no `loss`, a `loss`
-imported from the reference package, an exception or sys.exit at import, an infinite loop, a
-segfault, os._exit or os.abort, the process ending itself...). Every error
-names the problem in words for the learner, and the line of their file where there is one.
-The diagnoser already turns what `loss` does when it is called (exceptions, wrong return
-values, shapes, nan, inputs modified in place) into signatures; the sandbox handles what
-kills or hangs the process, or happens before `loss` is ever called.
-
-The child is forked on POSIX: the parent has NumPy and the diagnoser imported already, so the
-check costs the diagnosis alone. Elsewhere, or with KATA_SANDBOX=spawn, it is a fresh
-`python -m katas.sandbox_worker`. The parent never runs learner code, never raises because of
-it, and never writes to the learner's file.
-What it is not for: security against a determined attacker. The limits stop accidents
-(loops, runaway output or memory, crashes), not code written to escape them.
+What it is for: `check_file(path)` reads the learner's kata file once, starts (or reuses) a
+katas.evaluator process, has it load those bytes in a fresh learner process and answer calls
+of `loss`, and runs reference.diagnose in *this* process on a stand-in for `loss` that sends
+each call over katas.channel and reads back plain arrays and numbers. The gradient checks, the
+probes, the comparison with the reference and the verdict never share a process with the
+learner's code: whatever the file patches (NumPy, the diagnoser, the reference, the process
+itself), it patches its own copy. The result is a Result: green (the diagnosis is ok), red
+(it is not: signature, evidence, table) or error (the file could not be checked: a syntax or
+import error, an empty file, no `loss`, an import of the project's own packages, an exception
+or sys.exit at import, an infinite loop, a segfault, os._exit or os.abort, the process ending
+itself...), each named in words for the learner, with the line of their file where there is one.
+The probes' sizes and values come from a seed drawn for every check (printed with the
+verdict; `seed=` reproduces it), so a file cannot recognise the probes.
+What it is not for: printing (katas.report) or keeping progress (katas.workspace). What the
+isolation does and does not guarantee is written down in docs/sandbox.md.
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
-import json
+import inspect
 import math
 import os
 import pathlib
 import re
+import secrets
 import select
 import shutil
 import signal
@@ -33,22 +33,25 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 
-from katas import catalogue, sandbox_worker  # noqa: F401 - catalogue: see below
-from reference import diagnose  # noqa: F401 - imported here so that every forked child inherits it
+import numpy as np
 
-# A forked child starts with what this process has imported: with NumPy, the diagnoser and
-# the module loader already here, a check costs the diagnosis alone (about 0.1 s) instead of
-# about 0.2 s more for the imports in every child.
+from katas import channel
+from reference import diagnose as diagnoser
 
 DEFAULT_TIME_LIMIT = 10.0
 TIME_LIMIT_ENV = "KATA_TIME_LIMIT"
-MODE_ENV = "KATA_SANDBOX"
 OUTPUT_CAP = 64 * 1024  # bytes of the learner's printed output kept
-FILE_SIZE_LIMIT = 8 * 1024 * 1024  # largest file the child may write (RLIMIT_FSIZE)
-MEMORY_LIMIT = 2 * 1024 ** 3  # address space the child may add to what it starts with
-GRACE = 1.5  # seconds after the time limit before the parent kills the child
+FILE_SIZE_LIMIT = 8 * 1024 * 1024  # largest file the learner process may write (RLIMIT_FSIZE)
+MEMORY_LIMIT = 2 * 1024 ** 3  # address space the learner process may add to what it starts with
+SOURCE_LIMIT = 1024 * 1024  # bytes of a learner file the judge accepts
+GRACE = 1.5  # seconds after the time limit before the judge kills the learner process
+START_TIMEOUT = 60.0  # seconds an evaluator may take to start (an interpreter and NumPy)
+SEED_LIMIT = 2 ** 31  # probe seeds are drawn from [0, SEED_LIMIT)
+PROJECT_PACKAGES = ("reference", "katas")
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+# Signatures whose evidence can come from an exception raised at a line of the learner's file.
+RAISING_SIGNATURES = ("crash", "shape_error", "nonfinite")
 TRACE_FRAME = re.compile(r'File "(.*)", line (\d+) in (\S+)')
 SIGNAL_WORDS = {  # signal -> (what happened, why it usually happens)
     "SIGSEGV": ("a segmentation fault (SIGSEGV)",
@@ -60,6 +63,8 @@ SIGNAL_WORDS = {  # signal -> (what happened, why it usually happens)
     "SIGKILL": ("SIGKILL", "the process was killed, by your code or because it used too much memory"),
     "SIGTERM": ("SIGTERM", "the process was asked to stop"),
 }
+DOING = {"start": "before your file was loaded", "load": "while your file was loading",
+         "diagnose": "while the checker was calling your loss"}
 
 
 @dataclasses.dataclass
@@ -77,6 +82,9 @@ class Result:
     - entries: with check_file(entries=True), the base probe's per-entry relative errors:
       name -> {"rel_errors", "kinks", "shape", "max_rel_error", "passed", "threshold"}, or None.
     - seconds: wall time of the check.
+    - seed: the probe seed of the check (the same seed gives the same probes).
+    - isolation: "pid-namespace" or "session": how the learner process was kept apart.
+    - source: the bytes of the file that were checked.
     """
 
     verdict: str
@@ -96,6 +104,9 @@ class Result:
     warnings: list = dataclasses.field(default_factory=list)
     entries: dict | None = None
     seconds: float = 0.0
+    seed: int | None = None
+    isolation: str | None = None
+    source: bytes = b""
 
     @property
     def green(self):
@@ -124,166 +135,376 @@ def time_limit_default():
     return time_limit_setting()[0]
 
 
-def default_mode():
-    """"fork" where os.fork exists, unless $KATA_SANDBOX says "spawn"."""
-    wanted = os.environ.get(MODE_ENV, "").strip().lower()
-    if wanted == "spawn" or not hasattr(os, "fork"):
-        return "spawn"
-    return "fork"
+def draw_seed():
+    """A fresh probe seed, unpredictable to the file under check."""
+    return secrets.randbelow(SEED_LIMIT)
 
 
-def check_file(path, hidden_layers=1, time_limit=None, mode=None, entries=False):
-    """Diagnose the `loss` of the file at path in a child process; return a Result.
+# -- the evaluator process --------------------------------------------------------------
+
+class Evaluator:
+    """A running katas.evaluator: one learner process per check, started on request.
+
+    Start one and keep it (`with Evaluator() as e: check_file(path, evaluator=e)`) to save the
+    interpreter start and the NumPy import on every check after the first (kata watch does).
+    """
+
+    def __init__(self, namespaces=True):
+        """namespaces=False: never use a PID namespace (the fallback, kept testable)."""
+        requests_read, self.requests = os.pipe()
+        self.replies, replies_write = os.pipe()
+        self.events, events_write = os.pipe()
+        boot = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from katas import evaluator; "
+                "evaluator.main(sys.argv[1:])")
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-c", boot, str(ROOT), str(requests_read), str(replies_write),
+                 str(events_write), "namespaces" if namespaces else "sessions"],
+                pass_fds=(requests_read, replies_write, events_write), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        finally:
+            for fd in (requests_read, replies_write, events_write):
+                os.close(fd)
+        self.usable = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Stop the evaluator (and anything of it still running); idempotent."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            self.process.kill()
+        except OSError:
+            pass
+        self.process.wait()
+        self.process = None
+        for fd in (self.requests, self.replies, self.events):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.usable = False
+
+
+class Run:
+    """One learner process of an evaluator: load the file, answer calls, end."""
+
+    def __init__(self, evaluator, job, deadline):
+        self.evaluator = evaluator
+        self.job = job
+        self.deadline = deadline
+        self.stage = "start"
+        self.status = None  # the learner process's wait status, once it ended
+        self.timed_out = False
+        self.stopped = None  # why the run stopped early: a Stopped exception
+        self.raised = []  # (line, code) in the learner's file of each exception loss raised
+        self.exits = []  # (call, line, code) of os._exit / os.abort calls
+        channel.send(evaluator.requests, {"op": "start", "job": job}, deadline=time.monotonic() + START_TIMEOUT)
+        event = self.event(time.monotonic() + START_TIMEOUT)
+        if event.get("event") != "started" or not isinstance(event.get("pid"), int):
+            raise channel.ChannelError("the evaluator did not start a learner process")
+        self.pid = event["pid"]
+        self.isolation = event.get("isolation")
+
+    def event(self, deadline):
+        message, _ = channel.receive(self.evaluator.events, deadline)
+        return message
+
+    def ask(self, message, value=channel.NOTHING):
+        """Send a request and return (reply, value); Stopped when the learner process does not answer."""
+        if self.stopped is not None:
+            raise self.stopped
+        try:
+            channel.send(self.evaluator.requests, message, value, deadline=self.deadline)
+            while True:
+                left = self.deadline - time.monotonic()
+                if left <= 0:
+                    raise channel.TimedOut("no reply in time")
+                readable = select.select([self.evaluator.replies, self.evaluator.events], [], [], left)[0]
+                if self.evaluator.replies in readable:
+                    return channel.receive(self.evaluator.replies, self.deadline)
+                if self.evaluator.events in readable:
+                    event = self.event(time.monotonic() + 5)
+                    if event.get("event") == "ended":
+                        self.status = event.get("status")
+                        raise channel.Closed("the learner process ended")
+        except channel.TimedOut:
+            self.timed_out = True
+            self.stop("timeout")
+        except channel.ChannelError as exc:
+            self.stop("ended" if self.status is not None else "channel: %s" % exc)
+        raise self.stopped
+
+    def stop(self, why):
+        """End the learner process (and everything it started) and remember why."""
+        self.stopped = Stopped(why)
+        self.evaluator.usable = False
+        if self.status is None:
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            try:
+                event = self.event(time.monotonic() + 5)
+                if event.get("event") == "ended":
+                    self.status = event.get("status")
+            except channel.ChannelError:
+                self.evaluator.close()
+
+    def finish(self):
+        """Ask the learner process to end; return how many characters it printed."""
+        reply, _ = self.ask({"op": "finish"})
+        chars = reply.get("output_chars")
+        try:
+            event = self.event(time.monotonic() + 5)
+            self.status = event.get("status")
+        except channel.ChannelError:
+            self.evaluator.usable = False
+        return chars if isinstance(chars, int) and not isinstance(chars, bool) else 0
+
+    def end(self):
+        """Make sure the learner process is gone (the check is over, whatever happened)."""
+        if self.status is None and self.stopped is None:
+            self.stop("the check ended")
+
+
+class Stopped(KeyboardInterrupt):
+    """The learner process stopped answering: it ended, ran out of time, broke the channel, or
+    asked to end the process. A KeyboardInterrupt, so that the diagnoser does not take it for
+    an exception of loss (it lets only those through) and the diagnosis stops at once."""
+
+    def __init__(self, why):
+        super().__init__(why)
+        self.why = why
+
+
+class RemoteLoss:
+    """The learner's `loss`, as the diagnoser sees it: each call goes to the learner process.
+
+    It takes and returns what the real function would (arrays are copied both ways), changes
+    the arrays it was given exactly as the learner's code changed them in place, raises an
+    exception of the same name and message with the learner's traceback as records
+    (`remote_frames`), and has the learner function's signature.
+    """
+
+    def __init__(self, run, signature):
+        self.run = run
+        self.source_path = run.job["path"]
+        if signature is not None:
+            self.__signature__ = rebuild_signature(signature)
+
+    def __call__(self, *args, **kwargs):
+        reply, value = self.run.ask({"op": "call"}, {"args": list(args), "kwargs": kwargs})
+        status = reply.get("status")
+        if status == "returned" and isinstance(value, dict) and "out" in value:
+            apply_mutations(args, value.get("mutated"))
+            return value["out"]
+        if status == "raised":
+            frames = valid_frames(reply.get("frames"))
+            line = learner_frame(frames, self.source_path)
+            self.run.raised.append(line)
+            error = remote_exception(str(reply.get("type", "Exception")), str(reply.get("message", "")))
+            error.remote_frames = frames
+            raise error
+        if status == "interrupt":
+            self.run.raised.append(learner_frame(valid_frames(reply.get("frames")), self.source_path))
+            self.run.stopped = Stopped("interrupt")
+        elif status == "exit_called":
+            line = reply.get("line") if isinstance(reply.get("line"), int) else None
+            self.run.exits.append((str(reply.get("call", "os._exit")), line, str(reply.get("code") or "")))
+            self.run.stopped = Stopped("exit")
+        else:
+            self.run.stop("channel: an unexpected reply")
+        raise self.run.stopped
+
+
+def rebuild_signature(records):
+    """An inspect.Signature from the [[name, kind, has default], ...] the learner process sent."""
+    try:
+        parameters = []
+        for name, kind, has_default in records:
+            default = None if has_default else inspect.Parameter.empty
+            parameters.append(inspect.Parameter(str(name), inspect._ParameterKind(int(kind)), default=default))
+        return inspect.Signature(parameters)
+    except (TypeError, ValueError):
+        return None
+
+
+def valid_frames(frames):
+    """The traceback records of a reply that have the expected form: (file, line, function, code)."""
+    out = []
+    for frame in frames if isinstance(frames, list) else []:
+        if (isinstance(frame, list) and len(frame) == 4 and isinstance(frame[1], int)
+                and all(isinstance(part, str) for part in (frame[0], frame[2], frame[3]))):
+            out.append(tuple(frame))
+    return out
+
+
+def learner_frame(frames, path):
+    """(line, code) of the innermost record in the learner's file, or (None, "")."""
+    chosen = (None, "")
+    for filename, line, _, code in frames:
+        if filename == path:
+            chosen = (line, code)
+    return chosen
+
+
+EXCEPTION_TYPES = {}
+
+
+def remote_exception(name, message):
+    """An exception named like the learner's (a class made for the name, never the learner's own)."""
+    safe = "".join(c for c in name if c.isalnum() or c == "_")[:100] or "Exception"
+    kind = EXCEPTION_TYPES.get(safe)
+    if kind is None:
+        kind = EXCEPTION_TYPES[safe] = type(safe, (Exception,), {"__module__": "learner"})
+    return kind(message)
+
+
+def apply_mutations(args, mutated):
+    """Change the caller's arrays as the learner's code changed its copies in place."""
+    if not isinstance(mutated, dict) or not mutated:
+        return
+    params = args[0] if args and isinstance(args[0], dict) else None
+    changed = mutated.get("params")
+    if params is not None and isinstance(changed, dict):
+        if mutated.get("keys_changed"):
+            params.clear()
+            params.update(changed)
+        else:
+            for name, value in changed.items():
+                params[name] = value
+    for index, name in ((1, "X"), (2, "y")):
+        if name in mutated and len(args) > index and isinstance(args[index], np.ndarray):
+            target, value = args[index], mutated[name]
+            try:
+                np.copyto(target, value, casting="unsafe")
+            except (TypeError, ValueError):  # reshaped in place: changed all the same
+                target[...] = np.nan if target.dtype.kind == "f" else -1
+
+
+# -- reuse of the project's own code ----------------------------------------------------
+
+def project_import(source):
+    """(line, code, module) of the first import of the project's packages in source, or None.
+
+    Read by the judge from the bytes it checks, before anything runs: `import reference...`,
+    `from reference... import`, and `__import__` / `importlib.import_module` of a literal name.
+    The evaluator refuses the same imports, and reads of the packages' files, at run time.
+    """
+    try:
+        text = source.decode("utf-8-sig")
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        return None
+    lines = text.splitlines()
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str) and call_name(node.func) in ("__import__", "import_module")):
+            names = [node.args[0].value]
+        for name in names:
+            if name.split(".")[0] in PROJECT_PACKAGES:
+                line = node.lineno
+                found.append((line, lines[line - 1].strip() if 0 < line <= len(lines) else "", name))
+    return min(found) if found else None
+
+
+def call_name(func):
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+# -- the check --------------------------------------------------------------------------
+
+def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None, source=None, evaluator=None):
+    """Diagnose the `loss` of the file at path, run in an evaluator process; return a Result.
 
     entries: also bring back the base probe's per-entry relative errors (for heatmaps).
+    seed: the probe seed (None draws one). source: the bytes to check (None reads path once).
+    evaluator: a running Evaluator to use (and keep); None starts one for this check alone.
     """
+    started = time.perf_counter()
     path = pathlib.Path(path).resolve()
     time_limit = time_limit_default() if time_limit is None else float(time_limit)
-    mode = mode or default_mode()
-    started = time.perf_counter()
-    folder = tempfile.mkdtemp(prefix="kata-check-")
-    job = {
-        "path": str(path),
-        "hidden_layers": int(hidden_layers),
-        "entries": bool(entries),
-        "time_limit": time_limit,
-        "output_cap": OUTPUT_CAP,
-        "file_size_limit": FILE_SIZE_LIMIT,
-        "memory_limit": MEMORY_LIMIT,
-        "result": os.path.join(folder, "result.json"),
-        "output": os.path.join(folder, "output.txt"),
-        "trace": os.path.join(folder, "trace.txt"),
-        "stage": os.path.join(folder, "stage.txt"),
-    }
+    seed = draw_seed() if seed is None else int(seed)
+    own = evaluator is None or not evaluator.usable
+    if own:
+        evaluator = Evaluator()
     try:
-        status, timed_out = (run_forked if mode == "fork" else run_spawned)(job, time_limit + GRACE)
-        result = interpret(job, status, timed_out, time_limit)
+        result = judge(path, hidden_layers, time_limit, entries, seed, source, evaluator)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if own:
+            evaluator.close()
+    result.seed = seed
     result.seconds = time.perf_counter() - started
     return result
 
 
-# -- running the child ------------------------------------------------------------------
-
-def run_forked(job, deadline):
-    """Fork, run the worker in the child, wait; return (wait status, timed out)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a process with threads (NumPy's BLAS pool) may
-        # deadlock the child: the child here runs Python code on its one thread and ends with
-        # os._exit, and OpenBLAS re-creates its pool after a fork (pthread_atfork).
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
-        sandbox_worker.run_forked(job)
-    try:
-        os.setpgid(pid, pid)
-    except OSError:
-        pass  # the child set it itself, or has already ended
-    return wait_and_reap(pid, deadline)
-
-
-def run_spawned(job, deadline):
-    """Start `python -m katas.sandbox_worker JOB` and wait; return (wait status, timed out)."""
-    with open(job["output"], "ab") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "katas.sandbox_worker", json.dumps(job)],
-            stdin=subprocess.DEVNULL, stdout=output, stderr=output,
-            start_new_session=hasattr(os, "setsid"))
-    if not hasattr(os, "waitid") and not hasattr(os, "pidfd_open"):  # pragma: no cover - Windows
+def judge(path, hidden_layers, time_limit, entries, seed, source, evaluator):
+    if source is None:
         try:
-            code = process.wait(deadline)
-            return code, False
-        except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait(), True
-    status, timed_out = wait_and_reap(process.pid, deadline)
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped: keep Popen from waiting again
-    return status, timed_out
-
-
-def wait_and_reap(pid, deadline):
-    """Wait up to deadline seconds for pid to end, kill its process group, reap it.
-
-    The child is left unreaped (a zombie) until its group is killed, so the group id cannot
-    be reused by another process in between; that also ends anything the child started.
-    Returns (wait status, whether the deadline passed).
-    """
-    timed_out = False
+            with open(path, "rb") as stream:
+                source = stream.read(SOURCE_LIMIT + 1)
+        except OSError as exc:
+            return Result("error", "your file cannot be read: %s" % (exc.strerror or exc))
+    if len(source) > SOURCE_LIMIT:
+        return Result("error", "your file is larger than %d KB: a kata file is one small module"
+                      % (SOURCE_LIMIT // 1024), source=source)
+    reuse = project_import(source)
+    if reuse is not None:
+        line, code, module = reuse
+        return Result("error", "your file imports %s: the kata is the network written in this file, so it may "
+                      "not use the project's reference or tools" % module, line=line, code=code, source=source)
+    folder = tempfile.mkdtemp(prefix="kata-check-")
+    job = {
+        "path": str(path),
+        "scratch": folder,
+        "time_limit": time_limit,
+        "output_cap": OUTPUT_CAP,
+        "file_size_limit": FILE_SIZE_LIMIT,
+        "memory_limit": MEMORY_LIMIT,
+        "output": os.path.join(folder, "output.txt"),
+        "trace": os.path.join(folder, "trace.txt"),
+        "blocked_dirs": [str(ROOT / name) for name in PROJECT_PACKAGES],
+    }
+    run = None
     try:
-        timed_out = not wait_exit(pid, deadline)
+        try:
+            run = Run(evaluator, job, time.monotonic() + time_limit + GRACE)
+        except channel.ChannelError as exc:
+            evaluator.close()
+            return Result("error", "the check could not start its evaluator process (%s): try again; if it "
+                          "persists, reinstall the package" % exc, source=source)
+        result = evaluate(run, source, hidden_layers, entries, seed, time_limit)
+        result.isolation = run.isolation
     finally:
-        # Also on KeyboardInterrupt in the parent: never leave a child running.
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        _, status = os.waitpid(pid, 0)
-    return status, timed_out
-
-
-def wait_exit(pid, timeout):
-    """True when pid ends within timeout seconds (without reaping it), False otherwise."""
-    end = time.monotonic() + timeout
-    pidfd = None
-    if hasattr(os, "pidfd_open"):
-        try:
-            pidfd = os.pidfd_open(pid)
-        except OSError:
-            pidfd = None
-    if pidfd is not None:
-        try:
-            while True:
-                left = end - time.monotonic()
-                if left <= 0:
-                    return False
-                readable, _, _ = select.select([pidfd], [], [], left)
-                if readable:
-                    return True
-        finally:
-            os.close(pidfd)
-    delay = 0.002
-    while time.monotonic() < end:
-        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        if info is not None:
-            return True
-        time.sleep(delay)
-        delay = min(delay * 2, 0.02)
-    return False
-
-
-# -- reading what happened --------------------------------------------------------------
-
-def read_text(path, limit=None):
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read() if limit is None else stream.read(limit)
-    except OSError:
-        return ""
-    return data.decode("utf-8", "replace")
-
-
-def interpret(job, status, timed_out, time_limit):
-    """Build the Result from the child's result file, or from how it ended."""
-    output = read_text(job["output"], OUTPUT_CAP)
-    raw = read_text(job["result"])
-    data = None
-    if raw:
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            data = None
-    if data is not None:
-        result = from_data(data)
-    else:
-        result = from_death(job, status, timed_out, time_limit)
+        if run is not None:
+            run.end()
+        output = read_text(job["output"], OUTPUT_CAP)
+        shutil.rmtree(folder, ignore_errors=True)
+    result.source = source
     result.output = output
-    result.output_chars = data.get("output_chars", len(output)) if data else len(output)
+    result.output_chars = max(result.output_chars, len(output))
     if result.output_chars > OUTPUT_CAP:
         result.warnings.append(
             "your code printed about %s characters; the first %d KB are kept. Printing inside loss runs on every "
@@ -292,53 +513,149 @@ def interpret(job, status, timed_out, time_limit):
     return result
 
 
-def from_data(data):
-    if data.get("kind") == "error":
-        return Result("error", data["problem"], line=data.get("line"), code=data.get("code", ""),
-                      detail=data.get("detail", ""), warnings=list(data.get("warnings", [])))
-    signature = data["signature"]
-    green = signature == "ok"
-    problem = "the diagnosis is ok: the gradients agree with the loss and the reference under every probe" \
-        if green else "the diagnosis is %s" % signature
-    return Result(
-        "green" if green else "red", problem, line=data.get("line"), code=data.get("code", ""),
-        signature=signature, params=list(data.get("params", [])), factor=data.get("factor"),
-        factor_tracks=data.get("factor_tracks"), evidence=list(data.get("evidence", [])),
-        text=data.get("text", ""), diagnosis=data.get("diagnosis"), warnings=list(data.get("warnings", [])),
-        entries=data.get("entries"))
+def evaluate(run, source, hidden_layers, entries, seed, time_limit):
+    """Load the file in the learner process, diagnose its loss here; the Result."""
+    text = source.decode("utf-8", "replace")
+    try:
+        run.stage = "load"
+        reply, _ = run.ask({"op": "load"}, np.frombuffer(source, dtype=np.uint8))
+        if reply.get("status") == "error":
+            return load_error(reply)
+        if reply.get("status") != "loaded":
+            run.stop("channel: an unexpected reply to load")
+            raise run.stopped
+        warnings = seterr_warning(reply.get("seterr"))
+        run.stage = "diagnose"
+        loss = RemoteLoss(run, reply.get("signature") if isinstance(reply.get("signature"), list) else None)
+        diagnosis = diagnoser.diagnose(loss, hidden_layers=hidden_layers, seed=seed)
+        if run.stopped is not None:
+            raise run.stopped
+        chars = run.finish()
+    except Stopped as stop:
+        return stopped_result(run, stop, text, time_limit)
+    result = from_diagnosis(diagnosis, run, entries)
+    result.warnings = warnings
+    result.output_chars = chars
+    return result
 
 
-def from_death(job, status, timed_out, time_limit):
-    """The child ended without a result: say how, where and at which stage."""
-    stage = read_text(job["stage"]).strip() or "start"
-    trace = read_text(job["trace"])
-    line, function = trace_line(trace, job["path"])
-    code = learner_code(job["path"], line)
-    doing = {"start": "before your file was loaded", "load": "while your file was loading",
-             "diagnose": "while the checker was calling your loss"}.get(stage, "")
+def load_error(reply):
+    line = reply.get("line") if isinstance(reply.get("line"), int) else None
+    return Result("error", str(reply.get("problem", "your file could not be loaded")), line=line,
+                  code=str(reply.get("code") or ""), detail=str(reply.get("detail") or ""))
+
+
+def seterr_warning(changed):
+    if not isinstance(changed, dict) or not changed:
+        return []
+    return ["your file changes NumPy's floating-point error handling when it loads (np.seterr: %s): that is "
+            "global state every other module shares; the check runs each call under its own settings, so set "
+            "error handling inside a function with np.errstate if you need it" % ", ".join(
+                "%s=%s" % (k, v) for k, v in sorted(changed.items()))]
+
+
+def stopped_result(run, stop, text, time_limit):
+    """The learner process stopped before the diagnosis could finish: say why, and where."""
+    if stop.why == "interrupt":
+        line, code = run.raised[-1] if run.raised else (None, "")
+        return Result("error", "your loss raised KeyboardInterrupt: a loss function must return its result",
+                      line=line, code=code)
+    if stop.why == "exit":
+        call, line, code = run.exits[0]
+        return Result("error", "your loss called %s: a loss function must return its result" % call,
+                      line=line, code=code)
+    if stop.why.startswith("channel"):
+        return Result("error", "your code interfered with the check's channel (%s): a loss function must only "
+                      "compute and return" % stop.why.split(": ", 1)[-1])
+    return from_death(run, text, time_limit)
+
+
+def from_death(run, text, time_limit):
+    """The learner process ended without finishing: say how, where and at which stage."""
+    status = run.status if isinstance(run.status, int) else 0
+    trace = read_text(run.job["trace"])
+    path = run.job["path"]
+    line, function = trace_line(trace, path)
+    code = source_line(text, line)
+    doing = DOING.get(run.stage, "")
     where = " at line %d in %s()" % (line, function) if line and function != "<module>" else (
         " at line %d" % line if line else "")
     signal_name = None
-    if hasattr(os, "WIFSIGNALED") and os.WIFSIGNALED(status):
+    if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         try:
             signal_name = signal.Signals(number).name
         except ValueError:
             signal_name = "signal %d" % number
-    if timed_out or trace.lstrip().startswith("Timeout") or signal_name == "SIGXCPU":
+    if run.timed_out or trace.lstrip().startswith("Timeout") or signal_name == "SIGXCPU":
         problem = ("your code did not finish within %g s %s: an infinite loop, or a loop far too long for "
                    "a toy problem? It was running%s when it was stopped" % (
                        time_limit, doing, where or " outside your file (no line of it was on the stack)"))
-        return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, job["path"]))
+        return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, path))
     if signal_name is not None:
         what, why = SIGNAL_WORDS.get(signal_name, (signal_name, "the process received a signal"))
         problem = "the process crashed with %s%s, %s: %s" % (what, where, doing, why)
-        return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, job["path"]))
-    exit_code = os.WEXITSTATUS(status) if hasattr(os, "WIFEXITED") and os.WIFEXITED(status) else status
+        return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, path))
+    exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
     problem = ("the process ended with exit code %d %s, before the check could finish: a loss function must "
                "return its result, not end the process (os._exit through another name, or native code)" % (
                    exit_code, doing))
-    return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, job["path"]))
+    return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, path))
+
+
+def from_diagnosis(diagnosis, run, entries):
+    """A red or green Result from the diagnosis, with the line of the first exception of loss."""
+    signature = diagnosis.signature
+    green = signature == "ok"
+    problem = "the diagnosis is ok: the gradients agree with the loss and the reference under every probe" \
+        if green else "the diagnosis is %s" % signature
+    line, code = None, ""
+    if signature in RAISING_SIGNATURES and run.raised:
+        line, code = run.raised[0]
+    summary = jsonable(diagnosis.to_dict())
+    return Result(
+        "green" if green else "red", problem, line=line, code=code or "", signature=signature,
+        params=list(diagnosis.params), factor=jsonable(diagnosis.factor), factor_tracks=diagnosis.factor_tracks,
+        evidence=list(diagnosis.evidence), text=diagnosis.text(), diagnosis=summary,
+        entries=entry_table(diagnosis) if entries else None)
+
+
+def entry_table(diagnosis):
+    """The base probe's per-entry relative errors, JSON-ready, or None when it has no full table."""
+    report = diagnosis.probes.get("base").report if "base" in diagnosis.probes else None
+    if report is None or not hasattr(report, "table"):
+        return None
+    return {name: {"rel_errors": [jsonable(float(e)) for e in p.rel_errors.reshape(-1)],
+                   "kinks": [bool(k) for k in p.kinks.reshape(-1)], "shape": list(p.shape),
+                   "max_rel_error": jsonable(p.max_rel_error), "passed": bool(p.passed),
+                   "threshold": p.threshold}
+            for name, p in report.params.items()}
+
+
+def jsonable(value):
+    """value with NumPy scalars and arrays as Python values, tuples as lists, nan and inf as strings."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "tolist"):
+        return jsonable(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+# -- reading what the learner process left ----------------------------------------------
+
+def read_text(path, limit=None):
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read() if limit is None else stream.read(limit)
+    except OSError:
+        return ""
+    return data.decode("utf-8", "replace")
 
 
 def trace_line(trace, path):
@@ -352,7 +669,7 @@ def trace_line(trace, path):
 def trace_excerpt(trace, path):
     """The dump's frames from the innermost one to the outermost line of the learner's file.
 
-    Frames below the learner's code (a library it called) help; the checker's frames that
+    Frames below the learner's code (a library it called) help; the evaluator's frames that
     called the learner's code do not, and are left out.
     """
     frames = [(m.group(1), m.group(2), m.group(3)) for m in TRACE_FRAME.finditer(trace)]
@@ -365,8 +682,8 @@ def trace_excerpt(trace, path):
     return "\n".join(lines[:12])
 
 
-def learner_code(path, line):
+def source_line(text, line):
     if not line:
         return ""
-    lines = read_text(path).splitlines()
+    lines = text.splitlines()
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""

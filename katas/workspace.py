@@ -13,6 +13,7 @@ What it is not for: running the learner's code (katas.sandbox does that) or prin
 """
 from __future__ import annotations
 
+import ast
 import datetime
 import json
 import os
@@ -98,7 +99,8 @@ def header(card):
 
 
 def module_body(source, network):
-    """source without the reference module's docstring (the lines the header replaces).
+    """source without the reference module's docstring (the lines the header replaces), and
+    with the project's functions it imports written out in full (see standalone).
 
     The docstring's extent is read from the reference itself, so this works for a variant
     that does not even parse; a variant that edits the docstring keeps it whole.
@@ -107,8 +109,30 @@ def module_body(source, network):
     end = docstring_end(reference_lines)
     lines = source.splitlines(True)
     if end and lines[:end] == reference_lines[:end]:
-        return "".join(lines[end:])
-    return source
+        lines = lines[end:]
+    return standalone("".join(lines))
+
+
+PROJECT_IMPORT = re.compile(r"^from reference\.(\w+) import ([\w, ]+)\n", re.MULTILINE)
+
+
+def standalone(source):
+    """source with each `from reference.M import f, g` replaced by the text of f and g.
+
+    A kata file is the learner's own network and may not import the project's packages (the
+    checker refuses it), so a network built on another one's functions (the deep network on
+    the two-layer network's layers) gets their definitions copied in, in their own order.
+    """
+    def definitions(match):
+        module, names = match.group(1), {n.strip() for n in match.group(2).split(",")}
+        text = catalogue.reference_source(module)
+        tree = ast.parse(text)
+        lines = text.splitlines(True)
+        parts = ["".join(lines[node.lineno - 1:node.end_lineno]) for node in tree.body
+                 if isinstance(node, ast.FunctionDef) and node.name in names]
+        return "\n" + "\n\n".join(parts) + "\n"
+
+    return PROJECT_IMPORT.sub(definitions, source)
 
 
 def docstring_end(lines):

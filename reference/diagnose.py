@@ -957,17 +957,22 @@ def shape_hint(got, expected):
 def classify_exception(exc, loss_fn):
     """(exception name, message, where) with where naming the line in loss_fn's file."""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-    target = getattr(getattr(loss_fn, "__code__", None), "co_filename", None)
-    frames = traceback.extract_tb(exc.__traceback__)
+    target = getattr(loss_fn, "source_path", None) or getattr(
+        getattr(loss_fn, "__code__", None), "co_filename", None)
+    # An exception raised in another process (a sandboxed loss) carries its traceback as
+    # (file, line, function, code) records.
+    frames = getattr(exc, "remote_frames", None)
+    if frames is None:
+        frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(exc.__traceback__)]
     chosen = None
     for frame in frames:
-        if target is not None and frame.filename == target:
+        if target is not None and frame[0] == target:
             chosen = frame
     if chosen is None and frames:
         chosen = frames[-1]
     where = ""
     if chosen is not None:
-        where = "at line %d in %s()" % (chosen.lineno, chosen.name)
-        if chosen.line:
-            where += ": %s" % chosen.line.strip()
+        where = "at line %d in %s()" % (chosen[1], chosen[2])
+        if chosen[3]:
+            where += ": %s" % chosen[3].strip()
     return type(exc).__name__, message, where

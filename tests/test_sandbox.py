@@ -25,6 +25,11 @@ def solution():
     return workspace.render_solution(catalogue.find_card(CARD))
 
 
+# The learner's code may run in a PID namespace, where os.getpid() is not the pid the test
+# sees: /proc/self/status lists the process's pid in every namespace, the outermost first.
+OUTER_PID = "int(open('/proc/self/status').read().split('NSpid:')[1].split()[0])"
+
+
 def in_loss(code):
     """The reference with code as the first statement of loss() after the parameters are read."""
     return solution().replace(ANCHOR, ANCHOR + "    " + code + "\n")
@@ -108,19 +113,19 @@ BATTERY = [
     ("an empty file", lambda: "", "ERROR", ["your file is empty: `kata reset %s` restores the kata" % CARD], None),
     ("a file of blank lines", lambda: "\n  \n\n", "ERROR", ["your file is empty"], None),
     ("the reference's loss imported", lambda: "from reference.net import loss\n",
-     "ERROR", ["your `loss` is the reference's own (imported from reference.net): write the network in this file"],
+     "ERROR", ["your file imports reference.net: the kata is the network written in this file"],
      "from reference.net import loss"),
     ("the reference's loss assigned", lambda: "from reference import net\nloss = net.loss\n",
-     "ERROR", ["your `loss` is the reference's own (imported from reference.net)"], "loss = net.loss"),
+     "ERROR", ["your file imports reference"], "from reference import net"),
     ("the deep reference's loss imported", lambda: "from reference.mlp import *\n",
-     "ERROR", ["your `loss` is the reference's own (imported from reference.mlp)"], "from reference.mlp import *"),
+     "ERROR", ["your file imports reference.mlp"], "from reference.mlp import *"),
 ]
 
 
 @pytest.fixture
 def started(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT", "KATA_SANDBOX"):
+    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
         monkeypatch.delenv(name, raising=False)
     assert main(["start", CARD]) == 0
     return tmp_path / "workspace" / "01-missing-1-over-n.py"
@@ -155,7 +160,9 @@ def test_the_battery_covers_at_least_fifteen_behaviours():
 def test_processes_the_learner_code_starts_are_ended(started, capsys, tmp_path):
     pid_file = tmp_path / "pid"
     write(started, in_loss(
-        "import subprocess; open(%r, 'w').write(str(subprocess.Popen(['sleep', '60']).pid))" % str(pid_file)))
+        "import os, subprocess; p = subprocess.Popen(['sleep', '60']); "
+        "open(%r, 'w').write(open('/proc/self/task/%%s/children' %% os.listdir('/proc/self/task')[0]).read().split()[-1])"
+        % str(pid_file)))
     assert main(["check", CARD]) == 0
     pid = int(pid_file.read_text())
     deadline = time.monotonic() + 10
@@ -177,17 +184,20 @@ def alive(pid):
 
 
 @pytest.mark.parametrize("name", ["segfault through ctypes", "infinite loop in loss", "os._exit in loss",
-                                  "syntax error"])
-def test_the_fresh_interpreter_mode_gives_the_same_verdicts(tmp_path, name):
-    """KATA_SANDBOX=spawn (and platforms without fork) run `python -m katas.sandbox_worker` instead."""
+                                  "syntax error", "SIGKILL sent to itself", "np.seterr at import"])
+def test_without_a_pid_namespace_the_verdicts_are_the_same(tmp_path, name):
+    """Where the kernel refuses a PID namespace, the learner process runs in a session of its own."""
     _, source, verdict, words, line_text = next(row for row in BATTERY if row[0] == name)
     path = tmp_path / "01-missing-1-over-n.py"
     write(path, source())
-    result = sandbox.check_file(path, time_limit=float(TIME_LIMIT), mode="spawn")
+    with sandbox.Evaluator(namespaces=False) as evaluator:
+        result = sandbox.check_file(path, time_limit=float(TIME_LIMIT), evaluator=evaluator)
+    assert result.isolation == "session"
     assert result.verdict == {"ERROR": "error", "GREEN": "green"}.get(verdict, "red")
-    assert any(word in result.problem + " ".join(result.evidence) for word in words)
-    number = [i for i, line in enumerate(source().splitlines(), 1) if line.strip() == line_text][0]
-    assert result.line == number
+    assert any(word in result.problem + " ".join(result.evidence + result.warnings) for word in words)
+    if line_text is not None:
+        number = [i for i, line in enumerate(source().splitlines(), 1) if line.strip() == line_text][0]
+        assert result.line == number
 
 
 def test_the_kata_command_itself_survives_a_segfault(started):
@@ -203,7 +213,7 @@ def test_a_check_interrupted_by_the_learner_leaves_no_child(tmp_path):
     """Ctrl-C in the runner while the learner's code loops: the child is killed, not orphaned."""
     path = tmp_path / "01-missing-1-over-n.py"
     pid_file = tmp_path / "pid"
-    write(path, in_loss("import os; open(%r, 'w').write(str(os.getpid()))\n    while True: pass" % str(pid_file)))
+    write(path, in_loss("open(%r, 'w').write(str(%s))\n    while True: pass" % (str(pid_file), OUTER_PID)))
     script = ("import sys; from katas import sandbox\n"
               "sandbox.check_file(sys.argv[1], time_limit=30)\n")
     runner = subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,

@@ -23,7 +23,7 @@ class Watcher(object):
 
     def __init__(self, cwd, *extra, stdin=subprocess.DEVNULL):
         env = dict(os.environ)
-        for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT", "KATA_SANDBOX"):
+        for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
             env.pop(name, None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "katas.cli", "watch", CARD, "--timeout", str(GUARD)] + list(extra),
