@@ -618,15 +618,15 @@ def load_failure(exc, path):
     if isinstance(exc, ImportError):
         name = getattr(exc, "name", None)
         if name and name.split(".")[0] in BLOCKED_PACKAGES:
-            return error("reference", "your file imports %s: the kata is the network written in this file, so "
-                         "it may not use the project's reference or tools" % name, line, code)
+            return error("reference", "your file imports %s, the project's own code: write the network in this "
+                         "file (a kata checks your network, not the reference)" % name, line, code)
         problem = "ImportError: %s" % first_line(exc)
         if isinstance(exc, ModuleNotFoundError) and name:
             problem = "ModuleNotFoundError: there is no module %r to import (the kata needs only numpy)" % name
         return error("import", problem, line, code)
     if isinstance(exc, PermissionError) and "project's own files" in str(exc):
-        return error("reference", "your file reads the project's own files (%s): the kata is the network "
-                     "written in this file" % first_line(exc), line, code)
+        return error("reference", "your file reads the project's own files (%s): write the network in this "
+                     "file (a kata checks your network, not the reference)" % first_line(exc), line, code)
     if isinstance(exc, RecursionError):
         return error("load", "RecursionError while loading your file: %s" % first_line(exc), line, code)
     return error("load", "%s while loading your file: %s" % (type(exc).__name__, first_line(exc)), line, code)

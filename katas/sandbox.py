@@ -473,8 +473,8 @@ def judge(path, hidden_layers, time_limit, entries, seed, source, evaluator):
     reuse = project_import(source)
     if reuse is not None:
         line, code, module = reuse
-        return Result("error", "your file imports %s: the kata is the network written in this file, so it may "
-                      "not use the project's reference or tools" % module, line=line, code=code, source=source)
+        return Result("error", "your file imports %s, the project's own code: write the network in this file "
+                      "(a kata checks your network, not the reference)" % module, line=line, code=code, source=source)
     folder = tempfile.mkdtemp(prefix="kata-check-")
     job = {
         "path": str(path),

@@ -113,7 +113,7 @@ BATTERY = [
     ("an empty file", lambda: "", "ERROR", ["your file is empty: `kata reset %s` restores the kata" % CARD], None),
     ("a file of blank lines", lambda: "\n  \n\n", "ERROR", ["your file is empty"], None),
     ("the reference's loss imported", lambda: "from reference.net import loss\n",
-     "ERROR", ["your file imports reference.net: the kata is the network written in this file"],
+     "ERROR", ["your file imports reference.net, the project's own code: write the network in this file"],
      "from reference.net import loss"),
     ("the reference's loss assigned", lambda: "from reference import net\nloss = net.loss\n",
      "ERROR", ["your file imports reference"], "from reference import net"),
