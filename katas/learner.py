@@ -40,6 +40,13 @@ def positive_seconds(text):
     return value
 
 
+def probe_seed(text):
+    """argparse type of a probe seed: a whole number in [0, 2**31)."""
+    if not text.strip().isdigit() or int(text) >= 2 ** 31:
+        raise argparse.ArgumentTypeError("%r is not a probe seed (a whole number from 0 to 2147483647)" % text)
+    return int(text)
+
+
 def add_time_limit_argument(parser):
     parser.add_argument("--time-limit", type=positive_seconds, default=None, metavar="SECONDS",
                         help="stop your code after this many seconds (default: $KATA_TIME_LIMIT, else 10)")

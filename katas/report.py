@@ -63,6 +63,9 @@ def terminal(card, result, display_path):
         lines += ["", result.text]
         if result.line and result.verdict == "red":
             lines += ["", "your line:"] + location(result)
+        if result.seed is not None:
+            lines += ["", "probe seed %d: `kata check %s --seed %d` repeats exactly these probes" % (
+                result.seed, card.id, result.seed)]
     lines += printed(result)
     for warning in result.warnings:
         lines += ["", "warning: " + warning]

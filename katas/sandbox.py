@@ -41,6 +41,7 @@ from reference import diagnose as diagnoser
 
 DEFAULT_TIME_LIMIT = 10.0
 TIME_LIMIT_ENV = "KATA_TIME_LIMIT"
+SEED_ENV = "KATA_SEED"
 OUTPUT_CAP = 64 * 1024  # bytes of the learner's printed output kept
 FILE_SIZE_LIMIT = 8 * 1024 * 1024  # largest file the learner process may write (RLIMIT_FSIZE)
 MEMORY_LIMIT = 2 * 1024 ** 3  # address space the learner process may add to what it starts with
@@ -136,7 +137,11 @@ def time_limit_default():
 
 
 def draw_seed():
-    """A fresh probe seed, unpredictable to the file under check."""
+    """$KATA_SEED when it is a whole number in [0, SEED_LIMIT) (to reproduce a verdict), else a
+    fresh seed, unpredictable to the file under check."""
+    raw = os.environ.get(SEED_ENV, "").strip()
+    if raw.isdigit() and int(raw) < SEED_LIMIT:
+        return int(raw)
     return secrets.randbelow(SEED_LIMIT)
 
 
@@ -151,6 +156,16 @@ class Evaluator:
 
     def __init__(self, namespaces=True):
         """namespaces=False: never use a PID namespace (the fallback, kept testable)."""
+        self.namespaces = namespaces
+        self.process = None
+        self.start()
+
+    def restart(self):
+        """A fresh evaluator in place of one that a check left unusable."""
+        self.close()
+        self.start()
+
+    def start(self):
         requests_read, self.requests = os.pipe()
         self.replies, replies_write = os.pipe()
         self.events, events_write = os.pipe()
@@ -160,7 +175,7 @@ class Evaluator:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-c", boot, str(ROOT), str(requests_read), str(replies_write),
-                 str(events_write), "namespaces" if namespaces else "sessions"],
+                 str(events_write), "namespaces" if self.namespaces else "sessions"],
                 pass_fds=(requests_read, replies_write, events_write), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
         finally:
@@ -447,9 +462,11 @@ def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None,
     path = pathlib.Path(path).resolve()
     time_limit = time_limit_default() if time_limit is None else float(time_limit)
     seed = draw_seed() if seed is None else int(seed)
-    own = evaluator is None or not evaluator.usable
+    own = evaluator is None
     if own:
         evaluator = Evaluator()
+    elif not evaluator.usable:
+        evaluator.restart()
     try:
         result = judge(path, hidden_layers, time_limit, entries, seed, source, evaluator)
     finally:

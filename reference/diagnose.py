@@ -68,13 +68,19 @@ PRECEDENCE = (
 )
 
 # Probe settings. Sizes are all distinct so that a wrong transpose or a wrong axis changes a
-# shape; the batch probe changes N alone; the square probe makes every width equal.
+# shape; the batch probe changes N alone; the square probe makes every width equal. Seed 0
+# uses the sizes below (the documented examples); any other seed draws its own from the
+# ranges of probe_plan, so a function cannot recognise the probes by their sizes.
 BASE_SIZES = (8, 5, 6, 3)  # N, D, H, C
 BATCH_N = 13
 SQUARE_SIZES = (8, 4, 4, 4)
+DEAD_UNITS = (1, 3)
+BATCH_RANGE = (5, 11)  # N of the base probe: N <= 10, small enough to check every entry
+WIDTH_RANGE = (3, 10)  # D, H, C: single digits, all distinct (H >= 4: two dead units, two live)
+SQUARE_RANGE = (3, 7)  # the common width of the square probe
+EXTRA_RANGE = (3, 13)  # examples the batch probe adds
 REG = 0.1
 STRESS_LOGIT = 1e4
-DEAD_UNITS = (1, 3)
 DEAD_BIAS = -1e3
 # Gradient entries count as wrong above this relative error (beyond the round-off resolution of
 # the central difference): the checker's own pass mark. Correct rewrites in tests/zoo*/ stay
@@ -102,6 +108,7 @@ class Diagnosis(object):
     - evidence: list of sentences, each naming the probe and the numbers behind it.
     - findings: list of (signature, params) for every signature that applies, by precedence.
     - probes: dict probe name -> Probe, the raw results.
+    - seed: the probe seed (the same seed gives the same probes, sizes included).
     """
 
     def __init__(self, signature, params, factor, factor_tracks, evidence, findings, probes):
@@ -112,6 +119,7 @@ class Diagnosis(object):
         self.evidence = evidence
         self.findings = findings
         self.probes = probes
+        self.seed = None
 
     @property
     def ok(self):
@@ -121,6 +129,7 @@ class Diagnosis(object):
         """A JSON-ready summary."""
         return {
             "signature": self.signature,
+            "seed": self.seed,
             "params": list(self.params),
             "factor": self.factor,
             "factor_tracks": self.factor_tracks,
@@ -242,6 +251,37 @@ def diagnose(loss_fn, *, reference=None, seed=0, hidden_layers=1):
     return _Diagnoser(loss_fn, reference, seed, hidden_layers).run()
 
 
+class ProbePlan(object):
+    """The sizes a seed gives the probes: base (N, D, H, C), the batch probe's N, the square
+    probe's (N, w, w, w) and the hidden units the dead probe kills."""
+
+    def __init__(self, base, batch_n, square, dead_units):
+        self.base = tuple(int(n) for n in base)
+        self.batch_n = int(batch_n)
+        self.square = tuple(int(n) for n in square)
+        self.dead_units = tuple(int(u) for u in dead_units)
+
+
+def probe_plan(seed):
+    """The ProbePlan of a seed: seed 0 is the documented one; others are drawn from the ranges
+    (every width distinct from the others and from N; the second N distinct from them all)."""
+    if seed == 0:
+        return ProbePlan(BASE_SIZES, BATCH_N, SQUARE_SIZES, DEAD_UNITS)
+    rng = np.random.default_rng([seed, 7])
+    while True:
+        N = int(rng.integers(*BATCH_RANGE))
+        D, H, C = (int(w) for w in rng.choice(np.arange(*WIDTH_RANGE), 3, replace=False))
+        batch_n = N + int(rng.integers(*EXTRA_RANGE))
+        if H >= 4 and N not in (D, H, C) and batch_n not in (D, H, C):
+            break
+    while True:
+        width, square_n = int(rng.integers(*SQUARE_RANGE)), int(rng.integers(*BATCH_RANGE))
+        if width != square_n:
+            break
+    dead = sorted(int(u) for u in rng.choice(H, 2, replace=False))
+    return ProbePlan((N, D, H, C), batch_n, (square_n, width, width, width), dead)
+
+
 def _mlp_loss():
     from reference import mlp
     return mlp.loss
@@ -252,6 +292,7 @@ class _Diagnoser(object):
         self.loss_fn = loss_fn
         self.reference = reference
         self.seed = seed
+        self.plan = probe_plan(seed)
         self.depth = hidden_layers + 1
         self.names = param_names(self.depth)
         self.probes = {}
@@ -268,7 +309,7 @@ class _Diagnoser(object):
 
     def problem(self, sizes, seed_offset=0):
         N, widths = sizes[0], sizes[1:]
-        return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset)
+        return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset, mixed_units=True)
 
     def base_copy(self):
         """The base problem with its parameters copied, for a probe that changes them."""
@@ -278,7 +319,7 @@ class _Diagnoser(object):
     def batch_problem(self):
         """The base problem with more examples appended: the same weights, N changed alone."""
         params, X, y = self.base_problem
-        extra = BATCH_N - X.shape[0]
+        extra = self.plan.batch_n - X.shape[0]
         for attempt in range(1000):
             rng = np.random.default_rng([self.seed, 2, attempt])
             more_X = np.vstack([X, rng.standard_normal((extra, X.shape[1]))])
@@ -417,7 +458,7 @@ class _Diagnoser(object):
 
     def stress_probe(self):
         """Logits near 1e4 with large spreads; everything finite and equal to the reference."""
-        sizes = self.sizes(*BASE_SIZES)
+        sizes = self.sizes(*self.plan.base)
         probe = Probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows" % STRESS_LOGIT)
         self.probes["stress"] = probe
         params, X, y = self.base_copy()
@@ -439,17 +480,18 @@ class _Diagnoser(object):
 
     def dead_probe(self):
         """Units whose pre-activation is negative on every example: a flat loss along them."""
-        sizes = self.sizes(*BASE_SIZES)
+        sizes = self.sizes(*self.plan.base)
+        dead_units = list(self.plan.dead_units)
         params, X, y = self.base_copy()
         for layer in range(1, self.depth):
-            params["b%d" % layer][list(DEAD_UNITS)] = DEAD_BIAS
+            params["b%d" % layer][dead_units] = DEAD_BIAS
         entries = []
         for layer in range(1, self.depth):
-            for unit in DEAD_UNITS:
+            for unit in dead_units:
                 entries += [("W%d" % layer, (row, unit)) for row in range(params["W%d" % layer].shape[0])]
                 entries.append(("b%d" % layer, (unit,)))
         probe = self.gradient_probe(
-            "dead", sizes, 0.0, "hidden units %s forced dead (bias %g)" % (list(DEAD_UNITS), DEAD_BIAS),
+            "dead", sizes, 0.0, "hidden units %s forced dead (bias %g)" % (dead_units, DEAD_BIAS),
             params, X, y, default_reg=True, mode=entries)
         if probe.report is None:
             return probe
@@ -460,13 +502,18 @@ class _Diagnoser(object):
                     "dead probe: units %s of hidden layer %d are dead on every example (z <= %g), so the loss "
                     "is flat along their weights W%d[:, j] and biases b%d[j] (numeric max |%.2g|), yet the "
                     "analytic gradient there reaches |%.3g|: gradient flows through units whose z <= 0"
-                    % (list(DEAD_UNITS), layer, DEAD_BIAS / 2, layer, layer,
+                    % (dead_units, layer, DEAD_BIAS / 2, layer, layer,
                        max(np.abs(W.numeric).max(), np.abs(b.numeric).max()),
                        max(np.abs(W.analytic).max(), np.abs(b.analytic).max())))
         return probe
 
     # -- the run ----------------------------------------------------------------------
     def run(self):
+        diagnosis = self._judge()
+        diagnosis.seed = self.seed
+        return diagnosis
+
+    def _judge(self):
         try:
             return self._run()
         except KeyboardInterrupt:
@@ -478,7 +525,7 @@ class _Diagnoser(object):
                 self.probes)
 
     def _run(self):
-        base_sizes = self.sizes(*BASE_SIZES)
+        base_sizes = self.sizes(*self.plan.base)
         self.base_problem = self.problem(base_sizes, 1)
         params, X, y = self.base_problem
         self.gradient_probe("base", base_sizes, 0.0, "gradient check at reg = 0 with default arguments",
@@ -487,11 +534,11 @@ class _Diagnoser(object):
             self.gradient_probe("reg", base_sizes, REG, "the base problem at reg = %g" % REG, params, X, y)
             batch_params, batch_X, batch_y = self.batch_problem()
             self.gradient_probe("batch", batch_X.shape[:1] + base_sizes[1:], 0.0,
-                                "the base problem with %d more examples" % (BATCH_N - BASE_SIZES[0]),
+                                "the base problem with %d more examples" % (self.plan.batch_n - self.plan.base[0]),
                                 batch_params, batch_X, batch_y, default_reg=True)
             self.dead_probe()
             self.stress_probe()
-        square = self.sizes(*SQUARE_SIZES)
+        square = self.sizes(*self.plan.square)
         base = self.probes["base"]
         self.gradient_probe("square", square, 0.0, "gradient check with every width equal",
                             default_reg=True, mode="directional" if base.ran else "full")
@@ -764,17 +811,31 @@ class Reader(object):
             wrong = self.ordered(probe.fd_mismatch())
             if not wrong:
                 continue
-            self.read_pattern(probe, wrong)
+            # The batch probe is the base problem with more examples: a gradient that is right
+            # on the base batch by coincidence (a wrong label column whose class counts happen
+            # to match) is wrong there, so the pattern does not depend on the draw.
+            batch = self.probes.get("batch")
+            also = []
+            if name == "base" and batch is not None and batch.report is not None:
+                also = [n for n in self.ordered(batch.fd_mismatch()) if n not in wrong]
+            self.read_pattern(probe, self.ordered(wrong + also), also=(batch, also))
             dead = self.probes.get("dead")
             for sentence in (dead.dead_violations if dead is not None else []):
                 self.note(sentence)
             return
 
-    def read_pattern(self, probe, wrong):
-        report = probe.report
-        factors = {n: consistent_factor(report.params[n]) for n in wrong}
-        table = ", ".join("%s %s" % (n, "x%.6g" % f if f is not None else "(no common factor, max rel "
-                                     "error %.2g)" % report.params[n].max_rel_error) for n, f in factors.items())
+    def read_pattern(self, probe, wrong, also=(None, ())):
+        """wrong: the parameters wrong under probe, plus those (also[1]) wrong only under also[0]."""
+        other, only_there = also
+
+        def report_of(n):
+            return other.report if n in only_there else probe.report
+
+        factors = {n: consistent_factor(report_of(n).params[n]) for n in wrong}
+        table = ", ".join("%s %s%s" % (n, "x%.6g" % f if f is not None else "(no common factor, max rel "
+                                       "error %.2g)" % report_of(n).params[n].max_rel_error,
+                                       " at N=%d only" % other.sizes[0] if n in only_there else "")
+                          for n, f in factors.items())
         common = common_factor(list(factors.values()))
         where = "%s probe (%s)" % (probe.name, probe.describe())
         if len(wrong) == len(self.names) and common is not None:

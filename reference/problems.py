@@ -63,13 +63,25 @@ def toy_problem(N, D, H, C, seed, *, margin=1e-3, scale=None):
     return layered_problem(N, (D, H, C), seed, margin=margin, scale=scale)
 
 
-def layered_problem(N, sizes, seed, *, margin=1e-3, scale=None):
-    """Like toy_problem for layer widths sizes = (D, H1, ..., HL-1, C)."""
+def layered_problem(N, sizes, seed, *, margin=1e-3, scale=None, mixed_units=False):
+    """Like toy_problem for layer widths sizes = (D, H1, ..., HL-1, C).
+
+    mixed_units: also require every hidden unit to be active (z > 0) on some example, so that
+    no gradient is zero by accident of the draw (a unit dead on the whole batch carries no
+    gradient, right or wrong), and each layer to have some unit inactive somewhere, so that
+    its ReLU mask matters.
+    """
     for attempt in range(1000):
         rng = np.random.default_rng([seed, attempt, 0])
         X = rng.standard_normal((N, sizes[0]))
         y = make_labels(N, sizes[-1], rng)
         params = init_layers(sizes, seed=[seed, attempt, 1], scale=scale)
-        if len(sizes) == 2 or kink_margin(params, X) >= margin:
+        if len(sizes) == 2 or (kink_margin(params, X) >= margin and (not mixed_units or all_mixed(params, X))):
             return params, X, y
     raise ValueError("no seed within 1000 attempts keeps every |z| >= %g" % margin)
+
+
+def all_mixed(params, X):
+    """Whether every hidden unit is positive on some example and each layer has a zero somewhere."""
+    return all(bool(np.any(z > 0, axis=0).all() and np.any(z <= 0))
+               for z in pre_activations(params, X))

@@ -25,6 +25,7 @@ class Watcher(object):
         env = dict(os.environ)
         for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
             env.pop(name, None)
+        env["KATA_SEED"] = "0"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "katas.cli", "watch", CARD, "--timeout", str(GUARD)] + list(extra),
             cwd=str(cwd), stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

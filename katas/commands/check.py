@@ -24,6 +24,9 @@ def register(subparsers):
     parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PNG",
                         help="also write a heatmap of per-entry relative errors (default: next to your kata "
                              "file, with the extension .png)")
+    parser.add_argument("--seed", type=learner.probe_seed, default=None, metavar="N",
+                        help="the probe seed a report printed, to repeat exactly those probes (default: a "
+                             "fresh one per check)")
     learner.add_workspace_argument(parser)
     learner.add_time_limit_argument(parser)
     return parser
@@ -43,7 +46,8 @@ def run(args, out=print):
             out(json.dumps(report.usage_document(str(exc)), indent=2))
         return learner.fail(exc)
     learner.show_warnings(ws)
-    result, newly_solved = check_kata(ws, card, path, learner.time_limit(args), entries=args.plot is not None)
+    result, newly_solved = check_kata(ws, card, path, learner.time_limit(args), entries=args.plot is not None,
+                                      seed=args.seed)
     if args.json:
         out(json.dumps(report.results_document(card, result, path), indent=2))
     else:
@@ -70,9 +74,10 @@ def draw(card, result, path, target):
     return "heatmap written to %s" % written
 
 
-def check_kata(ws, card, path, time_limit=None, entries=False):
+def check_kata(ws, card, path, time_limit=None, entries=False, seed=None, evaluator=None):
     """Check the file in the sandbox and record it in the progress file: (result, newly solved)."""
-    result = sandbox.check_file(path, hidden_layers=card.hidden_layers, time_limit=time_limit, entries=entries)
+    result = sandbox.check_file(path, hidden_layers=card.hidden_layers, time_limit=time_limit, entries=entries,
+                                seed=seed, evaluator=evaluator)
     return result, ws.record_check(card, result.verdict)
 
 

@@ -20,7 +20,7 @@ import select
 import sys
 import time
 
-from katas import learner, report
+from katas import learner, report, sandbox
 from katas.commands import check, hint
 
 POLL = 0.15  # seconds between looks at the file
@@ -100,17 +100,18 @@ def run(args, out=say):
                                     else "")
     deadline = time.monotonic() + args.timeout if args.timeout else None
     try:
-        return watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out)
+        with sandbox.Evaluator() as evaluator:  # kept warm: each re-check skips its start
+            return watch(ws, card, path, (time_limit, evaluator), keys, deadline, clear, help_line, out)
     except KeyboardInterrupt:
         out("")
         out("Stopped watching %s before it went green. Resume with: kata watch %s" % (card.id, card.id))
         return 1
 
 
-def watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out):
+def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
     seen = fingerprint(path)
     number = 1
-    if show_check(ws, card, path, time_limit, number, "first check", clear, help_line, out):
+    if show_check(ws, card, path, settings, number, "first check", clear, help_line, out):
         return 0
     missing_said = False
     while True:
@@ -146,13 +147,14 @@ def watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out):
         seen = current
         number += 1
         reason = "file saved" if not now_asked else "checked on request"
-        if show_check(ws, card, path, time_limit, number, reason, clear, help_line, out):
+        if show_check(ws, card, path, settings, number, reason, clear, help_line, out):
             return 0
 
 
-def show_check(ws, card, path, time_limit, number, reason, clear, help_line, out):
-    """Check, print the verdict; return True when green."""
-    result, newly_solved = check.check_kata(ws, card, path, time_limit)
+def show_check(ws, card, path, settings, number, reason, clear, help_line, out):
+    """Check, print the verdict; return True when green. settings: (time limit, evaluator)."""
+    time_limit, evaluator = settings
+    result, newly_solved = check.check_kata(ws, card, path, time_limit, evaluator=evaluator)
     if clear:
         out(CLEAR)
     out("== check %d (%s, %s), %.2f s ==" % (number, reason, time.strftime("%H:%M:%S"), result.seconds))
