@@ -158,14 +158,14 @@ def test_the_battery_covers_at_least_fifteen_behaviours():
     assert len({row[0] for row in BATTERY}) == len(BATTERY) >= 15
 
 
-def test_processes_the_learner_code_starts_are_ended(started, capsys, tmp_path):
-    pid_file = tmp_path / "pid"
+def test_processes_the_learner_code_starts_are_ended(started, capsys):
+    """The learner's code prints the pid (as this test sees it) of a process it starts."""
     write(started, in_loss(
         "import os, subprocess; p = subprocess.Popen(['sleep', '60']); "
-        "open(%r, 'w').write(open('/proc/self/task/%%s/children' %% os.listdir('/proc/self/task')[0]).read().split()[-1])"
-        % str(pid_file)))
+        "print('PID', open('/proc/self/task/%s/children' % os.listdir('/proc/self/task')[0]).read().split()[-1])"))
+    capsys.readouterr()
     assert main(["check", CARD]) == 0
-    pid = int(pid_file.read_text())
+    pid = int(capsys.readouterr().out.split("PID ")[1].split()[0])
     deadline = time.monotonic() + 10
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -211,22 +211,27 @@ def test_the_kata_command_itself_survives_a_segfault(started):
 
 
 def test_a_check_interrupted_by_the_learner_leaves_no_child(tmp_path):
-    """Ctrl-C in the runner while the learner's code loops: the child is killed, not orphaned."""
+    """Ctrl-C in the runner while the learner's code loops: the child is killed, not orphaned,
+    and the check's scratch folder is removed."""
     path = tmp_path / "01-missing-1-over-n.py"
-    pid_file = tmp_path / "pid"
-    write(path, in_loss("open(%r, 'w').write(str(%s))\n    while True: pass" % (str(pid_file), OUTER_PID)))
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    write(path, in_loss("print('PID', %s, flush=True)\n    while True: pass" % OUTER_PID))
     script = ("import sys; from katas import sandbox\n"
               "sandbox.check_file(sys.argv[1], time_limit=30)\n")
     runner = subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
+                              stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR=str(temp)))
     deadline = time.monotonic() + 30
-    while not pid_file.exists() and time.monotonic() < deadline:
+    printed = ""
+    while "PID" not in printed and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert pid_file.exists(), "the learner's code never ran"
+        printed = "".join(p.read_text() for p in temp.glob("kata-check-*/output.txt"))
+    assert "PID" in printed, "the learner's code never ran"
     runner.send_signal(signal.SIGINT)
     runner.communicate(timeout=30)
-    child = int(pid_file.read_text())
+    child = int(printed.split("PID ")[1].split()[0])
     deadline = time.monotonic() + 10
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child)
+    assert not list(temp.iterdir()), "left behind: %s" % list(temp.iterdir())
