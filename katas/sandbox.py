@@ -132,11 +132,27 @@ def default_mode():
     return "fork"
 
 
-def check_file(path, hidden_layers=1, time_limit=None, mode=None, entries=False):
+def check_file(path, hidden_layers=1, time_limit=None, mode=None, entries=False, source=None):
     """Diagnose the `loss` of the file at path in a child process; return a Result.
 
     entries: also bring back the base probe's per-entry relative errors (for heatmaps).
+    source: check exactly these bytes instead of reading path (a private copy under the same
+    name, in a fresh temporary folder, removed afterwards).
     """
+    if source is not None:
+        folder = tempfile.mkdtemp(prefix="kata-source-")
+        try:
+            copy = os.path.join(folder, pathlib.Path(path).name)
+            with open(copy, "wb") as stream:
+                stream.write(source)
+            return check_path(copy, hidden_layers, time_limit, mode, entries)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return check_path(path, hidden_layers, time_limit, mode, entries)
+
+
+def check_path(path, hidden_layers, time_limit, mode, entries):
+    """check_file of the file at path as it is."""
     path = pathlib.Path(path).resolve()
     time_limit = time_limit_default() if time_limit is None else float(time_limit)
     mode = mode or default_mode()

@@ -80,7 +80,7 @@ def test_the_current_kata_is_the_latest_started_unsolved_one(tmp_path):
     ws.start(first)  # resuming a kata makes it current again
     assert ws.current_id() == first.id
     reloaded = workspace.Workspace(tmp_path)
-    assert reloaded.current_id() == first.id and reloaded.state(third) == workspace.SOLVED
+    assert reloaded.current_id() == first.id and reloaded.state(third) is workspace.State.SOLVED
 
 
 def test_a_red_check_after_green_keeps_the_kata_solved(tmp_path):

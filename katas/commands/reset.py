@@ -24,10 +24,14 @@ def run(args, out=print):
                 card.id, card.id))
     except learner.UsageError as exc:
         return learner.fail(exc)
-    learner.show_warnings(ws)
     path = ws.kata_path(card)
-    was_solved = ws.state(card) == workspace.SOLVED
-    backup = ws.reset(card)
+    was_solved = ws.state(card) is workspace.State.SOLVED
+    try:
+        backup = ws.reset(card)
+    except workspace.WorkspaceError as exc:
+        code = learner.unchangeable(exc)
+        learner.show_warnings(ws)
+        return code
     if backup is not None:
         out("Your previous file is kept as %s" % ws.display(backup))
         out("%s is pristine again: the kata as it was handed out." % ws.display(path))
@@ -36,4 +40,5 @@ def run(args, out=print):
     if was_solved:
         out("Kata %s was solved; it is in progress again; its solution stays unlocked (kata solution %s)." % (
             card.id, card.id))
+    learner.show_warnings(ws)
     return 0

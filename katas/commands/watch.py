@@ -92,7 +92,6 @@ def run(args, out=say):
         path = learner.started(ws, card)
     except learner.UsageError as exc:
         return learner.fail(exc)
-    learner.show_warnings(ws)
     time_limit = learner.time_limit(args)
     keys = Keys(args.keys or sys.stdin.isatty())
     clear = sys.stdout.isatty()
@@ -110,7 +109,8 @@ def run(args, out=say):
 def watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out):
     seen = fingerprint(path)
     number = 1
-    if show_check(ws, card, path, time_limit, number, "first check", clear, help_line, out):
+    green, seen = show_check(ws, card, path, time_limit, number, "first check", clear, help_line, out, seen)
+    if green:
         return 0
     missing_said = False
     while True:
@@ -125,6 +125,7 @@ def watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out):
             if line in ("h", "hint"):
                 for text in hint.reveal(ws, card):
                     out(text)
+                learner.show_warnings(ws)
             elif line in ("", "c", "check"):
                 now_asked = True
             else:
@@ -143,27 +144,37 @@ def watch(ws, card, path, time_limit, keys, deadline, clear, help_line, out):
             time.sleep(POLL / 2)
             if fingerprint(path) != current:
                 continue  # still being written: look again at the next poll
-        seen = current
         number += 1
         reason = "file saved" if not now_asked else "checked on request"
-        if show_check(ws, card, path, time_limit, number, reason, clear, help_line, out):
+        green, seen = show_check(ws, card, path, time_limit, number, reason, clear, help_line, out, current)
+        if green:
             return 0
 
 
-def show_check(ws, card, path, time_limit, number, reason, clear, help_line, out):
-    """Check, print the verdict; return True when green."""
-    result, newly_solved = check.check_kata(ws, card, path, time_limit)
+def show_check(ws, card, path, time_limit, number, reason, clear, help_line, out, seen):
+    """Check, print the verdict and any warning; return (green, the fingerprint to compare with next).
+
+    Green stops the watch only when it is the file's own (it still holds the bytes checked).
+    Then the file's fingerprint after the check is the one seen, so a file put back after the
+    check is not checked again; otherwise seen stays as it was, and the change is checked next.
+    """
+    checked = check.check_kata(ws, card, path, time_limit)
+    result = checked.result
+    if checked.counts:
+        seen = fingerprint(path)
     if clear:
         out(CLEAR)
     out("== check %d (%s, %s), %.2f s ==" % (number, reason, time.strftime("%H:%M:%S"), result.seconds))
     for line in report.terminal(card, result, ws.display(path)):
         out(line)
-    if result.green:
-        for line in check.next_steps(ws, card, result, newly_solved):
+    if result.green and checked.counts:
+        for line in check.next_steps(ws, card, checked):
             out(line)
         out("Stopped watching: %s is green." % card.id)
-        return True
-    for line in report.next_steps(card, result, ws.entry(card)):
+        learner.show_warnings(ws)
+        return True, seen
+    for line in check.next_steps(ws, card, checked):
         out(line)
     out("Watching %s for changes (%s)." % (ws.display(path), help_line))
-    return False
+    learner.show_warnings(ws)
+    return False, seen
