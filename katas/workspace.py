@@ -244,20 +244,22 @@ def read_entry(kata_id, raw):
     """The Entry of one kata's object in progress.json: (entry, problems).
 
     Each field is checked on its own: one with a wrong type or value takes its default and is
-    named in problems (e.g. 'katas.ID.checks was "x"'), the others are kept. A missing field
-    takes its default silently (older files), and an entry that is not an object a fresh one.
+    named in problems (e.g. 'katas.ID.checks was "x" (now 0)'), the others are kept. A missing
+    field takes its default silently (older files), and an entry that is not an object is a
+    fresh one.
     """
     where = "katas.%s" % kata_id
     if not isinstance(raw, dict):
-        return Entry(), ["%s was %s, not an object" % (where, shown(raw))]
-    values, problems = {}, []
+        return Entry(), ["%s was %s, not an object (now a fresh entry)" % (where, shown(raw))]
+    values, problems, defaults = {}, [], Entry()
     for name, usable in ENTRY_FIELDS.items():
         if name not in raw:
             continue
         if usable(raw[name]):
             values[name] = raw[name]
         else:
-            problems.append("%s.%s was %s" % (where, name, shown(raw[name])))
+            problems.append("%s.%s was %s (now %s)" % (where, name, shown(raw[name]),
+                                                       shown(getattr(defaults, name))))
     if "state" in values:
         values["state"] = State(values["state"])
     other = {key: value for key, value in raw.items() if key not in ENTRY_FIELDS}
@@ -286,12 +288,12 @@ def read_progress(data):
     katas = data.get("katas")
     rebuild = not isinstance(katas, dict)
     if rebuild:
-        problems.append("katas was %s, not a table (rebuilt from the kata files present)" % shown(katas)
-                        if "katas" in data else "it had no katas table (rebuilt from the kata files present)")
+        problems.append("katas was %s, not a table (now rebuilt from the kata files present)" % shown(katas)
+                        if "katas" in data else "katas was missing (now rebuilt from the kata files present)")
         katas = {}
     current = data.get("current")
     if not _text_or_none(current):
-        problems.append("current was %s" % shown(current))
+        problems.append("current was %s (now null)" % shown(current))
         current = None
     progress = Progress(current=current, other={key: value for key, value in data.items()
                                                 if key not in ("format_version", "current", "katas")})
@@ -521,8 +523,7 @@ class Workspace(object):
             listed = ", ".join(problems[:SHOWN_PROBLEMS])
             if len(problems) > SHOWN_PROBLEMS:
                 listed += " and %d more" % (len(problems) - SHOWN_PROBLEMS)
-            self._note("had values this version cannot use (%s): each took its default and the rest was "
-                       "kept" % listed)
+            self._note("had values this version cannot use: %s; the rest was kept" % listed)
         if trouble is None:
             return progress, raw
         kind, why = trouble
