@@ -26,12 +26,13 @@ import contextlib
 import dataclasses
 import datetime
 import enum
-import importlib.util
+import io
 import json
 import os
 import pathlib
 import re
 import tempfile
+import tokenize
 
 try:
     import fcntl
@@ -710,9 +711,11 @@ def python_text(data):
     """Source bytes decoded as Python decodes a module: a byte-order mark or a coding line, and
     any line endings (CRLF, CR) read as newlines. None when Python could not decode them."""
     try:
-        return importlib.util.decode_source(data)
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError):
         return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def same_source(data, text):
