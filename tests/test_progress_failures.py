@@ -110,7 +110,7 @@ UNWRITABLE = [
 
 
 @pytest.mark.parametrize("argv, code, words, said", UNWRITABLE, ids=[row[0][0] for row in UNWRITABLE])
-@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS], ids=["full disk", "read-only"])
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS], ids=["full disk", "read-only at the rename"])
 def test_a_workspace_that_cannot_be_written_says_so_once(learner_dir, capsys, monkeypatch, error, argv, code, words,
                                                          said):
     path = kata_file(learner_dir)
@@ -126,6 +126,68 @@ def test_a_workspace_that_cannot_be_written_says_so_once(learner_dir, capsys, mo
         assert (said % os.strerror(error) if "%s" in said else said) in line
     assert path.read_bytes() == before, "the learner's file is left as it was"
     assert not list((learner_dir / "workspace").glob(".*.tmp")), "no temporary file is left behind"
+
+
+def make_read_only(monkeypatch, folder):
+    """Nothing inside folder can be created, written or renamed, as on a read-only mount."""
+    real_open, real_mkdir = os.open, os.mkdir
+    refuse_replace(monkeypatch, folder, errno.EROFS)
+
+    def opening(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and str(path).startswith(str(folder)):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def making(path, *args, **kwargs):
+        if str(path).startswith(str(folder)):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", opening)
+    monkeypatch.setattr(os, "mkdir", making)
+
+
+# (argv, exit code, words of the output, words of the one line on standard error, or None for none)
+READ_ONLY = [
+    (["check", CARD], 1, "RED, uniform_scale", "warning: workspace/progress.json could not be written (Read-only "
+     "file system): this check is not saved"),
+    (["watch", CARD, "--timeout", "0.01"], 1, "RED, uniform_scale", "this check is not saved"),
+    (["hint", CARD], 0, "hint 1 of 3", "the hint count is not saved"),
+    (["start", "misspelled-key"], 1, "", "kata: could not write workspace/12-misspelled-key.py (Read-only file "
+     "system)"),
+    (["list"], 0, "1 in progress", None),
+    (["solution", CARD, "--force"], 0, "The fix:", None),
+    (["reset", CARD], 1, "", "kata: could not reset workspace/01-missing-1-over-n.py (Read-only file system): your "
+     "file was left as it is"),
+]
+
+
+@pytest.mark.parametrize("argv, code, words, said", READ_ONLY, ids=[row[0][0] for row in READ_ONLY])
+def test_a_read_only_workspace_gives_the_output_and_says_what_was_not_saved(learner_dir, capsys, monkeypatch, argv,
+                                                                           code, words, said):
+    path = kata_file(learner_dir)
+    path.write_text(path.read_text(encoding="utf-8") + "# my change\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (learner_dir / "workspace").iterdir()}
+    make_read_only(monkeypatch, learner_dir / "workspace")
+    got, out, err = kata(capsys, *argv)
+    assert got == code and words in out and "Traceback" not in out + err
+    assert err.splitlines() == ([] if said is None else [line for line in err.splitlines() if said in line])
+    assert len(err.splitlines()) <= 1
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in (learner_dir / "workspace").iterdir()} == before
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="chmod does not stop root from writing")
+def test_a_workspace_made_read_only_with_chmod(learner_dir, capsys):
+    folder = learner_dir / "workspace"
+    folder.chmod(0o555)
+    try:
+        code, out, err = kata(capsys, "check", CARD)
+    finally:
+        folder.chmod(0o755)
+    assert code == 1 and "RED, uniform_scale" in out and "Traceback" not in err
+    [line] = err.splitlines()
+    assert "could not be written (Permission denied): this check is not saved" in line
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="finds a descriptor's file through /proc")
