@@ -3,7 +3,10 @@
 Your current file moves to backups/NN-id.<timestamp>.py in the workspace (nothing is
 deleted), the pristine file takes its place, and the kata becomes the current one, in
 progress again: a solved kata is no longer marked solved (reset says so) until it is green
-again. Revealed hints stay revealed, and a solution once unlocked stays unlocked.
+again. Revealed hints stay revealed, and a solution once unlocked stays unlocked. A file that
+Python reads as the pristine kata (saved with a byte-order mark or CRLF line endings) needs no
+backup and is left as it is. When the file cannot be moved or written, nothing is lost: the
+error says where your file is, and the exit code is 1.
 """
 from katas import learner, workspace
 

@@ -3,7 +3,8 @@
 The file is the whole network module with the card's bug in it, under a header with the
 card's story. Without an ID, starts the first kata you have not started yet. It never
 overwrites your work: starting a kata again only says where its file is (`kata reset ID`
-starts over, keeping your file as a backup).
+starts over, keeping your file as a backup). When the file cannot be written (a full or
+read-only disk) it says so, records nothing, and the exit code is 1.
 """
 from katas import learner, report, workspace
 
