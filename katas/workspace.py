@@ -534,6 +534,10 @@ class Workspace(object):
                        "command only, and nothing is saved; move that folder out of the way to keep your progress")
             return progress, None
         aside = self.progress_path.with_name("%s.broken-%s" % (PROGRESS_FILE, stamp()))
+        number = 2
+        while aside.exists():  # broken twice within a second: keep both
+            aside = self.progress_path.with_name("%s.broken-%s-%d" % (PROGRESS_FILE, stamp(), number))
+            number += 1
         try:
             os.replace(str(self.progress_path), str(aside))
         except OSError as exc:

@@ -171,7 +171,7 @@ def test_watch_puts_back_a_file_that_empties_itself_and_does_not_check_it_again(
     started.write_text(started.read_text(encoding="utf-8").replace(
         "import numpy as np\n", "import numpy as np\nopen(%r, 'w').close()\n" % str(started), 1), encoding="utf-8")
     before = started.read_bytes()
-    code = main(["watch", CARD, "--timeout", "1"])
+    code = main(["watch", CARD, "--timeout", "0.6"])  # a watch that re-checked would do so within a poll
     out, err = capsys.readouterr()
     assert code == 1 and "RED, uniform_scale" in out and "== check 2" not in out
     assert err.count("warning: your code changed the workspace") == 1 and "01-missing-1-over-n.py emptied" in err

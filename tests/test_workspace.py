@@ -231,6 +231,13 @@ def test_an_unusable_progress_file_is_rebuilt_from_the_kata_files_present(tmp_pa
     assert workspace.is_workspace(tmp_path)
 
 
+def test_a_progress_file_broken_twice_in_a_second_keeps_both_copies(tmp_path):
+    for content in (b"{ first", b"{ second"):
+        write_progress(tmp_path, content)
+        workspace.Workspace(tmp_path).progress  # noqa: B018 - reading is what keeps it aside
+    assert sorted(p.read_bytes() for p in tmp_path.glob("progress.json.broken-*")) == [b"{ first", b"{ second"]
+
+
 def test_a_folder_in_place_of_the_progress_file_leaves_progress_in_memory(tmp_path):
     (tmp_path / workspace.PROGRESS_FILE).mkdir()
     ws = workspace.Workspace(tmp_path)
