@@ -261,7 +261,7 @@ def learner_process(job, requests, replies, isolation):
         faulthandler.dump_traceback_later(job["time_limit"], exit=True, file=trace)
         guard_exits(job["path"])
         me = os.getpid()
-        landlock = restrict(job["scratch"]) if sys.platform.startswith("linux") else 0
+        landlock = restrict(job["scratch"]) if job.get("restrict_writes") and sys.platform.startswith("linux") else 0
         block_project(job["blocked_dirs"])
         Session(job, requests, replies, stream, me, landlock).run()
         code = 0

@@ -4,6 +4,8 @@ What it is for: one place that turns "kata check foo" into a card and a workspac
 a usage error that says what to type instead (exit code 2): no such kata, not started, a
 workspace or a $KATA_CARDS that is not a folder. Broken card files never stop a
 command about another card: they are only reported by `kata list` and `kata dev check`.
+Warnings about the workspace (a repaired progress file, files put back after a check) are
+printed after a command's own output, one line each.
 What it is not for: running checks (katas.sandbox) or keeping progress (katas.workspace).
 """
 from __future__ import annotations
@@ -141,7 +143,7 @@ def current(ws):
     card_id = ws.current_id()
     if card_id is None:
         cards, _ = catalogue_cards()
-        if not ws.progress["katas"]:
+        if not ws.progress.katas:
             first = cards[0].id if cards else "ID"
             raise UsageError("no kata is started in %s: begin with `kata start %s`" % (ws.display(ws.root), first))
         upcoming = next_unstarted(ws, cards)
@@ -174,5 +176,20 @@ def fail(exc, out=None):
 
 
 def show_warnings(ws, out=None):
-    for warning in ws.warnings:
-        (out or (lambda text: print(text, file=sys.stderr)))("warning: %s" % warning)
+    """Print what went wrong in the workspace since the last time (once each), after the output."""
+    print_warnings(ws.take_warnings(), out)
+
+
+def print_warnings(warnings, out=None):
+    """Each sentence as one `warning:` line, on standard error unless out is given, after
+    everything already printed (standard output is flushed first)."""
+    if out is None:
+        sys.stdout.flush()
+    for warning in warnings:
+        (out or (lambda text: print(text, file=sys.stderr, flush=True)))("warning: %s" % warning)
+
+
+def unchangeable(exc, out=None):
+    """Print a workspace change that could not be made; return exit code 1 (the command's job failed)."""
+    (out or (lambda text: print(text, file=sys.stderr)))("kata: %s" % exc)
+    return 1

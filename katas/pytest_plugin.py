@@ -9,9 +9,10 @@ Installed with the package (the pytest11 entry point), or loaded with `-p katas.
   to whatever else pytest collects;
 - every kata test carries the marker `kata`, so `pytest --katas -m kata` runs only them and
   `-k ID` picks one.
-Each test runs `kata check` on the file (in the sandbox, in a separate process): it passes
-when the diagnosis is ok (and marks the kata solved), and fails with the learner-facing
-report, never a traceback of the runner.
+Each test runs `kata check` on the file (in the sandbox, in a separate process, with the same
+guard of the workspace and the same progress record): it passes when the diagnosis is ok (and
+marks the kata solved), and fails with the learner-facing report, never a traceback of the
+runner. A warning about the workspace ends the failure message, or is a pytest warning on a pass.
 What it is not for: the project's own test suite, which never depends on a workspace. The
 plugin stays inert unless one of the two ways above asks for it, and imports nothing heavy
 until then.
@@ -56,7 +57,7 @@ def pytest_collection_modifyitems(session, config, items):
     have = {str(item.path) for item in items if isinstance(item, KataItem)}
     for path in sorted(ws.root.glob("*.py")):
         match = KATA_FILE.match(path.name)
-        if match and match.group(2) in ws.progress["katas"] and str(path) not in have:
+        if match and match.group(2) in ws.progress.katas and str(path) not in have:
             items.extend(KataFile.from_parent(session, path=path).collect())
 
 
@@ -81,18 +82,21 @@ class KataItem(pytest.Item):
         self.add_marker("kata")
 
     def runtest(self):
-        from katas import learner, report, sandbox, workspace
+        from katas import learner, report, workspace
+        from katas.commands import check
 
         ws = workspace.Workspace(self.path.parent)
         try:
             card = learner.find(self.card_id)
         except learner.UsageError as exc:
             raise KataFailure("kata: %s" % exc)
-        result = sandbox.check_file(self.path, hidden_layers=card.hidden_layers)
-        ws.record_check(card, result.verdict)
-        if not result.green:
-            lines = report.terminal(card, result, display(self.path)) + report.next_steps(card, result, ws.entry(card))
-            raise KataFailure("\n".join(lines))
+        checked = check.check_kata(ws, card, self.path)
+        warnings = ["warning: %s" % text for text in ws.take_warnings()]
+        if not checked.result.green:
+            lines = report.terminal(card, checked.result, display(self.path)) + check.next_steps(ws, card, checked)
+            raise KataFailure("\n".join(lines + warnings))
+        for text in warnings:
+            self.warn(pytest.PytestWarning("kata %s: %s" % (self.card_id, text)))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, KataFailure):

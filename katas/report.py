@@ -89,7 +89,7 @@ def next_steps(card, result, entry):
         following = ("Read why: kata solution %s" if card.equivalent else
                      "Compare with the reference fix: kata solution %s") % card.id
         return ["", "Solved. %s" % following]
-    revealed = entry.get("hints_revealed", 0) if entry else 0
+    revealed = entry.hints_revealed if entry is not None else 0
     if revealed < len(card.hints):
         hint = "`kata hint %s` reveals hint %d of %d" % (card.id, revealed + 1, len(card.hints))
     else:

@@ -50,6 +50,9 @@ GRACE = 1.5  # seconds after the time limit before the judge kills the learner p
 START_TIMEOUT = 60.0  # seconds an evaluator may take to start (an interpreter and NumPy)
 SEED_LIMIT = 2 ** 31  # probe seeds are drawn from [0, SEED_LIMIT)
 PROJECT_PACKAGES = ("reference", "katas")
+# Where the kernel has Landlock, the learner process may write only in its scratch folder.
+# False reproduces a kernel without it (the workspace guard, katas.guard, is then the only layer).
+RESTRICT_WRITES = True
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Signatures whose evidence can come from an exception raised at a line of the learner's file.
 RAISING_SIGNATURES = ("crash", "shape_error", "nonfinite")
@@ -503,6 +506,7 @@ def judge(path, hidden_layers, time_limit, entries, seed, source, evaluator):
         "output": os.path.join(folder, "output.txt"),
         "trace": os.path.join(folder, "trace.txt"),
         "blocked_dirs": [str(ROOT / name) for name in PROJECT_PACKAGES],
+        "restrict_writes": RESTRICT_WRITES,
     }
     run = None
     try:

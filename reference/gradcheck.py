@@ -264,7 +264,8 @@ def check_gradients(f, params, eps=EPS, threshold=PASS_THRESHOLD, kinks=True):
         analytic = np.asarray(grads[name], dtype=np.float64).reshape(-1)
         on_kink = np.zeros(size, dtype=bool)
         errors = rel_error(analytic, numeric)
-        failed = failing_entries(analytic, numeric, threshold, noise + precision[name] * np.abs(analytic), errors)
+        allowance = noise + (precision[name] * np.abs(analytic) if precision[name] else 0.0)
+        failed = failing_entries(analytic, numeric, threshold, allowance, errors)
         for i in np.flatnonzero(failed) if kinks else ():
             on_kink[i] = _on_kink(f, params, flat, int(i), eps, loss0, plus[i], minus[i], analytic[i])
             evaluations += 2

@@ -217,7 +217,8 @@ def test_progress_is_written_atomically_without_leftovers(learner_dir, capsys):
     kata(capsys, "start", CARD)
     kata(capsys, "hint", CARD)
     folder = learner_dir / "workspace"
-    assert sorted(p.name for p in folder.iterdir()) == ["01-missing-1-over-n.py", "progress.json"]
+    # No temporary file is left; .progress.lock is the lock every terminal takes to change progress.
+    assert sorted(p.name for p in folder.iterdir()) == [".progress.lock", "01-missing-1-over-n.py", "progress.json"]
     entry = json.loads((folder / "progress.json").read_text())["katas"][CARD]
     assert entry["state"] == "started" and entry["hints_revealed"] == 1 and entry["started_at"]
 

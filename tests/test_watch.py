@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from katas import catalogue, workspace
+from katas import catalogue, sandbox, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -66,6 +66,7 @@ def started(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KATA_SEED", "0")
     assert main(["start", CARD]) == 0
     capsys.readouterr()
     return tmp_path / "workspace" / "01-missing-1-over-n.py"
@@ -144,3 +145,37 @@ def test_fingerprint_sees_a_same_size_same_second_change(tmp_path):
     assert watch.fingerprint(path) != first
     path.unlink()
     assert watch.fingerprint(path) is None
+
+
+def test_watch_keeps_what_another_terminal_recorded_meanwhile(started):
+    """Solved and two hints in another terminal while watch waits; watch's next (red) check keeps both."""
+    import json
+
+    card = catalogue.find_card(CARD)
+    watcher = Watcher(started.parent.parent)
+    try:
+        watcher.wait_for("Watching")
+        other = workspace.Workspace(started.parent)
+        other.record_check(card, "green")
+        other.reveal_hint(card)
+        other.reveal_hint(card)
+        save_atomically(started, started.read_text(encoding="utf-8") + "# still red\n")
+        watcher.wait_for("Watching", count=2)
+    finally:
+        watcher.stop()
+    assert "== check 2 (file saved" in watcher.text
+    assert "reveals hint 3 of 3" in watcher.text, "watch reads the hints revealed elsewhere"
+    entry = json.loads((started.parent / "progress.json").read_text(encoding="utf-8"))["katas"][CARD]
+    assert entry["state"] == "solved" and entry["hints_revealed"] == 2 and entry["checks"] == 3
+
+
+def test_watch_puts_back_a_file_that_empties_itself_and_does_not_check_it_again(started, capsys, monkeypatch):
+    monkeypatch.setattr(sandbox, "RESTRICT_WRITES", False)  # as without Landlock: the guard alone
+    started.write_text(started.read_text(encoding="utf-8").replace(
+        "import numpy as np\n", "import numpy as np\nopen(%r, 'w').close()\n" % str(started), 1), encoding="utf-8")
+    before = started.read_bytes()
+    code = main(["watch", CARD, "--timeout", "0.6"])  # a watch that re-checked would do so within a poll
+    out, err = capsys.readouterr()
+    assert code == 1 and "RED, uniform_scale" in out and "== check 2" not in out
+    assert err.count("warning: your code changed the workspace") == 1 and "01-missing-1-over-n.py emptied" in err
+    assert started.read_bytes() == before

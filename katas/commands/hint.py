@@ -23,6 +23,7 @@ def run(args, out=print):
         return learner.fail(exc)
     for line in reveal(ws, card):
         out(line)
+    learner.show_warnings(ws)
     return 0
 
 

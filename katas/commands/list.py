@@ -5,8 +5,7 @@ the hints you have revealed, counts your progress, and names the current kata. A
 that cannot be loaded is listed as broken, with the reason; the others work as usual.
 """
 from katas import learner
-
-STATE_WORDS = {"not started": "-", "in progress": "in progress", "solved": "solved"}
+from katas.workspace import State
 
 
 def register(subparsers):
@@ -21,22 +20,21 @@ def run(args, out=print):
         cards, broken = learner.catalogue_cards()
     except learner.UsageError as exc:
         return learner.fail(exc)
-    ws.progress  # noqa: B018 - load (and if needed repair) before printing
-    learner.show_warnings(ws)
     width = max([len(c.id) for c in cards] + [4])
     out("%3s  %-*s  %-11s  %-5s  %s" % ("#", width, "kata", "state", "hints", "title"))
-    counts = {"not started": 0, "in progress": 0, "solved": 0}
+    counts = {state: 0 for state in State}
     for card in cards:
         state = ws.state(card)
         counts[state] += 1
         entry = ws.entry(card)
-        hints = "%d/%d" % (entry.get("hints_revealed", 0), len(card.hints)) if entry else ""
-        out("%3s  %-*s  %-11s  %-5s  %s" % ("%02d" % card.order, width, card.id, STATE_WORDS[state], hints,
-                                            card.title))
+        hints = "%d/%d" % (entry.hints_revealed, len(card.hints)) if entry else ""
+        shown = "-" if state is State.NOT_STARTED else state.display
+        out("%3s  %-*s  %-11s  %-5s  %s" % ("%02d" % card.order, width, card.id, shown, hints, card.title))
     for error in broken:
         out("%3s  %-*s  %-11s  %-5s  %s" % ("!!", width, error.path.stem, "broken", "", error))
     out("")
-    summary = "%d of %d solved, %d in progress" % (counts["solved"], len(cards), counts["in progress"])
+    summary = "%d of %d solved, %d %s" % (counts[State.SOLVED], len(cards), counts[State.STARTED],
+                                          State.STARTED.display)
     if broken:
         summary += ", %d broken card file%s" % (len(broken), "s" if len(broken) > 1 else "")
     out("%s. Workspace: %s" % (summary, ws.display(ws.root)))
@@ -46,8 +44,9 @@ def run(args, out=print):
     else:
         upcoming = learner.next_unstarted(ws, cards)
         if upcoming is not None:
-            verb = "Begin" if not ws.progress["katas"] else "Next"
+            verb = "Begin" if not ws.progress.katas else "Next"
             out("%s with: kata start %s" % (verb, upcoming.id))
         elif cards:
             out("Every kata is solved.")
+    learner.show_warnings(ws)
     return 0

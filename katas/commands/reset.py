@@ -3,7 +3,10 @@
 Your current file moves to backups/NN-id.<timestamp>.py in the workspace (nothing is
 deleted), the pristine file takes its place, and the kata becomes the current one, in
 progress again: a solved kata is no longer marked solved (reset says so) until it is green
-again. Revealed hints stay revealed, and a solution once unlocked stays unlocked.
+again. Revealed hints stay revealed, and a solution once unlocked stays unlocked. A file that
+Python reads as the pristine kata (saved with a byte-order mark or CRLF line endings) needs no
+backup and is left as it is. When the file cannot be moved or written, nothing is lost: the
+error says where your file is, and the exit code is 1.
 """
 from katas import learner, workspace
 
@@ -24,10 +27,14 @@ def run(args, out=print):
                 card.id, card.id))
     except learner.UsageError as exc:
         return learner.fail(exc)
-    learner.show_warnings(ws)
     path = ws.kata_path(card)
-    was_solved = ws.state(card) == workspace.SOLVED
-    backup = ws.reset(card)
+    was_solved = ws.state(card) is workspace.State.SOLVED
+    try:
+        backup = ws.reset(card)
+    except workspace.WorkspaceError as exc:
+        code = learner.unchangeable(exc)
+        learner.show_warnings(ws)
+        return code
     if backup is not None:
         out("Your previous file is kept as %s" % ws.display(backup))
         out("%s is pristine again: the kata as it was handed out." % ws.display(path))
@@ -36,4 +43,5 @@ def run(args, out=print):
     if was_solved:
         out("Kata %s was solved; it is in progress again; its solution stays unlocked (kata solution %s)." % (
             card.id, card.id))
+    learner.show_warnings(ws)
     return 0

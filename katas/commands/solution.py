@@ -31,6 +31,7 @@ def run(args, out=print):
         else:
             out("The solution of %s unlocks once `kata check %s` is green. Stuck? `kata hint %s`, "
                 "or see it now with `kata solution %s --force`." % (report.label(card), card.id, card.id, card.id))
+        learner.show_warnings(ws)
         return 1
     out("%s: %s" % (report.label(card), card.title))
     out("")
@@ -44,6 +45,7 @@ def run(args, out=print):
     out("Why:" if card.equivalent else "The fix:")
     for line in card.fix.splitlines():
         out("  " + line)
+    learner.show_warnings(ws)
     return 0
 
 

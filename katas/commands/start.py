@@ -3,7 +3,8 @@
 The file is the whole network module with the card's bug in it, under a header with the
 card's story. Without an ID, starts the first kata you have not started yet. It never
 overwrites your work: starting a kata again only says where its file is (`kata reset ID`
-starts over, keeping your file as a backup).
+starts over, keeping your file as a backup). When the file cannot be written (a full or
+read-only disk) it says so, records nothing, and the exit code is 1.
 """
 from katas import learner, report, workspace
 
@@ -25,19 +26,23 @@ def run(args, out=print):
             card = learner.next_unstarted(ws, cards)
             if card is None:
                 raise learner.UsageError("every kata is started already; `kata list` shows where you are")
-        learner.show_warnings(ws)
         path, created = ws.start(card)
     except learner.UsageError as exc:
         return learner.fail(exc)
+    except workspace.WorkspaceError as exc:
+        code = learner.unchangeable(exc)
+        learner.show_warnings(ws)
+        return code
     shown = ws.display(path)
     if not created:
         state = ws.state(card)
-        out("%s is already started (%s): your work is in %s" % (report.label(card), state, shown))
-        if ws.state(card) == workspace.SOLVED:
+        out("%s is already started (%s): your work is in %s" % (report.label(card), state.display, shown))
+        if state is workspace.State.SOLVED:
             out("It is solved: name it to work on it again (kata check %s); to start over from the pristine "
                 "file: kata reset %s" % (card.id, card.id))
         else:
             out("It is the current kata again. To start over from the pristine file: kata reset %s" % card.id)
+        learner.show_warnings(ws)
         return 0
     out("Started %s: %s" % (report.label(card), card.title))
     out("Your file: %s" % shown)
@@ -53,4 +58,5 @@ def run(args, out=print):
                           ("watch", "re-check on every save, until green"),
                           ("hint", "reveal the next hint")):
         out("  %-*s  %s" % (len(card.id) + 11, "kata %s %s" % (command, card.id), what))
+    learner.show_warnings(ws)
     return 0

@@ -12,7 +12,9 @@ every editor's way of saving (in place, or writing a temporary file and renaming
 the original, which inotify-style watchers lose track of), on any filesystem (network and
 container mounts included); for one small file the cost is a stat and a read, nothing. A
 change is checked once the file has stayed the same for another half poll, so an editor that
-writes in two steps is not checked half-written.
+writes in two steps is not checked half-written. A file the check emptied and put back (see
+katas.guard) is not checked again; a file saved during a check is. Each check re-reads the
+progress file, so a kata solved or a hint revealed in another terminal is kept.
 """
 import hashlib
 import os
@@ -92,7 +94,6 @@ def run(args, out=say):
         path = learner.started(ws, card)
     except learner.UsageError as exc:
         return learner.fail(exc)
-    learner.show_warnings(ws)
     time_limit = learner.time_limit(args)
     keys = Keys(args.keys or sys.stdin.isatty())
     clear = sys.stdout.isatty()
@@ -111,7 +112,8 @@ def run(args, out=say):
 def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
     seen = fingerprint(path)
     number = 1
-    if show_check(ws, card, path, settings, number, "first check", clear, help_line, out):
+    green, seen = show_check(ws, card, path, settings, number, "first check", clear, help_line, out, seen)
+    if green:
         return 0
     missing_said = False
     while True:
@@ -126,6 +128,7 @@ def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
             if line in ("h", "hint"):
                 for text in hint.reveal(ws, card):
                     out(text)
+                learner.show_warnings(ws)
             elif line in ("", "c", "check"):
                 now_asked = True
             else:
@@ -144,28 +147,38 @@ def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
             time.sleep(POLL / 2)
             if fingerprint(path) != current:
                 continue  # still being written: look again at the next poll
-        seen = current
         number += 1
         reason = "file saved" if not now_asked else "checked on request"
-        if show_check(ws, card, path, settings, number, reason, clear, help_line, out):
+        green, seen = show_check(ws, card, path, settings, number, reason, clear, help_line, out, current)
+        if green:
             return 0
 
 
-def show_check(ws, card, path, settings, number, reason, clear, help_line, out):
-    """Check, print the verdict; return True when green. settings: (time limit, evaluator)."""
+def show_check(ws, card, path, settings, number, reason, clear, help_line, out, seen):
+    """Check, print the verdict and any warning; return (green, the fingerprint to compare with next).
+
+    Green stops the watch only when it is the file's own (it still holds the bytes checked).
+    Then the file's fingerprint after the check is the one seen, so a file put back after the
+    check is not checked again; otherwise seen stays as it was, and the change is checked next.
+    """
     time_limit, evaluator = settings
-    result, newly_solved = check.check_kata(ws, card, path, time_limit, evaluator=evaluator)
+    checked = check.check_kata(ws, card, path, time_limit, evaluator=evaluator)
+    result = checked.result
+    if checked.counts:
+        seen = fingerprint(path)
     if clear:
         out(CLEAR)
     out("== check %d (%s, %s), %.2f s ==" % (number, reason, time.strftime("%H:%M:%S"), result.seconds))
     for line in report.terminal(card, result, ws.display(path)):
         out(line)
-    if result.green:
-        for line in check.next_steps(ws, card, result, newly_solved):
+    if result.green and checked.counts:
+        for line in check.next_steps(ws, card, checked):
             out(line)
         out("Stopped watching: %s is green." % card.id)
-        return True
-    for line in report.next_steps(card, result, ws.entry(card)):
+        learner.show_warnings(ws)
+        return True, seen
+    for line in check.next_steps(ws, card, checked):
         out(line)
     out("Watching %s for changes (%s)." % (ws.display(path), help_line))
-    return False
+    learner.show_warnings(ws)
+    return False, seen
