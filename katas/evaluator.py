@@ -44,6 +44,7 @@ CLONE_NEWPID = 0x20000000
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 PROCESS_ALLOWANCE = 32  # processes the learner's code may start, on top of what its user has
+CHANNEL_BROKEN = 71  # exit code of a learner process whose pipes the learner's code closed or damaged
 
 
 class ExitCalled(BaseException):
@@ -263,8 +264,12 @@ def learner_process(job, requests, replies, isolation):
         me = os.getpid()
         landlock = restrict(job["scratch"]) if job.get("restrict_writes") and sys.platform.startswith("linux") else 0
         block_project(job["blocked_dirs"])
-        Session(job, requests, replies, stream, me, landlock).run()
-        code = 0
+        try:
+            Session(job, requests, replies, stream, me, landlock).run()
+        except channel.ChannelError:
+            code = CHANNEL_BROKEN
+        else:
+            code = 0
     finally:
         REAL_EXIT(code)
 

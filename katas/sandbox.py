@@ -37,6 +37,7 @@ import time
 import numpy as np
 
 from katas import channel
+from katas.evaluator import CHANNEL_BROKEN
 from reference import diagnose as diagnoser
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -618,6 +619,9 @@ def from_death(run, text, time_limit):
         problem = "the process crashed with %s%s, %s: %s" % (what, where, doing, why)
         return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, path))
     exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
+    if exit_code == CHANNEL_BROKEN:
+        return Result("error", "your code closed or damaged the check's channel (file descriptors it did not open) "
+                      "%s: a loss function must only compute and return" % doing)
     problem = ("the process ended with exit code %d %s, before the check could finish: a loss function must "
                "return its result, not end the process (os._exit through another name, or native code)" % (
                    exit_code, doing))
