@@ -1,19 +1,19 @@
-"""The wall time of `kata check` on a started kata, as a learner waits for it.
+"""The wall time of `kata check` as a learner waits for it, as ratios measured in one run.
 
-Starts a kata in a temporary workspace, then runs the console command `kata check ID` (a
-fresh process each time, exactly what the learner types: interpreter start, imports, the
-sandboxed diagnosis, the report) several times and prints the median, the quartiles and the
-extremes. It also times the sandboxed check alone, inside one process (katas.sandbox.check_file:
-the fork, the diagnosis, reading the result), for the part that `kata watch` repeats on every
-save. Target: the median of `kata check` well under one second. The machine's load average
-and the CPU time of each `kata check` process (with its sandbox child) are printed too: on a
-shared machine the wall time moves with the load, the CPU time much less.
+Starts a kata in a temporary workspace, then runs, interleaved round by round so that the
+machine's load falls on all of them alike:
+- `python -c "import numpy"`: the floor any NumPy tool pays;
+- `kata check ID` (a fresh process each time, exactly what the learner types);
+- with --baseline REF, the same command from an older commit of this project (extracted with
+  `git archive`), to compare implementations on the same machine in the same minute.
+It also times the check alone inside one process: with a fresh evaluator each time (what
+`kata check` pays) and with one evaluator kept warm (what `kata watch` pays on every save).
+The figures to read are the ratios: machines like this one are noisy.
 
-    python benchmarks/check_latency.py [--runs 15] [--kata missing-1-over-n]
+    python benchmarks/check_latency.py [--runs 15] [--kata missing-1-over-n] [--baseline cd139e3]
 """
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -21,61 +21,91 @@ import sys
 import tempfile
 import time
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-def quartiles(times):
+
+def median(times):
+    return statistics.median(times)
+
+
+def line(label, times, floor=None):
     ordered = sorted(times)
-    q1, median, q3 = statistics.quantiles(ordered, n=4) if len(ordered) > 1 else (ordered[0],) * 3
-    return ordered[0], q1, median, q3, ordered[-1]
+    text = "%-44s median %.3f s  (min %.3f, max %.3f, %d runs)" % (
+        label, median(ordered), ordered[0], ordered[-1], len(ordered))
+    if floor:
+        text += "  = %.2f x" % (median(ordered) / floor)
+    return text
 
 
-def line(label, times):
-    low, q1, median, q3, high = quartiles(times)
-    return "%-34s median %.3f s  (quartiles %.3f-%.3f, min %.3f, max %.3f, %d runs)" % (
-        label, median, q1, q3, low, high, len(times))
+def timed(command, env, cwd=None):
+    start = time.perf_counter()
+    subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def extract(ref, folder):
+    """The project's files at ref, in folder (the baseline implementation)."""
+    os.makedirs(folder)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+    return folder
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--kata", default="missing-1-over-n")
+    parser.add_argument("--baseline", default=None, metavar="REF",
+                        help="a git commit of this project to time beside the current code")
     args = parser.parse_args(argv)
 
-    load = os.getloadavg()
-    command = shutil.which("kata")
-    kata = [command] if command else [sys.executable, "-m", "katas.cli"]
     folder = tempfile.mkdtemp(prefix="kata-latency-")
     env = dict(os.environ, KATA_WORKSPACE=os.path.join(folder, "workspace"))
+    env.pop("KATA_SEED", None)
+    current = [sys.executable, "-m", "katas.cli", "check", args.kata]
+    floor_command = [sys.executable, "-c", "import numpy"]
+    commands = {"numpy": (floor_command, env, None), "current": (current, dict(env, PYTHONPATH=ROOT), ROOT)}
+    if args.baseline:
+        old = extract(args.baseline, os.path.join(folder, "baseline"))
+        commands["baseline"] = (current, dict(env, PYTHONPATH=old), old)
     try:
-        subprocess.run(kata + ["start", args.kata], env=env, check=True, stdout=subprocess.DEVNULL)
-        process_times, cpu_times = [], []
-        for _ in range(args.runs + 1):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            done = subprocess.run(kata + ["check", args.kata], env=env, stdout=subprocess.DEVNULL)
-            process_times.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu_times.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-            assert done.returncode == 1, "the kata should be red"
-        process_times, cpu_times = process_times[1:], cpu_times[1:]  # the first run warms the file cache
+        subprocess.run([sys.executable, "-m", "katas.cli", "start", args.kata], env=commands["current"][1],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        times = {name: [] for name in commands}
+        for round_number in range(args.runs + 1):
+            for name, (command, command_env, cwd) in commands.items():
+                elapsed = timed(command, command_env, cwd)
+                if round_number:  # the first round warms the file cache
+                    times[name].append(elapsed)
 
         from katas import catalogue, sandbox, workspace
 
         card = catalogue.find_card(args.kata)
         path = os.path.join(folder, "workspace", workspace.kata_filename(card))
-        sandbox_times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            sandbox.check_file(path, hidden_layers=card.hidden_layers)
-            sandbox_times.append(time.perf_counter() - start)
+        cold, warm = [], []
+        with sandbox.Evaluator() as evaluator:
+            sandbox.check_file(path, hidden_layers=card.hidden_layers, evaluator=evaluator)
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                sandbox.check_file(path, hidden_layers=card.hidden_layers)
+                cold.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                result = sandbox.check_file(path, hidden_layers=card.hidden_layers, evaluator=evaluator)
+                warm.append(time.perf_counter() - start)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    print("kata check %s on a started kata, %d CPUs, Python %s, sandbox mode %s" % (
-        args.kata, os.cpu_count(), sys.version.split()[0], sandbox.default_mode()))
-    print("load average before: %.2f %.2f %.2f, after: %.2f %.2f %.2f" % (load + os.getloadavg()))
-    print(line("`kata check` (a fresh process)", process_times))
-    print(line("  its CPU time (user + sys)", cpu_times))
-    print(line("sandboxed check alone (in process)", sandbox_times))
+    floor = median(times["numpy"])
+    print("kata check %s, %d CPUs, Python %s, isolation %s, load average %.2f" % (
+        args.kata, os.cpu_count(), sys.version.split()[0], result.isolation, os.getloadavg()[0]))
+    print(line('`python -c "import numpy"`', times["numpy"], floor))
+    print(line("`kata check` (current code)", times["current"], floor))
+    if "baseline" in times:
+        print(line("`kata check` (baseline %s)" % args.baseline, times["baseline"], floor))
+        print("current / baseline: %.2f x" % (median(times["current"]) / median(times["baseline"])))
+    print(line("check alone, a fresh evaluator each time", cold))
+    print(line("check alone, the evaluator kept warm (watch)", warm))
+    print("warm / fresh: %.2f x" % (median(warm) / median(cold)))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reference import diagnose, mlp, net  # noqa: E402
+from reference import diagnose  # noqa: E402
 from tests import seeds  # noqa: E402
 
 

@@ -9,6 +9,8 @@ import importlib
 import os
 import sys
 
+from katas import launch
+
 # Command modules, in the order `kata --help` lists them.
 COMMANDS = (
     "list",
@@ -40,6 +42,15 @@ def build_parser():
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    launch.start_early(argv)  # check and watch: the evaluator starts while the rest is imported
+    try:
+        return dispatch(argv)
+    finally:
+        launch.close_early()
+
+
+def dispatch(argv):
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:

@@ -29,8 +29,6 @@ import secrets
 import select
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 
@@ -38,6 +36,8 @@ import numpy as np
 
 from katas import channel
 from katas.evaluator import CHANNEL_BROKEN
+from katas import launch
+from katas.launch import Evaluator  # noqa: F401 - part of this module's interface
 from reference import diagnose as diagnoser
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -54,7 +54,7 @@ PROJECT_PACKAGES = ("reference", "katas")
 # Where the kernel has Landlock, the learner process may write only in its scratch folder.
 # False reproduces a kernel without it (the workspace guard, katas.guard, is then the only layer).
 RESTRICT_WRITES = True
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = launch.ROOT
 # Signatures whose evidence can come from an exception raised at a line of the learner's file.
 RAISING_SIGNATURES = ("crash", "shape_error", "nonfinite")
 TRACE_FRAME = re.compile(r'File "(.*)", line (\d+) in (\S+)')
@@ -150,70 +150,6 @@ def draw_seed():
 
 
 # -- the evaluator process --------------------------------------------------------------
-
-class Evaluator:
-    """A running katas.evaluator: one learner process per check, started on request.
-
-    Start one and keep it (`with Evaluator() as e: check_file(path, evaluator=e)`) to save the
-    interpreter start and the NumPy import on every check after the first (kata watch does).
-    """
-
-    def __init__(self, namespaces=True):
-        """namespaces=False: never use a PID namespace (the fallback, kept testable)."""
-        self.namespaces = namespaces
-        self.process = None
-        self.start()
-
-    def restart(self):
-        """A fresh evaluator in place of one that a check left unusable."""
-        self.close()
-        self.start()
-
-    def start(self):
-        requests_read, self.requests = os.pipe()
-        self.replies, replies_write = os.pipe()
-        self.events, events_write = os.pipe()
-        boot = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from katas import evaluator; "
-                "evaluator.main(sys.argv[1:])")
-        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", "-c", boot, str(ROOT), str(requests_read), str(replies_write),
-                 str(events_write), "namespaces" if self.namespaces else "sessions"],
-                pass_fds=(requests_read, replies_write, events_write), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-        finally:
-            for fd in (requests_read, replies_write, events_write):
-                os.close(fd)
-        self.usable = True
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def close(self):
-        """Stop the evaluator (and anything of it still running); idempotent."""
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            self.process.kill()
-        except OSError:
-            pass
-        self.process.wait()
-        self.process = None
-        for fd in (self.requests, self.replies, self.events):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.usable = False
-
 
 class Run:
     """One learner process of an evaluator: load the file, answer calls, end."""
@@ -468,7 +404,7 @@ def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None,
     seed = draw_seed() if seed is None else int(seed)
     own = evaluator is None
     if own:
-        evaluator = Evaluator()
+        evaluator = launch.take_early() or Evaluator()
     elif not evaluator.usable:
         evaluator.restart()
     try:

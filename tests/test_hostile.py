@@ -9,9 +9,7 @@ reference fix) to show that a harmless trick does not cost a correct file its gr
 """
 import os
 import pathlib
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 

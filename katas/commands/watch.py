@@ -101,7 +101,7 @@ def run(args, out=say):
                                     else "")
     deadline = time.monotonic() + args.timeout if args.timeout else None
     try:
-        with sandbox.Evaluator() as evaluator:  # kept warm: each re-check skips its start
+        with sandbox.launch.take_early() or sandbox.Evaluator() as evaluator:  # warm: re-checks skip its start
             return watch(ws, card, path, (time_limit, evaluator), keys, deadline, clear, help_line, out)
     except KeyboardInterrupt:
         out("")
