@@ -33,10 +33,10 @@ story = """
 """
 
 # Which reference the edits apply to: "net" (reference/net.py, one hidden layer) or "mlp"
-# (reference/mlp.py, any depth).
+# (reference/mlp.py, 1 to 8 hidden layers).
 network = "net"
 
-# How many hidden layers the kata's network has: 1 for "net".
+# How many hidden layers the kata's network has: exactly 1 for "net", 1 to 8 for "mlp".
 hidden_layers = 1
 
 # true when the edit cannot change any result: the kata is green from the start and its lesson
@@ -60,7 +60,7 @@ signature = ""
 # The parameters the diagnosis must name, in parameter order, e.g. ["W1", "b1"]. Remove the
 # "# " to check them; leave it commented out to leave them unchecked.
 # params = ["W1", "b1"]
-# For uniform_scale (or a localized bug with one factor): a number such as -1.0, or "N" /
+# For uniform_scale (or a localized bug with one factor): a finite number such as -1.0, or "N" /
 # "1/N" for a factor that tracks the batch size. Remove the "# " to check it.
 # factor = "N"
 
