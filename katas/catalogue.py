@@ -163,7 +163,10 @@ def read_toml(path):
     """The card file's data; CardError for anything that is not a small, valid TOML file."""
     try:
         if not path.is_file():
-            raise CardError(path, None, "is not a regular file", "a card is a TOML text file; remove or rename this")
+            what = ("a folder" if path.is_dir() else "a link to nothing" if path.is_symlink() and not path.exists()
+                    else "a pipe or a device")
+            raise CardError(path, None, "is %s, not a card file" % what,
+                            "a card is a TOML text file: remove this, or rename it so it does not end in .toml")
         with open(path, "rb") as stream:
             raw = stream.read(MAX_CARD_BYTES + 1)
     except OSError as exc:

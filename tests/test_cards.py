@@ -209,12 +209,15 @@ def test_every_depth_in_the_documented_range_loads(tmp_path, depth):
 @pytest.mark.parametrize("content, words", [
     (b"title = \"caf\xe9\"\n", "not UTF-8 text (byte 12, on line 1)"),
     (b"# " + b"x" * (catalogue.MAX_CARD_BYTES + 10) + b"\n", "larger than 256 KB"),
-    (None, "is not a regular file"),
+    (None, "is a folder, not a card file"),
+    ("link", "is a link to nothing, not a card file"),
 ])
 def test_a_file_that_is_no_text_card_is_rejected(tmp_path, content, words):
     path = tmp_path / GOOD.name
     if content is None:
         path.mkdir()
+    elif content == "link":
+        path.symlink_to(tmp_path / "nowhere.toml")
     else:
         path.write_bytes(content)
     with pytest.raises(catalogue.CardError) as caught:

@@ -49,9 +49,10 @@ class Problem:
 
 
 def display(path):
+    """path relative to the current folder when it is below it (a link is shown as itself)."""
     path = pathlib.Path(path)
     try:
-        return str(path.resolve().relative_to(pathlib.Path.cwd()))
+        return str((path.parent.resolve() / path.name).relative_to(pathlib.Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -145,8 +146,8 @@ def check_catalogue(directory, time_limit=None, out=print, workers=None):
 def still_empty(error):
     """For a scaffolded card that fails to load: the other fields still waiting to be filled."""
     try:
-        data = catalogue.tomllib.loads(error.path.read_text(encoding="utf-8"))
-    except Exception:  # noqa: BLE001 - the loader's own error already says why
+        data = catalogue.read_toml(error.path)
+    except catalogue.CardError:  # the loader's own error already says why
         return []
     empty = [f for f in TEXT_FIELDS if isinstance(data.get(f), str) and not data[f].strip()]
     if isinstance(data.get("hints"), list) and not [h for h in data["hints"] if isinstance(h, str) and h.strip()]:
