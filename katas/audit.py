@@ -73,6 +73,8 @@ def load_settings(root):
         raise AuditError("cannot read %s (%s): run the audit from a source checkout, or pass --root" % (path, exc))
     except tomllib.TOMLDecodeError as exc:
         raise AuditError("%s is not valid TOML: %s" % (path, exc))
+    except (RecursionError, UnicodeDecodeError):
+        raise AuditError("%s is not valid TOML: it is not UTF-8, or nests too deeply to parse" % path) from None
     tool = data.get("tool", {})
     config = tool.get("mutmut")
     if not isinstance(config, dict):
@@ -322,7 +324,16 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
         raise AuditError("the audit reads mutmut 3's result files, but mutmut %s is installed" % version)
     started = time.perf_counter()
     settings = load_settings(root)
-    entries = equivalence.load_register(register_path)
+    register = pathlib.Path(register_path)
+    if register.exists() and not register.is_file():
+        raise AuditError("the equivalence register %s is not a file: pass --register with a TOML file"
+                         % register_path)
+    try:
+        entries = equivalence.load_register(register_path)
+    except (OSError, RecursionError) as exc:
+        raise AuditError("cannot read the equivalence register %s (%s): pass --register with a TOML file" % (
+            register_path, "nested too deeply to parse" if isinstance(exc, RecursionError) else
+            exc.strerror or exc)) from None
     max_children = max_children or os.cpu_count() or 1
     seconds = {}
     scratch = lifeline.Scratch(prefix="kata-audit-")

@@ -710,6 +710,32 @@ def test_ctrl_c_stops_mutmut_removes_the_copy_and_leaves_the_tree_untouched(tmp_
     assert not (tmp_path / "out").exists()
 
 
+def make_file(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# (what to pass, built in tmp_path) -> words of the error; each fails before mutmut runs
+BAD_AUDIT_ARGUMENTS = [
+    (lambda t: ["--register", str(t)], "is not a file"),
+    (lambda t: ["--register", str(make_file(t / "deep.toml", "x = " + "[" * 1000))], "nested too deeply"),
+    (lambda t: ["--out", str(make_file(t / "a-file", ""))], "is not a folder"),
+    (lambda t: ["--root", str(make_file(t / "pyproject.toml", "x = " + "[" * 1000).parent)], "nests too deeply"),
+]
+
+
+@pytest.mark.parametrize("argv, words", BAD_AUDIT_ARGUMENTS, ids=[row[1] for row in BAD_AUDIT_ARGUMENTS])
+def test_bad_audit_arguments_are_named_without_a_traceback(tmp_path, capsys, argv, words):
+    arguments = argv(tmp_path)
+    if "--out" not in arguments:
+        arguments += ["--out", str(tmp_path / "out")]
+    if "--root" not in arguments:
+        arguments += ["--root", str(write_toy_project(tmp_path / "toy"))]
+    assert cli.main(["audit", "--no-census"] + arguments) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("kata audit: ") and words in out, out
+
+
 # -- stopped by a signal, or killed: mutmut and the copy go with the audit -------------------
 
 # Stands in for mutmut (audit.MUTMUT): a process that forks a worker into its group and waits.

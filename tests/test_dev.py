@@ -208,6 +208,12 @@ def test_dev_new_refuses_bad_or_taken_ids(tmp_path, capsys, argv, words):
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+def test_dev_new_into_a_file_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    assert main(["dev", "new", "my-bug", "--cards", str(tmp_path / "a-file")]) == 2
+    assert "is not a folder; nothing written" in capsys.readouterr().out
+
+
 def test_dev_alone_lists_the_instructor_commands(capsys):
     assert main(["dev"]) == 0
     out = capsys.readouterr().out

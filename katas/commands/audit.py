@@ -55,6 +55,10 @@ def audit_and_report(args, out):
     except ValueError as exc:
         out("kata audit: %s" % exc)
         return 2
+    if out_dir.exists() and not out_dir.is_dir():
+        out("kata audit: --out %s is not a folder: give a folder for the reports (it is created if missing)"
+            % args.out)
+        return 2
     try:
         result = audit.run_audit(args.root or audit.default_root(), max_children=args.max_children,
                                  register_path=args.register, diagnose=not args.no_census, verbose=args.verbose,
@@ -64,7 +68,12 @@ def audit_and_report(args, out):
         return 2
     out("")
     out(audit_report.text(result))
-    json_path, html_path = audit_report.write_reports(result, out_dir)
+    try:
+        json_path, html_path = audit_report.write_reports(result, out_dir)
+    except OSError as exc:
+        out("kata audit: cannot write the reports in %s (%s): pass --out with a folder you can write to" % (
+            args.out, exc.strerror or exc))
+        return 2
     out("")
     out("wrote %s and %s" % (json_path, html_path))
     if result.register_problems or not result.score.graded:

@@ -111,12 +111,20 @@ def run(args, out=print):
         return 1
     order = next_order(directory)
     path = directory / ("%02d-%s.toml" % (order, card_id))
-    directory.mkdir(parents=True, exist_ok=True)
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as stream:
             stream.write(template(card_id, order))
     except FileExistsError:
+        if not directory.is_dir():
+            out("kata dev new: %s is not a folder; nothing written. Point --cards (or $%s) at the card folder."
+                % (display(directory), workspace.CARDS_ENV))
+            return 2
         out("kata dev new: %s exists; nothing written." % display(path))
+        return 1
+    except OSError as exc:
+        out("kata dev new: cannot write %s (%s); nothing written. Point --cards at a folder you can write to."
+            % (display(path), exc.strerror or exc))
         return 1
     check = "kata dev check --cards %s" % shlex.quote(args.cards) if args.cards else "kata dev check"
     out("Wrote %s" % display(path))
