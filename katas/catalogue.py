@@ -107,8 +107,14 @@ def is_int(value):
 
 
 def is_number(value):
-    """A finite integer or float, and not a bool: nan and inf are no factor a diagnosis can have."""
-    return (is_int(value) or isinstance(value, float)) and math.isfinite(value)
+    """A finite integer or float, and not a bool: nan and inf (or an integer past any float) are
+    no factor a diagnosis can have."""
+    if not (is_int(value) or isinstance(value, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def is_string_list(value):
