@@ -285,8 +285,9 @@ def load_card(path):
         params = tuple(params)
     factor = expect.get("factor")
     if factor is not None and not (is_number(factor) or (isinstance(factor, str) and factor in FACTOR_WORDS)):
-        raise CardError(path, "expect.factor", "is %s" % (shown(factor) if isinstance(factor, (str, float)) or is_int(
-            factor) else kind_of(factor)), 'use a finite number, or "N" / "1/N" for a factor that tracks the batch size')
+        written = shown(factor) if isinstance(factor, (str, float)) or is_int(factor) else kind_of(factor)
+        raise CardError(path, "expect.factor", "is %s" % written,
+                        'use a finite number, or "N" / "1/N" for a factor that tracks the batch size')
     edits = []
     for i, raw in enumerate(data["edits"]):
         if set(raw) != {"find", "replace"} or not all(isinstance(raw[k], str) for k in raw):

@@ -226,7 +226,8 @@ def test_a_file_that_is_no_text_card_is_rejected(tmp_path, content, words):
     assert words in str(caught.value) and caught.value.field is None
 
 
-TOML_VALUES = ['"text"', "1", "-2", "2.5", "nan", "inf", "1" + "0" * 400, "1" + "0" * 5000, "true", "1979-05-27T07:32:00Z", "07:32:00", "[]",
+TOML_VALUES = ['"text"', "1", "-2", "2.5", "nan", "inf", "1" + "0" * 400, "1" + "0" * 5000, "true",
+               "1979-05-27T07:32:00Z", "07:32:00", "[]",
                "[1, 2]", '["W1"]', "{}", "{ a = 1 }", "[[[1]]]", "[{ find = 1 }]"]
 FIELDS = list(catalogue.TOP_FIELDS) + ["expect.%s" % f for f in sorted(catalogue.EXPECT_FIELDS)]
 

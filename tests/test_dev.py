@@ -246,7 +246,8 @@ def test_promote_refuses_a_mutant_an_existing_card_already_makes(tmp_path, capsy
 
 def hostile_text(card_id, code):
     """The good card, plus an edit that runs code when the kata's module loads."""
-    return good_text(card_id) + '\n[[edits]]\nfind = """\nimport numpy as np\n"""\nreplace = """\nimport numpy as np\n%s"""\n' % code
+    return good_text(card_id) + (
+        '\n[[edits]]\nfind = """\nimport numpy as np\n"""\nreplace = """\nimport numpy as np\n%s"""\n' % code)
 
 
 # file name -> (code the card's edit adds at import, words of the sandbox's sentence)
