@@ -8,7 +8,9 @@ threads at 1, reads the per-mutant results (katas.mutants), applies the equivale
 an Audit: every mutant with its status, diff and diagnosis, the counts, the score and the
 timings. A fresh copy each time means no stale mutmut cache: a survivor is always re-tested
 against the current tests. The working tree is only read, and the copy is removed
-afterwards, also when the run is interrupted with Ctrl-C.
+afterwards, also when the run is interrupted (Ctrl-C, or SIGTERM / SIGHUP under
+katas.lifeline.stop_signals) and, by a watchdog process, when the audit is killed outright;
+mutmut runs in a process group of its own that ends with the audit (katas.lifeline).
 What it is not for: printing or writing the reports (katas.audit_report), parsing arguments.
 """
 import collections
@@ -17,11 +19,8 @@ import importlib.metadata
 import os
 import pathlib
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 if sys.version_info >= (3, 11):
@@ -29,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from katas import census, equivalence, mutants
+from katas import census, equivalence, lifeline, mutants
 
 BLAS_SINGLE_THREAD = census.BLAS_SINGLE_THREAD
 # Thresholds in percent, as in Stryker: at or above `high` the score is high, below `low` it
@@ -74,6 +73,8 @@ def load_settings(root):
         raise AuditError("cannot read %s (%s): run the audit from a source checkout, or pass --root" % (path, exc))
     except tomllib.TOMLDecodeError as exc:
         raise AuditError("%s is not valid TOML: %s" % (path, exc))
+    except (RecursionError, UnicodeDecodeError):
+        raise AuditError("%s is not valid TOML: it is not UTF-8, or nests too deeply to parse" % path) from None
     tool = data.get("tool", {})
     config = tool.get("mutmut")
     if not isinstance(config, dict):
@@ -170,45 +171,27 @@ def mutmut_version():
         return None
 
 
-def run_mutmut(project, max_children, log_path, verbose=False):
+def run_mutmut(project, max_children, log_path, scratch, verbose=False):
     """Run `mutmut run` in project as a child process; return its exit code.
 
-    The child gets its own session (process group), so that on Ctrl-C here the whole group,
-    mutmut and the workers it forked, is stopped before the copy is removed.
+    The child leads a process group of its own, adopted by scratch (a katas.lifeline.Scratch):
+    on Ctrl-C, SIGTERM or SIGHUP here the whole group, mutmut and the workers it forked, is
+    stopped before the copy is removed; if the audit is killed, the kernel kills mutmut (Linux)
+    and scratch's watchdog kills the group and removes the copy.
     """
     env = dict(os.environ, **BLAS_SINGLE_THREAD)
     env.pop("MUTANT_UNDER_TEST", None)
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(
+        process = lifeline.spawn(
             [sys.executable, "-c", MUTMUT, "run", "--max-children", str(max_children)],
             cwd=str(project), env=env, stdin=subprocess.DEVNULL,
-            stdout=None if verbose else log, stderr=subprocess.STDOUT if not verbose else None,
-            start_new_session=True)
+            stdout=None if verbose else log, stderr=subprocess.STDOUT if not verbose else None)
+        scratch.adopt(process)
         try:
             return process.wait()
         except BaseException:
-            stop_group(process)
+            lifeline.stop_group(process)
             raise
-
-
-def stop_group(process, grace=3.0):
-    """Stop a child started in its own session, and everything in its process group."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGINT, grace), (signal.SIGKILL, None)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # workers mutmut forked may outlive it
-    except ProcessLookupError:
-        pass
 
 
 def tail(path, lines=30):
@@ -341,10 +324,20 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
         raise AuditError("the audit reads mutmut 3's result files, but mutmut %s is installed" % version)
     started = time.perf_counter()
     settings = load_settings(root)
-    entries = equivalence.load_register(register_path)
+    register = pathlib.Path(register_path)
+    if register.exists() and not register.is_file():
+        raise AuditError("the equivalence register %s is not a file: pass --register with a TOML file"
+                         % register_path)
+    try:
+        entries = equivalence.load_register(register_path)
+    except (OSError, RecursionError) as exc:
+        raise AuditError("cannot read the equivalence register %s (%s): pass --register with a TOML file" % (
+            register_path, "nested too deeply to parse" if isinstance(exc, RecursionError) else
+            exc.strerror or exc)) from None
     max_children = max_children or os.cpu_count() or 1
     seconds = {}
-    work = pathlib.Path(tempfile.mkdtemp(prefix="kata-audit-"))
+    scratch = lifeline.Scratch(prefix="kata-audit-")
+    work = pathlib.Path(scratch.path)
     try:
         project = work / "project"
         project.mkdir()
@@ -355,7 +348,7 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
             version, max_children, "s" if max_children > 1 else ""))
         log = work / LOG_NAME
         begun = time.perf_counter()
-        code = run_mutmut(project, max_children, log, verbose)
+        code = run_mutmut(project, max_children, log, scratch, verbose)
         seconds["mutmut"] = time.perf_counter() - begun
         if code != 0:
             raise AuditError("mutmut run exited with code %d; the end of its output:\n%s" % (code, tail(log)))
@@ -376,29 +369,18 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
             out("diagnosing %d mutants (signature census)..." % len(judged))
             results = census.diagnose_all(
                 [{"name": m.name, "source": m.source, "hidden_layers": settings.census[m.path]} for m in judged],
-                project, timeout=settings.census_timeout, workers=max_children)
+                project, timeout=settings.census_timeout, workers=max_children, folder=work / "census")
             for mutant, result in zip(judged, results):
                 mutant.diagnosis = result
             seconds["census"] = time.perf_counter() - begun
     finally:
-        remove(work)
+        scratch.close()
     seconds["total"] = time.perf_counter() - started
     judged = any(m.diagnosis for m in found)
     return Audit(settings=settings, mutants=found, score=compute_score(found, settings.thresholds, problems),
                  census=census_counts(found), register_problems=problems, seconds=seconds, mutmut_version=version,
                  max_children=max_children, cards=card_census() if judged else {},
                  register_path=str(register_path))
-
-
-def remove(folder):
-    """Remove a folder; a second Ctrl-C meanwhile is ignored so the removal completes."""
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    try:
-        shutil.rmtree(folder, ignore_errors=True)
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
 
 
 def default_root():

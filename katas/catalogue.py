@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import linecache
+import math
 import pathlib
 import re
+import reprlib
 import sys
 import types
 
@@ -26,6 +28,12 @@ from reference.diagnose import SIGNATURES
 FORMAT_VERSION = 1
 CARDS_DIR = pathlib.Path(__file__).resolve().parent / "cards"
 NETWORKS = {"net": "reference.net", "mlp": "reference.mlp"}
+# network -> (fewest, most) hidden layers a card may declare. net.py has exactly one. mlp.py takes
+# any depth, but the diagnoser's probes take about 0.8 s at 8 hidden layers and grow fast past it,
+# and at 16 they can no longer keep every unit away from the ReLU kink, even for the reference.
+DEPTHS = {"net": (1, 1), "mlp": (1, 8)}
+# A card is a page of text; a file far larger than any reference network is not a card.
+MAX_CARD_BYTES = 256 * 1024
 FACTOR_WORDS = ("N", "1/N")
 FILENAME = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.toml$")
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -64,11 +72,13 @@ class Card:
     - title: one line shown in lists.
     - story: what the learner sees in the kata file's header: the symptom, not the bug.
     - network: "net" (reference/net.py) or "mlp" (reference/mlp.py).
-    - hidden_layers: depth of the network the variant implements (1 for "net").
+    - hidden_layers: depth of the network the variant implements: exactly 1 for "net", 1 to 8
+      for "mlp" (DEPTHS; deeper networks make the diagnoser's probes slow, then unreliable).
     - equivalent: True when the edit cannot change any result (the variant must diagnose ok).
     - signature: the diagnosis the variant must get (one of reference.diagnose.SIGNATURES).
-    - params: the implicated parameters the diagnosis must name, or None for "not checked".
-    - factor: the uniform factor: a number, "N" or "1/N" (it tracks the batch size), or None.
+    - params: the implicated parameters the diagnosis must name, or None for "not checked";
+      each one a parameter of the network at that depth (W1, b1, ..., W(L+1), b(L+1)), once.
+    - factor: the uniform factor: a finite number, "N" or "1/N" (it tracks the batch size), or None.
     - hints: ordered from general to specific; the last one is a question, not the answer.
     - fix: the explanation of the fix, shown with the solution.
     - edits: the bug, as find/replace pairs applied to the reference source.
@@ -91,40 +101,118 @@ class Card:
     path: pathlib.Path
 
 
+def is_int(value):
+    """An integer, and not a bool (TOML's true is no number)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value):
+    """A finite integer or float, and not a bool: nan and inf (or an integer past any float) are
+    no factor a diagnosis can have."""
+    if not (is_int(value) or isinstance(value, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def is_string_list(value):
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
 # field -> (required, type check, type description); "expect" and "edits" are tables.
 TOP_FIELDS = {
-    "format_version": (True, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+    "format_version": (True, is_int, "an integer"),
     "id": (True, lambda v: isinstance(v, str), "a string"),
     "title": (True, lambda v: isinstance(v, str), "a string"),
     "story": (True, lambda v: isinstance(v, str), "a string"),
     "network": (False, lambda v: isinstance(v, str), "a string"),
-    "hidden_layers": (False, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+    "hidden_layers": (False, is_int, "an integer"),
     "equivalent": (False, lambda v: isinstance(v, bool), "true or false"),
-    "hints": (True, lambda v: isinstance(v, list) and all(isinstance(h, str) for h in v), "a list of strings"),
+    "hints": (True, is_string_list, "a list of strings"),
     "fix": (True, lambda v: isinstance(v, str), "a string"),
     "expect": (True, lambda v: isinstance(v, dict), "a table [expect]"),
     "edits": (True, lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v),
               "an array of tables [[edits]]"),
 }
 EXPECT_FIELDS = {"signature", "params", "factor"}
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
+def shown(value):
+    """A value as a card's author wrote it, cut short (a message never holds a whole file)."""
+    return _SHORT.repr(value)
+
+
+def key_name(key):
+    """A field name as written, cut short."""
+    return key if len(key) <= 40 else key[:39] + "…"
+
+
+def kind_of(value):
+    """The TOML kind of a parsed value, for "must be a string, got an array"."""
+    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"),
+                       (list, "an array"), (dict, "a table")):
+        if isinstance(value, kind):
+            return name
+    return "a %s" % type(value).__name__
+
+
+def parameter_names(hidden_layers):
+    """W1, b1, ..., W(L+1), b(L+1): the parameters of a network with that many hidden layers."""
+    return tuple("%s%d" % (kind, layer) for layer in range(1, hidden_layers + 2) for kind in "Wb")
+
+
+def read_toml(path):
+    """The card file's data; CardError for anything that is not a small, valid TOML file."""
+    try:
+        if not path.is_file():
+            what = ("a folder" if path.is_dir() else "a link to nothing" if path.is_symlink() and not path.exists()
+                    else "a pipe or a device")
+            raise CardError(path, None, "is %s, not a card file" % what,
+                            "a card is a TOML text file: remove this, or rename it so it does not end in .toml")
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_CARD_BYTES + 1)
+    except OSError as exc:
+        raise CardError(path, None, "cannot be read (%s)" % (exc.strerror or exc), "check the file's permissions")
+    if len(raw) > MAX_CARD_BYTES:
+        raise CardError(path, None, "is larger than %d KB; a card is a page of text" % (MAX_CARD_BYTES // 1024),
+                        "keep only the fields a card has, with edits of a few lines each")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CardError(path, None, "is not UTF-8 text (byte %d, on line %d)" % (
+            exc.start, raw[:exc.start].count(b"\n") + 1), "save the file as UTF-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CardError(path, None, "not valid TOML (%s)" % exc,
+                        "check quotes and brackets at that line; multi-line text goes in triple quotes")
+    except RecursionError:
+        raise CardError(path, None, "not valid TOML for a card: arrays or tables nested too deeply for the parser",
+                        "a card nests nothing deeper than the list of hints, [expect] and [[edits]]") from None
+    except Exception as exc:  # noqa: BLE001 - whatever else the parser raises, the card is unreadable
+        raise CardError(path, None, "not valid TOML (the parser stopped with %s)" % type(exc).__name__,
+                        "check quotes and brackets; a card holds only the fields `kata dev new` writes") from None
 
 
 def load_card(path):
-    """Read and validate one card file; raise CardError naming the field and the fix."""
+    """Read and validate one card file; raise CardError naming the field and the fix.
+
+    Nothing in the file is executed, and nothing in it makes this raise anything but CardError.
+    """
     path = pathlib.Path(path)
     match = FILENAME.match(path.name)
     if not match:
         raise CardError(path, None, "the file name is not NN-id.toml",
                         "rename it like 07-wrong-mask.toml: two or more digits for its place in the "
                         "curriculum, a dash, then the card's id")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CardError(path, None, "not valid TOML (%s)" % exc,
-                        "check quotes and brackets at that line; multi-line text goes in triple quotes")
+    data = read_toml(path)
     unknown = sorted(set(data) - set(TOP_FIELDS))
     if unknown:
-        raise CardError(path, unknown[0], "unknown field",
+        raise CardError(path, key_name(unknown[0]), "unknown field",
                         "remove it or correct its spelling; fields are %s" % ", ".join(TOP_FIELDS))
     for field, (required, check, kind) in TOP_FIELDS.items():
         if field not in data:
@@ -133,13 +221,13 @@ def load_card(path):
                                 "template with every field" % (field, kind))
             continue
         if not check(data[field]):
-            raise CardError(path, field, "must be %s, got %s" % (kind, type(data[field]).__name__),
+            raise CardError(path, field, "must be %s, got %s" % (kind, kind_of(data[field])),
                             "write it as %s" % kind)
     if data["format_version"] != FORMAT_VERSION:
-        raise CardError(path, "format_version", "is %r, this version reads %d" % (data["format_version"], FORMAT_VERSION),
-                        "set format_version = %d" % FORMAT_VERSION)
+        raise CardError(path, "format_version", "is %s, this version reads %d" % (
+            shown(data["format_version"]), FORMAT_VERSION), "set format_version = %d" % FORMAT_VERSION)
     if data["id"] != match.group(2) or not ID.match(data["id"]):
-        raise CardError(path, "id", "is %r but the file name says %r" % (data["id"], match.group(2)),
+        raise CardError(path, "id", "is %s but the file name says %r" % (shown(data["id"]), match.group(2)),
                         "use lowercase words joined by dashes, the same in the file name and the id field")
     for field in ("title", "story", "fix"):
         if not data[field].strip():
@@ -153,34 +241,53 @@ def load_card(path):
                         "end the last hint with a question that leads to the fix")
     network = data.get("network", "net")
     if network not in NETWORKS:
-        raise CardError(path, "network", "is %r" % network, "use one of %s" % ", ".join(NETWORKS))
+        raise CardError(path, "network", "is %s" % shown(network), "use one of %s" % ", ".join(NETWORKS))
     hidden_layers = data.get("hidden_layers", 1)
-    if hidden_layers < 1 or (network == "net" and hidden_layers != 1):
-        raise CardError(path, "hidden_layers", "is %d" % hidden_layers,
-                        "use 1 for network = \"net\", or 1 or more for network = \"mlp\"")
+    fewest, most = DEPTHS[network]
+    if not fewest <= hidden_layers <= most:
+        if fewest == most:
+            raise CardError(path, "hidden_layers", "is %d, but network = %s has exactly %d hidden layer" % (
+                hidden_layers, shown(network), fewest),
+                "use hidden_layers = %d, or network = \"mlp\" for a deeper network" % fewest)
+        raise CardError(path, "hidden_layers", "is %d, outside %d to %d for network = %s" % (
+            hidden_layers, fewest, most, shown(network)),
+            "use a depth from %d to %d: deeper networks make the diagnoser's probes slow, then unreliable "
+            "(at 16 hidden layers even the reference fails them)" % (fewest, most))
     expect = data["expect"]
     unknown = sorted(set(expect) - EXPECT_FIELDS)
     if unknown:
-        raise CardError(path, "expect.%s" % unknown[0], "unknown field",
+        raise CardError(path, "expect.%s" % key_name(unknown[0]), "unknown field",
                         "[expect] takes %s" % ", ".join(sorted(EXPECT_FIELDS)))
     signature = expect.get("signature")
-    if signature not in SIGNATURES:
-        raise CardError(path, "expect.signature", "is %r" % (signature,),
-                        "use one of %s" % ", ".join(SIGNATURES))
+    if not isinstance(signature, str) or signature not in SIGNATURES:
+        raise CardError(path, "expect.signature", "is %s" % (
+            shown(signature) if isinstance(signature, str) else kind_of(signature) if "signature" in expect
+            else "missing"), "write signature = \"...\", one of %s" % ", ".join(SIGNATURES))
     equivalent = data.get("equivalent", False)
     if equivalent and signature != "ok":
         raise CardError(path, "expect.signature", "an equivalent card must expect \"ok\"",
                         "set signature = \"ok\" or equivalent = false")
     params = expect.get("params")
     if params is not None:
-        if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
-            raise CardError(path, "expect.params", "must be a list of parameter names", 'write e.g. ["W1", "b1"]')
+        known = parameter_names(hidden_layers)
+        if not is_string_list(params):
+            raise CardError(path, "expect.params", "must be a list of parameter names, got %s" % kind_of(params),
+                            'write e.g. ["W1", "b1"]')
+        strangers = [p for p in params if p not in known]
+        if strangers:
+            raise CardError(path, "expect.params", "names %s, which a network with %d hidden layer%s does not have" % (
+                shown(strangers[0]), hidden_layers, "" if hidden_layers == 1 else "s"),
+                "name parameters of %s" % ", ".join(known))
+        repeated = sorted({p for p in params if params.count(p) > 1})
+        if repeated:
+            raise CardError(path, "expect.params", "names %s more than once" % shown(repeated[0]),
+                            "list each implicated parameter once")
         params = tuple(params)
     factor = expect.get("factor")
-    if factor is not None and not (
-            (isinstance(factor, (int, float)) and not isinstance(factor, bool)) or factor in FACTOR_WORDS):
-        raise CardError(path, "expect.factor", "is %r" % (factor,),
-                        'use a number, or "N" / "1/N" for a factor that tracks the batch size')
+    if factor is not None and not (is_number(factor) or (isinstance(factor, str) and factor in FACTOR_WORDS)):
+        written = shown(factor) if isinstance(factor, (str, float)) or is_int(factor) else kind_of(factor)
+        raise CardError(path, "expect.factor", "is %s" % written,
+                        'use a finite number, or "N" / "1/N" for a factor that tracks the batch size')
     edits = []
     for i, raw in enumerate(data["edits"]):
         if set(raw) != {"find", "replace"} or not all(isinstance(raw[k], str) for k in raw):
@@ -208,9 +315,6 @@ def load_catalogue(directory=CARDS_DIR):
             card = load_card(path)
         except CardError as exc:
             broken.append(exc)
-            continue
-        except OSError as exc:
-            broken.append(CardError(path, None, "cannot be read (%s)" % exc, "check the file's permissions"))
             continue
         if card.id in seen:
             broken.append(CardError(path, "id", "%r is also the id of %s" % (card.id, seen[card.id].name),
@@ -284,6 +388,7 @@ def expectation_errors(card, diagnosis):
         if card.factor in FACTOR_WORDS:
             if diagnosis.factor_tracks != card.factor:
                 problems.append("factor tracks %s, expected %s" % (diagnosis.factor_tracks, card.factor))
-        elif diagnosis.factor is None or abs(diagnosis.factor - card.factor) > 1e-4 * max(1.0, abs(card.factor)):
+        elif not (is_number(diagnosis.factor)
+                  and abs(diagnosis.factor - card.factor) <= 1e-4 * max(1.0, abs(card.factor))):
             problems.append("factor %s, expected %s" % (diagnosis.factor, card.factor))
     return problems

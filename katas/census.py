@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+from katas import lifeline
+
 DEFAULT_TIMEOUT = 10.0
 BLAS_SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -83,8 +85,8 @@ class _Worker(object):
         self.deadline = None
         self.log_path = jobs_path.parent / ("worker-%d.log" % start)
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "katas.census", str(jobs_path), str(start), str(step)],
+            self.process = lifeline.spawn(
+                [sys.executable, "-m", "katas.census", str(jobs_path), str(start), str(step)], new_session=False,
                 cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         os.set_blocking(self.process.stdout.fileno(), False)
 
@@ -102,7 +104,7 @@ class _Worker(object):
         self.process.stdout.close()
 
 
-def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0):
+def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0, folder=None):
     """Diagnose every job; return a list of result dicts, one per job, in order.
 
     jobs: dicts with name, source and optionally hidden_layers. cwd: the directory the
@@ -111,13 +113,19 @@ def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0):
     {"signature": None, "error": ...} and its worker is replaced; a worker that dies loses
     only the mutant it was on. A worker has `startup` seconds to import what it needs before
     its first job's clock starts; one that dies before that fails its whole share of the
-    jobs, with the last line it wrote to stderr.
+    jobs, with the last line it wrote to stderr. folder: where the jobs file and the workers'
+    logs go (created, and removed afterwards; default: a new temporary folder). The workers
+    die with this process (katas.lifeline.spawn, on Linux).
     """
     results = [None] * len(jobs)
     if not jobs:
         return results
     cwd = pathlib.Path(cwd)
-    scratch = pathlib.Path(tempfile.mkdtemp(prefix="kata-census-"))
+    if folder is None:
+        scratch = pathlib.Path(tempfile.mkdtemp(prefix="kata-census-"))
+    else:
+        scratch = pathlib.Path(folder)
+        scratch.mkdir(parents=True)
     jobs_path = scratch / "jobs.json"
     jobs_path.write_text(json.dumps(jobs), encoding="utf-8")
     env = dict(os.environ, **BLAS_SINGLE_THREAD)

@@ -9,7 +9,7 @@ file loads as it is, and `kata dev check` names every placeholder left. write_ca
 next free NN, writes NN-<id>.toml and loads it back (removing it again if it does not load);
 same_kata() finds an existing card that the mutant would duplicate.
 What it is not for: judging whether a mutant makes a good kata (the instructor does), or
-running the mutant (katas.census does, in a separate process).
+running the mutant (katas.judge does, in the sandbox); nothing here executes a mutant.
 """
 import json
 import pathlib

@@ -710,6 +710,111 @@ def test_ctrl_c_stops_mutmut_removes_the_copy_and_leaves_the_tree_untouched(tmp_
     assert not (tmp_path / "out").exists()
 
 
+def make_file(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# (what to pass, built in tmp_path) -> words of the error; each fails before mutmut runs
+BAD_AUDIT_ARGUMENTS = [
+    (lambda t: ["--register", str(t)], "is not a file"),
+    (lambda t: ["--register", str(make_file(t / "deep.toml", "x = " + "[" * 1000))], "nested too deeply"),
+    (lambda t: ["--out", str(make_file(t / "a-file", ""))], "is not a folder"),
+    (lambda t: ["--root", str(make_file(t / "pyproject.toml", "x = " + "[" * 1000).parent)], "nests too deeply"),
+]
+
+
+@pytest.mark.parametrize("argv, words", BAD_AUDIT_ARGUMENTS, ids=[row[1] for row in BAD_AUDIT_ARGUMENTS])
+def test_bad_audit_arguments_are_named_without_a_traceback(tmp_path, capsys, argv, words):
+    arguments = argv(tmp_path)
+    if "--out" not in arguments:
+        arguments += ["--out", str(tmp_path / "out")]
+    if "--root" not in arguments:
+        arguments += ["--root", str(write_toy_project(tmp_path / "toy"))]
+    assert cli.main(["audit", "--no-census"] + arguments) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("kata audit: ") and words in out, out
+
+
+# -- stopped by a signal, or killed: mutmut and the copy go with the audit -------------------
+
+# Stands in for mutmut (audit.MUTMUT): a process that forks a worker into its group and waits.
+FAKE_MUTMUT = ("import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; "
+               "time.sleep(300)']); time.sleep(300)")
+
+
+def alive(pid):
+    """True while pid is a process that is not a zombie (Linux /proc)."""
+    try:
+        with open("/proc/%d/stat" % pid) as stream:
+            return stream.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def wait_until(condition, seconds=30.0):
+    """Poll condition until it holds or the (generous) deadline passes; return its last value."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/cwd").exists() or not hasattr(os, "fork"),
+                    reason="needs fork and /proc")
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130),
+                                          (signal.SIGKILL, -signal.SIGKILL)], ids=lambda v: getattr(v, "name", v))
+def test_a_stopped_or_killed_audit_ends_mutmut_s_group_and_removes_the_copy(tmp_path, signum, code):
+    root = write_toy_project(tmp_path / "toy")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch))
+    script = "import sys; from katas import audit, cli; audit.MUTMUT = %r; sys.exit(cli.main(sys.argv[1:]))" % (
+        FAKE_MUTMUT)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, "audit", "--root", str(root), "--out", str(tmp_path / "out"),
+         "--max-children", "1", "--no-census"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        # the fake mutmut and its worker, both in the copy (the watchdog waits in scratch itself)
+        assert wait_until(lambda: len(processes_in(next(scratch.glob("kata-audit-*"), scratch / "none"))) == 2)
+        children = processes_in(next(scratch.glob("kata-audit-*")))
+        process.send_signal(signum)
+        output = process.communicate(timeout=60)[0].decode()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == code, output
+    if signum != signal.SIGKILL:
+        assert "interrupted (%s)" % signal.Signals(signum).name in output
+    assert wait_until(lambda: not any(alive(pid) for pid in children)), "mutmut or its worker outlived the audit"
+    assert wait_until(lambda: processes_in(scratch) == [] and list(scratch.iterdir()) == []), (
+        processes_in(scratch), list(scratch.iterdir()))
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux only")
+def test_a_spawned_child_dies_with_its_parent_even_on_sigkill(tmp_path):
+    script = ("import sys, time; from katas import lifeline; child = lifeline.spawn([sys.executable, '-c', "
+              "'import time; time.sleep(300)']); print(child.pid, flush=True); time.sleep(300)")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    try:
+        child = int(parent.stdout.readline())
+        assert alive(child)
+        parent.kill()
+        parent.wait()
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+    assert wait_until(lambda: not alive(child))
+
+
+def test_signal_exit_codes_are_128_plus_the_signal():
+    from katas import lifeline
+    assert lifeline.exit_code(KeyboardInterrupt()) == 130
+    assert lifeline.exit_code(lifeline.Stopped(signal.SIGTERM)) == 143
+    assert lifeline.signal_name(lifeline.Stopped(signal.SIGHUP)) == "SIGHUP"
+
+
 @pytest.mark.skipif(not os.environ.get("KATA_AUDIT_E2E"),
                     reason="a whole mutmut run on a toy project (about 6 s): set KATA_AUDIT_E2E=1")
 def test_a_whole_audit_of_a_toy_project(tmp_path, capsys):

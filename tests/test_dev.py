@@ -5,8 +5,12 @@ deliberately broken cards, then one assertion per kind of problem that it must n
 card file, the field and a fix.
 """
 import dataclasses
+import os
+import pathlib
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -204,6 +208,12 @@ def test_dev_new_refuses_bad_or_taken_ids(tmp_path, capsys, argv, words):
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+def test_dev_new_into_a_file_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    assert main(["dev", "new", "my-bug", "--cards", str(tmp_path / "a-file")]) == 2
+    assert "is not a folder; nothing written" in capsys.readouterr().out
+
+
 def test_dev_alone_lists_the_instructor_commands(capsys):
     assert main(["dev"]) == 0
     out = capsys.readouterr().out
@@ -230,3 +240,103 @@ def test_promote_refuses_a_mutant_an_existing_card_already_makes(tmp_path, capsy
     assert sorted(p.name for p in tmp_path.iterdir()) == [NEW.name]
     assert main(argv + ["--force"]) == 0, capsys.readouterr().out
     assert len(list(tmp_path.glob("*.toml"))) == 2
+
+
+# -- card code runs only in the sandbox: a hostile variant is that card's problem, never the command's --
+
+def hostile_text(card_id, code):
+    """The good card, plus an edit that runs code when the kata's module loads."""
+    return good_text(card_id) + (
+        '\n[[edits]]\nfind = """\nimport numpy as np\n"""\nreplace = """\nimport numpy as np\n%s"""\n' % code)
+
+
+# file name -> (code the card's edit adds at import, words of the sandbox's sentence)
+HOSTILE = {
+    "02-exits-at-import.toml": ("import os\nos._exit(0)\n", "os._exit(0)"),
+    "03-hangs-at-import.toml": ("while True:\n    pass\n", "did not finish within 1 s"),
+    "04-crashes-at-import.toml": ("import ctypes\nctypes.string_at(0)\n", "segmentation fault"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_cards(tmp_path_factory):
+    cards = tmp_path_factory.mktemp("hostile")
+    shutil.copy(GOOD, cards / GOOD.name)
+    for name, (code, _) in HOSTILE.items():
+        card_id = catalogue.FILENAME.match(name).group(2)
+        (cards / name).write_text(hostile_text(card_id, code), encoding="utf-8")
+    return cards
+
+
+def test_a_variant_that_exits_hangs_or_crashes_is_named_and_fails_the_command(hostile_cards):
+    """`kata cards` and `kata dev check`, each in a process of its own (card code that ran in it
+    could end it), with a time limit of 1 s: both name every hostile card and exit 1."""
+    env = dict(os.environ, KATA_CARDS=str(hostile_cards), KATA_TIME_LIMIT="1")
+    commands = {" ".join(argv): subprocess.Popen([sys.executable, "-m", "katas.cli"] + argv, env=env, text=True,
+                                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for argv in (["cards"], ["dev", "check"])}
+    for command, process in commands.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 1 and "Traceback" not in out + err, (command, out, err)
+        lines = out.splitlines()
+        for name, (_, words) in HOSTILE.items():
+            card_id = catalogue.FILENAME.match(name).group(2)
+            mine = [line for line in lines if (card_id in line or name in line) and words in line]
+            assert mine, "kata %s: %s: %r not reported in:\n%s" % (command, name, words, out)
+        good = [line for line in lines if "missing-1-over-n" in line]
+        assert good and all("NO" not in line and "FAIL" not in line for line in good), out
+
+
+def test_dev_check_judges_every_kata_solution_and_reference_in_the_sandbox(tmp_path, monkeypatch):
+    from katas import judge
+    checked = []
+    real = judge.sandbox.check_file
+
+    def recording(path, **kwargs):
+        checked.append((pathlib.Path(path).name, kwargs["hidden_layers"]))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(judge.sandbox, "check_file", recording)
+    shutil.copy(GOOD, tmp_path / GOOD.name)
+    shutil.copy(catalogue.CARDS_DIR / "23-deep-penalty-on-last-layer-only.toml", tmp_path / "02-deep.toml")
+    text = (tmp_path / "02-deep.toml").read_text(encoding="utf-8").replace(
+        'id = "deep-penalty-on-last-layer-only"', 'id = "deep"')
+    (tmp_path / "02-deep.toml").write_text(text, encoding="utf-8")
+    fine, problems = dev_check.check_catalogue(tmp_path, time_limit=5, out=lambda line: None)
+    assert [c.id for c in fine] == ["missing-1-over-n", "deep"] and not problems, [p.text() for p in problems]
+    assert sorted(checked) == sorted([("01-missing-1-over-n.py", 1)] * 2 + [("02-deep.py", 2)] * 2 + [
+        ("reference-net.py", 1), ("reference-mlp.py", 2)])
+
+
+def test_a_reference_that_cannot_be_checked_is_named_with_the_sandbox_sentence():
+    verdict = __import__("katas.judge", fromlist=["Verdict"]).Verdict(
+        "error", "your code did not finish within 1 s while your file was loading")
+    (problem,) = dev_check.reference_problems("mlp", 3, verdict)
+    assert "reference cannot be checked at 3 hidden layers: your code did not finish" in problem.text()
+    assert problem.text().startswith(dev_check.display(catalogue.reference_path("mlp")))
+
+
+@pytest.mark.parametrize("after, words", [
+    ("__import__('os')._exit(0)", "os._exit(0)"),
+    ("while True: pass", "did not finish within 1 s"),
+])
+def test_promote_refuses_a_mutant_that_exits_or_hangs_with_the_sandbox_sentence(tmp_path, capsys, after, words):
+    code = main(["dev", "promote", "--function", "softmax_cross_entropy", "--before", "dscores /= N",
+                 "--after", after, "--cards", str(tmp_path), "--time-limit", "1"])
+    out = capsys.readouterr().out
+    assert code == 1 and "could not be checked in the sandbox" in out and words in out, out
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("report, words", [
+    ("[" * 100000, "nested too deeply"),
+    ("[]", "no list of mutants"),
+    ('{"mutants": [{"name": "m1", "path": "reference/net.py"}]}', "has no function"),
+    ('{"mutants": [{"name": "m1", "path": "reference/net.py", "function": "loss", "line": "7", "before": [], '
+     '"after": []}]}', "line that is not a line number"),
+])
+def test_promote_refuses_a_malformed_report_without_a_traceback(tmp_path, capsys, report, words):
+    (tmp_path / "report.json").write_text(report, encoding="utf-8")
+    code = main(["dev", "promote", "m1", "--report", str(tmp_path / "report.json"), "--cards", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 1 and words in out, out

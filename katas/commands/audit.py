@@ -9,11 +9,14 @@ mutants. Writes mutation-audit.json and mutation-audit.html (every mutant with i
 diff and diagnosed signature) to the current folder or --out. Exit code 0; 1 with --break
 when the score is below the break threshold; 2 when the audit cannot be trusted (mutmut
 failed, or an equivalence register entry matches no mutant or a killed one: then the report
-opens with the register error and the score has no grade); 130 when interrupted.
+opens with the register error and the score has no grade); 128 + the signal's number when
+stopped by a signal: 130 for Ctrl-C (SIGINT), 143 for SIGTERM (a CI cancel), 129 for SIGHUP
+(a closed terminal). Stopped any way, even killed, the audit ends mutmut and every worker it
+started and removes its temporary copy (katas.lifeline).
 """
 import sys
 
-from katas import audit, audit_report, equivalence
+from katas import argtypes, audit, audit_report, equivalence, lifeline
 
 
 def register(subparsers):
@@ -24,7 +27,7 @@ def register(subparsers):
                         help="folder for mutation-audit.json and mutation-audit.html (default: the current folder)")
     parser.add_argument("--root", default=None, metavar="DIR",
                         help="the project to audit (default: the checkout this package is installed from)")
-    parser.add_argument("--max-children", type=int, default=None, metavar="N",
+    parser.add_argument("--max-children", type=argtypes.positive_int, default=None, metavar="N",
                         help="mutmut workers (default: the number of CPUs)")
     parser.add_argument("--register", default=str(equivalence.REGISTER_PATH), metavar="PATH",
                         help="the equivalence register (default: katas/equivalent_mutants.toml)")
@@ -34,24 +37,43 @@ def register(subparsers):
 
 
 def run(args, out=print):
+    with lifeline.stop_signals():
+        try:
+            return audit_and_report(args, out)
+        except KeyboardInterrupt as stop:
+            try:
+                out("kata audit: interrupted (%s); mutmut is stopped, the temporary copy removed and the working "
+                    "tree untouched" % lifeline.signal_name(stop))
+            except OSError:
+                pass  # the terminal is gone (SIGHUP): nobody reads it
+            return lifeline.exit_code(stop)
+
+
+def audit_and_report(args, out):
     try:
         out_dir = audit_report.check_out_dir(args.out)
     except ValueError as exc:
         out("kata audit: %s" % exc)
         return 2
+    if out_dir.exists() and not out_dir.is_dir():
+        out("kata audit: --out %s is not a folder: give a folder for the reports (it is created if missing)"
+            % args.out)
+        return 2
     try:
         result = audit.run_audit(args.root or audit.default_root(), max_children=args.max_children,
                                  register_path=args.register, diagnose=not args.no_census, verbose=args.verbose,
                                  out=lambda line: (out(line), sys.stdout.flush()))
-    except KeyboardInterrupt:
-        out("kata audit: interrupted; the temporary copy is removed and the working tree is untouched")
-        return 130
     except (audit.AuditError, equivalence.RegisterError) as exc:
         out("kata audit: %s" % exc)
         return 2
     out("")
     out(audit_report.text(result))
-    json_path, html_path = audit_report.write_reports(result, out_dir)
+    try:
+        json_path, html_path = audit_report.write_reports(result, out_dir)
+    except OSError as exc:
+        out("kata audit: cannot write the reports in %s (%s): pass --out with a folder you can write to" % (
+            args.out, exc.strerror or exc))
+        return 2
     out("")
     out("wrote %s and %s" % (json_path, html_path))
     if result.register_problems or not result.score.graded:

@@ -1,53 +1,67 @@
 """`kata cards`: list the bug-card catalogue with each card's expected and diagnosed signature.
 
-Builds every card's buggy variant, runs the diagnoser on it, and prints id, title, expected
-signature, diagnosed signature and whether they agree. Broken card files are listed with the
-reason. Reads the catalogue in $KATA_CARDS when set, like every other command. Exit code 0 when every card agrees and none is broken.
+Builds every card's buggy variant and diagnoses it in the sandbox (a separate process per
+variant, with a time limit, several at once: katas.judge), then prints id, title, expected
+signature, diagnosed signature and whether they agree. A variant that hangs, ends the process
+or crashes is diagnosed `error`, with the sandbox's sentence saying what happened. Broken card
+files are listed with the reason. Reads the catalogue in $KATA_CARDS when set, like every other
+command. Exit code 0 when every card agrees and none is broken, 1 otherwise, 2 for a usage error.
 """
-from katas import catalogue, learner, workspace
-from reference import diagnose
+from katas import argtypes, catalogue, judge, learner
 
 
 def register(subparsers):
     parser = subparsers.add_parser("cards", help="list the bug cards with expected and diagnosed signatures",
                                    description=__doc__)
+    parser.add_argument("--time-limit", type=learner.positive_seconds, default=None, metavar="SECONDS",
+                        help="time limit of each variant's check (default: $KATA_TIME_LIMIT, else 10)")
+    parser.add_argument("--jobs", type=argtypes.positive_int, default=None, metavar="N",
+                        help="checks run at once (default: the number of CPUs, at most %d)" % judge.MAX_WORKERS)
     return parser
 
 
-def rows():
-    """(card, diagnosis or None, problems) for every card, and the broken card errors."""
-    cards, broken = catalogue.load_catalogue(workspace.cards_dir())
-    out = []
+def rows(cards, time_limit=None, workers=None):
+    """(card, Verdict or None, problems) for every card, in order, as the checks finish."""
+    jobs, built = [], []
     for card in cards:
         try:
-            diagnosis = diagnose.diagnose(catalogue.variant(card).loss, hidden_layers=card.hidden_layers)
+            source = catalogue.apply_edits(card)
         except catalogue.CardError as exc:
-            out.append((card, None, [str(exc)]))
+            built.append((card, str(exc)))
             continue
-        except Exception as exc:  # noqa: BLE001 - a card's source that fails to build
-            out.append((card, None, ["the variant does not build: %s: %s" % (type(exc).__name__, exc)]))
+        built.append((card, None))
+        jobs.append(judge.Job(source, "%02d-%s.py" % (card.order, card.id), card.hidden_layers))
+    verdicts = judge.judge_all(jobs, time_limit=time_limit, workers=workers)
+    for card, error in built:
+        if error is not None:
+            yield card, None, [error]
             continue
-        out.append((card, diagnosis, catalogue.expectation_errors(card, diagnosis)))
-    return out, broken
+        verdict = next(verdicts)
+        if verdict.error:
+            yield card, verdict, ["the variant could not be checked: %s" % verdict.problem]
+        else:
+            yield card, verdict, catalogue.expectation_errors(card, verdict)
 
 
 def run(args, out=print):
     try:
-        learner.cards_folder()
+        directory = learner.cards_folder()
     except learner.UsageError as exc:
         return learner.fail(exc)
-    table, broken = rows()
-    width = max([len(c.id) for c, _, _ in table] + [2])
-    title_width = min(max([len(c.title) for c, _, _ in table] + [5]), 60)
+    time_limit = learner.time_limit(args)
+    cards, broken = catalogue.load_catalogue(directory)
+    width = max([len(c.id) for c in cards] + [2])
+    title_width = min(max([len(c.title) for c in cards] + [5]), 60)
     out("%-3s %-*s %-*s %-14s %-14s %s" % ("#", width, "id", title_width, "title", "expected", "diagnosed", "agree"))
     agree = 0
-    for card, diagnosis, problems in table:
+    for card, verdict, problems in rows(cards, time_limit, args.jobs):
         title = card.title if len(card.title) <= title_width else card.title[:title_width - 1] + "…"
+        diagnosed = "-" if verdict is None else "error" if verdict.error else verdict.signature
         out("%-3d %-*s %-*s %-14s %-14s %s" % (
-            card.order, width, card.id, title_width, title, card.signature,
-            diagnosis.signature if diagnosis else "-", "yes" if not problems else "NO: " + "; ".join(problems)))
+            card.order, width, card.id, title_width, title, card.signature, diagnosed,
+            "yes" if not problems else "NO: " + "; ".join(problems)))
         agree += not problems
     for error in broken:
         out("broken card: %s" % error)
-    out("%d of %d cards agree%s" % (agree, len(table), ", %d broken" % len(broken) if broken else ""))
-    return 0 if agree == len(table) and not broken else 1
+    out("%d of %d cards agree%s" % (agree, len(cards), ", %d broken" % len(broken) if broken else ""))
+    return 0 if agree == len(cards) and not broken else 1

@@ -9,20 +9,21 @@ equivalent card); the same file with the reference code is green, so the kata ca
 solved; no two cards make the same network; the title, story and hints quote neither the
 code of a line the bug changed nor its fix (comments and spacing aside, lines of 8 characters
 or more), and no learner-facing text still holds a placeholder (TO WRITE, as `kata dev
-promote` leaves it). Then the reference networks themselves must diagnose ok. Every problem
-names the card file and the field and says how to fix it. Exit code 0 when there is none, 1
-otherwise; CI runs it.
+promote` leaves it). Then the reference networks themselves must diagnose ok, at every depth
+the cards use. Every problem names the card file and the field and says how to fix it.
+
+Nothing of a card runs in this process: loading reads data, and every file that must run (each
+kata file, each solution file, the references) is written to a temporary folder and checked
+in the sandbox (katas.judge: a separate process each, with the time limit, several at once).
+A kata that hangs, ends the process or crashes is a problem of that card, in the sandbox's
+words. Exit code 0 when there is no problem, 1 otherwise; CI runs it.
 """
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import os
 import pathlib
-import tempfile
-import types
 
-from katas import catalogue, learner, mutants, sandbox, workspace
+from katas import argtypes, catalogue, judge, learner, mutants, workspace
 
 # The fields the loader reads, in the order of a card file, to list what a template still lacks.
 TEXT_FIELDS = ("title", "story", "fix")
@@ -48,9 +49,10 @@ class Problem:
 
 
 def display(path):
+    """path relative to the current folder when it is below it (a link is shown as itself)."""
     path = pathlib.Path(path)
     try:
-        return str(path.resolve().relative_to(pathlib.Path.cwd()))
+        return str((path.parent.resolve() / path.name).relative_to(pathlib.Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -59,16 +61,17 @@ def register(subparsers):
     parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     parser.add_argument("--cards", metavar="DIR", default=None,
                         help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
-    parser.add_argument("--time-limit", type=learner.positive_seconds, default=sandbox.DEFAULT_TIME_LIMIT,
-                        metavar="SECONDS",
-                        help="time limit of each kata's check (default %g)" % sandbox.DEFAULT_TIME_LIMIT)
+    parser.add_argument("--time-limit", type=learner.positive_seconds, default=None, metavar="SECONDS",
+                        help="time limit of each file's check (default: $KATA_TIME_LIMIT, else 10)")
+    parser.add_argument("--jobs", type=argtypes.positive_int, default=None, metavar="N",
+                        help="checks run at once (default: the number of CPUs, at most %d)" % judge.MAX_WORKERS)
     return parser
 
 
 def run(args, out=print):
     directory = pathlib.Path(args.cards).resolve() if args.cards else workspace.cards_dir()
     out("Checking the cards in %s" % display(directory))
-    cards, problems = check_catalogue(directory, args.time_limit, out)
+    cards, problems = check_catalogue(directory, learner.time_limit(args), out, workers=args.jobs)
     if problems:
         out("")
         out("%d problem%s:" % (len(problems), "" if len(problems) == 1 else "s"))
@@ -85,8 +88,12 @@ def run(args, out=print):
     return 0
 
 
-def check_catalogue(directory, time_limit=sandbox.DEFAULT_TIME_LIMIT, out=print):
-    """Check every card file and the references; return (cards without problems, problems)."""
+def check_catalogue(directory, time_limit=None, out=print, workers=None):
+    """Check every card file and the references; return (cards without problems, problems).
+
+    time_limit: seconds per sandboxed check (None: $KATA_TIME_LIMIT, else the sandbox's
+    default); workers: checks run at once (None: katas.judge.default_workers()).
+    """
     problems = []
     if not pathlib.Path(directory).is_dir():
         return [], [Problem(pathlib.Path(directory), None, "is not a folder",
@@ -101,18 +108,35 @@ def check_catalogue(directory, time_limit=sandbox.DEFAULT_TIME_LIMIT, out=print)
         problems.append(Problem(pathlib.Path(directory), None, "holds no card file (NN-id.toml)",
                                 "add one with `kata dev new ID`"))
     problems += duplicate_orders(cards) + duplicate_edits(cards)
+    # What can be checked without running anything, card by card; then every file that must
+    # run (each card's kata and solution, the references at each depth the cards use) is
+    # judged in the sandbox, several at once, and reported in catalogue order.
+    static = [(card,) + prepare_card(card) for card in cards]
+    jobs = []
+    for card, found, kata, solution in static:
+        if not found:
+            filename = workspace.kata_filename(card)
+            jobs += [judge.Job(kata, filename, card.hidden_layers), judge.Job(solution, filename, card.hidden_layers)]
+    references = [(network, depth) for network in sorted({"net"} | {c.network for c in cards})
+                  for depth in sorted({c.hidden_layers for c in cards if c.network == network} or {1})]
+    jobs += [judge.Job(workspace.standalone(catalogue.reference_source(network)), "reference-%s.py" % network, depth)
+             for network, depth in references]
+    verdicts = judge.judge_all(jobs, time_limit=time_limit, workers=workers)
     fine = []
-    with tempfile.TemporaryDirectory(prefix="kata-dev-check-") as folder:
-        for card in cards:
-            found = check_card(card, pathlib.Path(folder), time_limit)
-            if found:
-                problems += found
-                out("FAIL %s: %d problem%s" % (display(card.path), len(found), "" if len(found) == 1 else "s"))
-            else:
-                fine.append(card)
-                out("ok   %s: %s%s" % (display(card.path), card.signature, " (equivalent)" if card.equivalent else ""))
-    for network in sorted({"net"} | {c.network for c in cards}):
-        found = check_reference(network, sorted({c.hidden_layers for c in cards if c.network == network} or {1}))
+    for card, found, _, _ in static:
+        if not found:
+            found = judged_problems(card, next(verdicts), next(verdicts))
+        if found:
+            problems += found
+            out("FAIL %s: %d problem%s" % (display(card.path), len(found), "" if len(found) == 1 else "s"))
+        else:
+            fine.append(card)
+            out("ok   %s: %s%s" % (display(card.path), card.signature, " (equivalent)" if card.equivalent else ""))
+    failed = {}
+    for network, depth in references:
+        failed.setdefault(network, [])
+        failed[network] += reference_problems(network, depth, next(verdicts))
+    for network, found in failed.items():
         problems += found
         out("%s reference %s: %s" % ("FAIL" if found else "ok  ", display(catalogue.reference_path(network)),
                                      "not ok" if found else "ok"))
@@ -122,8 +146,8 @@ def check_catalogue(directory, time_limit=sandbox.DEFAULT_TIME_LIMIT, out=print)
 def still_empty(error):
     """For a scaffolded card that fails to load: the other fields still waiting to be filled."""
     try:
-        data = catalogue.tomllib.loads(error.path.read_text(encoding="utf-8"))
-    except Exception:  # noqa: BLE001 - the loader's own error already says why
+        data = catalogue.read_toml(error.path)
+    except catalogue.CardError:  # the loader's own error already says why
         return []
     empty = [f for f in TEXT_FIELDS if isinstance(data.get(f), str) and not data[f].strip()]
     if isinstance(data.get("hints"), list) and not [h for h in data["hints"] if isinstance(h, str) and h.strip()]:
@@ -170,8 +194,12 @@ def duplicate_edits(cards):
     return problems
 
 
-def check_card(card, folder, time_limit):
-    """Every problem of one loaded card, as Problems naming its file and the field."""
+def prepare_card(card):
+    """What one loaded card shows without running anything: (problems, kata text, solution text).
+
+    The texts are None when the edits do not apply; the kata and the solution are judged in
+    the sandbox (judged_problems) only when there are no problems here.
+    """
     problems = []
     for i, edit in enumerate(card.edits):
         if edit.find == edit.replace:
@@ -185,27 +213,39 @@ def check_card(card, folder, time_limit):
     try:
         kata = workspace.render_kata(card)
     except catalogue.CardError as exc:
-        return problems + [Problem(exc.path, exc.field, exc.problem, exc.fix)]
+        return problems + [Problem(exc.path, exc.field, exc.problem, exc.fix)], None, None
     solution = workspace.render_solution(card)
     if kata == solution and not card.equivalent:
         problems.append(Problem(card.path, "edits", "the kata file is identical to the reference",
                                 "the edits must introduce the bug; an equivalent change needs equivalent = true"))
     for name, text in (("kata", kata), ("solution", solution)):
-        try:
-            compile(text, "<%s of %s>" % (name, card.id), "exec")
-        except SyntaxError as exc:
-            field = "edits" if name == "kata" and not header_line(card, exc.lineno) else "story"
-            problems.append(Problem(card.path, field, "the %s file a learner gets does not compile: %s at line %s" % (
-                name, exc.msg, exc.lineno), "keep the edited code valid Python: a bug the diagnoser can see "
-                "must let the module load" if field == "edits" else "remove what breaks the header docstring"))
-    if problems:
-        return problems
-    kata_result = run_in_sandbox(folder, card, kata, time_limit)
-    problems += expectation_problems(card, kata_result)
-    solution_result = run_in_sandbox(folder, card, solution, time_limit)
-    if not solution_result.green:
+        problem = compile_problem(card, name, text)
+        if problem is not None:
+            problems.append(problem)
+    return problems, kata, solution
+
+
+def compile_problem(card, name, text):
+    """A Problem when the kata (or solution) file does not compile, else None. Compiling runs nothing."""
+    try:
+        compile(text, "<%s of %s>" % (name, card.id), "exec")
+    except SyntaxError as exc:
+        field = "edits" if name == "kata" and not header_line(card, exc.lineno) else "story"
+        return Problem(card.path, field, "the %s file a learner gets does not compile: %s at line %s" % (
+            name, exc.msg, exc.lineno), "keep the edited code valid Python: a bug the diagnoser can see "
+            "must let the module load" if field == "edits" else "remove what breaks the header docstring")
+    except Exception as exc:  # noqa: BLE001 - e.g. RecursionError or MemoryError on absurdly nested code
+        return Problem(card.path, "edits", "the %s file a learner gets does not compile: %s" % (
+            name, type(exc).__name__), "keep the edited code plain Python, nested no deeper than the reference")
+    return None
+
+
+def judged_problems(card, kata, solution):
+    """The problems the sandbox's verdicts on the kata file and on the solution file show."""
+    problems = expectation_problems(card, kata)
+    if not solution.green:
         problems.append(Problem(card.path, None, "the kata with the reference code is not green (%s: %s)" % (
-            solution_result.signature or solution_result.verdict, solution_result.problem),
+            solution.signature or solution.verdict, solution.problem),
             "the kata cannot be solved: check the reference (%s) and the card's network and hidden_layers" % (
                 display(catalogue.reference_path(card.network)))))
     return problems
@@ -277,23 +317,12 @@ def placeholders(card):
     return problems
 
 
-def run_in_sandbox(folder, card, text, time_limit):
-    path = folder / workspace.kata_filename(card)
-    path.write_text(text, encoding="utf-8")
-    try:
-        return sandbox.check_file(path, hidden_layers=card.hidden_layers, time_limit=time_limit)
-    finally:
-        os.unlink(path)
-
-
 def expectation_problems(card, result):
-    """The kata's verdict against the card's [expect] table."""
-    if result.verdict == "error":
+    """The kata's Verdict (katas.judge) against the card's [expect] table."""
+    if result.error:
         return [Problem(card.path, "edits", "the kata file a learner gets cannot be checked: %s" % result.problem,
                         "the edited network must load and define loss; make the bug show when loss is called")]
-    diagnosis = types.SimpleNamespace(signature=result.signature, params=tuple(result.params),
-                                      factor=result.factor if isinstance(result.factor, (int, float)) else None,
-                                      factor_tracks=result.factor_tracks)
+    diagnosis = result
     found = catalogue.expectation_errors(card, diagnosis)
     if not found:
         return []
@@ -318,20 +347,15 @@ def expectation_problems(card, result):
     return problems
 
 
-def check_reference(network, depths):
-    """The reference network itself must diagnose ok, at every depth the cards use."""
-    from reference import diagnose
-
-    module = importlib.import_module(catalogue.NETWORKS[network])
-    problems = []
-    for depth in depths:
-        diagnosis = diagnose.diagnose(module.loss, hidden_layers=depth)
-        if diagnosis.signature != "ok":
-            problems.append(Problem(catalogue.reference_path(network), None,
-                                    "the reference diagnoses %s at %d hidden layer%s (%s)" % (
-                                        diagnosis.signature, depth, "" if depth == 1 else "s",
-                                        diagnosis.evidence[0] if diagnosis.evidence else ""),
-                                    "the reference must be right before any card can be: fix it, "
-                                    "its tests in tests/ say where"))
-    return problems
-
+def reference_problems(network, depth, verdict):
+    """The reference network itself, judged in the sandbox like a kata, must diagnose ok."""
+    if verdict.green:
+        return []
+    layers = "%d hidden layer%s" % (depth, "" if depth == 1 else "s")
+    if verdict.error:
+        problem = "the reference cannot be checked at %s: %s" % (layers, verdict.problem)
+    else:
+        problem = "the reference diagnoses %s at %s (%s)" % (verdict.signature, layers,
+                                                             verdict.evidence[0] if verdict.evidence else "")
+    return [Problem(catalogue.reference_path(network), None, problem,
+                    "the reference must be right before any card can be: fix it, its tests in tests/ say where")]

@@ -33,10 +33,10 @@ story = """
 """
 
 # Which reference the edits apply to: "net" (reference/net.py, one hidden layer) or "mlp"
-# (reference/mlp.py, any depth).
+# (reference/mlp.py, 1 to 8 hidden layers).
 network = "net"
 
-# How many hidden layers the kata's network has: 1 for "net".
+# How many hidden layers the kata's network has: exactly 1 for "net", 1 to 8 for "mlp".
 hidden_layers = 1
 
 # true when the edit cannot change any result: the kata is green from the start and its lesson
@@ -60,7 +60,7 @@ signature = ""
 # The parameters the diagnosis must name, in parameter order, e.g. ["W1", "b1"]. Remove the
 # "# " to check them; leave it commented out to leave them unchecked.
 # params = ["W1", "b1"]
-# For uniform_scale (or a localized bug with one factor): a number such as -1.0, or "N" /
+# For uniform_scale (or a localized bug with one factor): a finite number such as -1.0, or "N" /
 # "1/N" for a factor that tracks the batch size. Remove the "# " to check it.
 # factor = "N"
 
@@ -111,12 +111,20 @@ def run(args, out=print):
         return 1
     order = next_order(directory)
     path = directory / ("%02d-%s.toml" % (order, card_id))
-    directory.mkdir(parents=True, exist_ok=True)
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as stream:
             stream.write(template(card_id, order))
     except FileExistsError:
+        if not directory.is_dir():
+            out("kata dev new: %s is not a folder; nothing written. Point --cards (or $%s) at the card folder."
+                % (display(directory), workspace.CARDS_ENV))
+            return 2
         out("kata dev new: %s exists; nothing written." % display(path))
+        return 1
+    except OSError as exc:
+        out("kata dev new: cannot write %s (%s); nothing written. Point --cards at a folder you can write to."
+            % (display(path), exc.strerror or exc))
         return 1
     check = "kata dev check --cards %s" % shlex.quote(args.cards) if args.cards else "kata dev check"
     out("Wrote %s" % display(path))

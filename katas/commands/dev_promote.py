@@ -3,7 +3,8 @@
 Takes a mutant by its mutmut name from the last audit report (mutation-audit.json, written
 by `kata audit`), or by its function and diff (--function, --before, --after: the changed
 line as in reference/net.py and as in the mutant; comments and spacing do not matter). Runs
-diagnose on it (in a separate process, with a time limit) and writes NN-ID.toml in the card
+diagnose on it in the sandbox (a separate process with a time limit, like `kata check`: a
+mutant that hangs or ends the process is refused with what happened) and writes NN-ID.toml in the card
 folder: the edit is the mutant's find/replace with enough surrounding lines to match the
 reference exactly once, [expect] is the diagnosis (signature, params, factor), and the
 title, story, hints and fix are placeholders marked TO WRITE (the title never shows the
@@ -17,7 +18,7 @@ import json
 import pathlib
 import shlex
 
-from katas import catalogue, census, mutants, promote
+from katas import catalogue, judge, learner, mutants, promote
 from katas.audit_report import JSON_NAME
 from katas.commands.dev_check import display
 
@@ -39,6 +40,8 @@ def register(subparsers):
                         help="the card folder to write to (default: katas/cards)")
     parser.add_argument("--force", action="store_true",
                         help="write the card even when an existing card makes the same network")
+    parser.add_argument("--time-limit", type=learner.positive_seconds, default=None, metavar="SECONDS",
+                        help="time limit of the mutant's check (default: $KATA_TIME_LIMIT, else 10)")
     return parser
 
 
@@ -51,16 +54,43 @@ def from_report(name, report_path, original):
                                    % (report_path, exc))
     except ValueError as exc:
         raise promote.PromoteError("%s is not a JSON audit report (%s)" % (report_path, exc))
-    for entry in report.get("mutants", []):
-        if entry.get("name") == name:
+    except RecursionError:
+        raise promote.PromoteError("%s is not an audit report: its JSON is nested too deeply" % report_path) from None
+    entries = report.get("mutants") if isinstance(report, dict) else None
+    if not isinstance(entries, list):
+        raise promote.PromoteError("%s is not an audit report (no list of mutants): pass the mutation-audit.json "
+                                   "that `kata audit` writes" % report_path)
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("name") == name:
+            wrong = report_entry_problem(entry)
+            if wrong:
+                raise promote.PromoteError("the entry of %s in %s %s: run `kata audit` again for a fresh report"
+                                           % (name, report_path, wrong))
             if entry["path"] != NETWORK_FILE:
                 raise promote.PromoteError("%s is a mutant of %s; cards are edits of %s" % (
                     name, entry["path"], NETWORK_FILE))
             mutant = mutants.from_lines(entry["path"], original, entry["line"], entry["before"], entry["after"],
-                                        name=name, function=entry["function"], status=entry.get("status", ""))
+                                        name=name, function=entry["function"], status=str(entry.get("status", "")))
             mutant.equivalent = entry.get("equivalent")
             return mutant
     raise promote.PromoteError("no mutant %s in %s: copy a name from the report's list" % (name, report_path))
+
+
+def report_entry_problem(entry):
+    """What makes a report's mutant entry unusable, in words, or "" when it is fine."""
+    for field, check, kind in (("path", lambda v: isinstance(v, str), "a string"),
+                               ("function", lambda v: isinstance(v, str), "a string"),
+                               ("line", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+                                "a line number"),
+                               ("before", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                                "a list of lines"),
+                               ("after", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                                "a list of lines")):
+        if field not in entry:
+            return "has no %s" % field
+        if not check(entry[field]):
+            return "has a %s that is not %s" % (field, kind)
+    return ""
 
 
 def from_diff(function, before, after, original):
@@ -84,6 +114,17 @@ def from_diff(function, before, after, original):
                               name="", function=function)
 
 
+def diagnose_mutant(mutant, time_limit=None):
+    """The mutant's diagnosis summary (katas.census.summarize's fields), judged in the sandbox;
+    PromoteError when the mutant cannot be checked (it hangs, ends the process, does not load)."""
+    verdict = judge.judge_source(mutant.source, "mutant-%s.py" % promote.slug(mutant.function or "given"),
+                                 hidden_layers=1, time_limit=time_limit)
+    if verdict.error:
+        raise promote.PromoteError("the mutant could not be checked in the sandbox: %s. A kata must load and let "
+                                   "the check finish; this mutant makes no card" % verdict.problem)
+    return verdict.summary()
+
+
 def run(args, out=print):
     original = catalogue.reference_source("net")
     try:
@@ -100,11 +141,14 @@ def run(args, out=print):
                 "mutant, so the new card would be a duplicate kata; nothing written (--force writes it anyway)"
                 % (twin.id, display(twin.path)))
             return 1
-        diagnosis = census.diagnose_all([{"name": mutant.name or "given", "source": mutant.source}],
-                                        pathlib.Path(catalogue.reference_path("net")).parent.parent)[0]
+        diagnosis = diagnose_mutant(mutant, learner.time_limit(args))
         path = promote.write_card(mutant, diagnosis, args.cards, args.card_id, original)
     except (promote.PromoteError, mutants.MutantsError, catalogue.CardError) as exc:
         out("kata dev promote: %s" % exc)
+        return 1
+    except OSError as exc:
+        out("kata dev promote: cannot write the card in %s (%s): pass --cards with a folder you can write to"
+            % (args.cards, exc.strerror or exc))
         return 1
     out("wrote %s: %s in %s(), diagnosed %s%s" % (
         path, mutant.short, mutant.function, diagnosis["signature"],
