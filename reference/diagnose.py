@@ -582,52 +582,37 @@ class PartialReport(object):
 def partial_check(f, params, loss0, grads, mode, seed):
     """Check f's grads along seeded random directions per parameter, or at chosen entries.
 
-    Perturbs params in place and restores them bit for bit. mode is "directional" or a list
-    of (name, index) entries.
+    Perturbs params through gradcheck.losses_at (restored bit for bit). mode is "directional"
+    or a list of (name, index) entries.
     """
     eps = gradcheck.EPS
     noise = gradcheck.resolution(loss0, eps)
-    results = {}
+    changes, plan = [], []  # plan: (name, analytic, rounding) per pair of changes
     if mode == "directional":
         rng = np.random.default_rng(seed)
         for name, array in params.items():
-            saved = array.copy()
-            analytic, numeric, rounding = [], [], []
             precision = gradcheck.value_precision(grads[name])
-            try:
-                for _ in range(DIRECTIONS):
-                    v = rng.standard_normal(array.shape)
-                    v /= np.sqrt(np.sum(v * v))
-                    analytic.append(float(np.sum(grads[name] * v)))
-                    rounding.append(precision * float(np.sum(np.abs(grads[name] * v))))
-                    array[...] = saved + eps * v
-                    plus = float(f(params)[0])
-                    array[...] = saved - eps * v
-                    minus = float(f(params)[0])
-                    numeric.append((plus - minus) / (2 * eps))
-            finally:
-                np.copyto(array, saved)
-            results[name] = PartialParam(analytic, numeric, noise + np.array(rounding))
-        return PartialReport(results)
+            for _ in range(DIRECTIONS):
+                v = rng.standard_normal(array.shape)
+                v /= np.sqrt(np.sum(v * v))
+                plan.append((name, float(np.sum(grads[name] * v)), precision * float(np.sum(np.abs(grads[name] * v)))))
+                changes += [((name, Ellipsis, array + eps * v),), ((name, Ellipsis, array - eps * v),)]
+    else:
+        for name, index in mode:
+            array = params[name]
+            flat_index = int(np.ravel_multi_index(index, array.shape))
+            analytic = float(grads[name][index])
+            plan.append((name, analytic, gradcheck.value_precision(grads[name]) * abs(analytic)))
+            changes += [((name, flat_index, array[index] + eps),), ((name, flat_index, array[index] - eps),)]
+    values = gradcheck.losses_at(f, params, changes)
     by_name = {}
-    for name, index in mode:
-        by_name.setdefault(name, []).append(index)
-    for name, indices in by_name.items():
-        array = params[name]
-        analytic, numeric = [], []
-        precision = gradcheck.value_precision(grads[name])
-        for index in indices:
-            old = array[index]
-            try:
-                array[index] = old + eps
-                plus = float(f(params)[0])
-                array[index] = old - eps
-                minus = float(f(params)[0])
-            finally:
-                array[index] = old
-            analytic.append(float(grads[name][index]))
-            numeric.append((plus - minus) / (2 * eps))
-        results[name] = PartialParam(analytic, numeric, noise + precision * np.abs(np.array(analytic)))
+    for k, (name, analytic, rounding) in enumerate(plan):
+        numeric = (values[2 * k] - values[2 * k + 1]) / (2 * eps)
+        by_name.setdefault(name, []).append((analytic, numeric, rounding))
+    results = {}
+    for name, rows in by_name.items():
+        analytic, numeric, rounding = (np.array(column) for column in zip(*rows))
+        results[name] = PartialParam(analytic, numeric, noise + rounding)
     return PartialReport(results)
 
 

@@ -115,6 +115,57 @@ def _entry_views(array):
     return flat
 
 
+BATCH = 64  # perturbed evaluations sent at once to a function that takes many (see losses_at)
+
+
+def losses_at(f, params, changes):
+    """f's loss at params changed by each change in turn; params come back bit for bit.
+
+    A change is a tuple of (name, index, value): entry index (an int into the flat array, or
+    Ellipsis for the whole array) of params[name] set to value, all at once. This is the one
+    place that perturbs parameters: each change is applied in place and undone in a finally
+    (also when f raises). A function with a `many(list of params) -> list of losses` method
+    (one whose calls cost a round trip, as the sandbox's stand-in for a learner's loss) gets
+    perturbed copies instead, up to BATCH at a time, and params are not touched at all.
+    """
+    many = getattr(f, "many", None)
+    if many is not None:
+        values = []
+        for start in range(0, len(changes), BATCH):
+            sets = []
+            for change in changes[start:start + BATCH]:
+                copy = {name: array.copy() for name, array in params.items()}
+                for name, index, value in change:
+                    if index is Ellipsis:
+                        copy[name][...] = value
+                    else:
+                        copy[name].reshape(-1)[index] = value
+                sets.append(copy)
+            values += [float(v) for v in many(sets)]
+        return values
+    values = []
+    for change in changes:
+        undo = []
+        try:
+            for name, index, value in change:
+                array = params[name]
+                if index is Ellipsis:
+                    undo.append((array, Ellipsis, array.copy()))
+                    array[...] = value
+                else:
+                    flat = _entry_views(array)
+                    undo.append((flat, index, flat[index]))
+                    flat[index] = value
+            values.append(_scalar(f, params))
+        finally:
+            for target, index, old in reversed(undo):
+                if index is Ellipsis:
+                    np.copyto(target, old)
+                else:
+                    target[index] = old
+    return values
+
+
 class ParamReport(object):
     """The check of one parameter: per-entry values and the summary a reader needs.
 
@@ -248,17 +299,11 @@ def check_gradients(f, params, eps=EPS, threshold=PASS_THRESHOLD, kinks=True):
     for name, array in params.items():
         flat = _entry_views(array)
         size = flat.size
-        plus = np.empty(size)
-        minus = np.empty(size)
+        changes = []
         for i in range(size):
-            old = flat[i]
-            try:
-                flat[i] = old + eps
-                plus[i] = f(params)[0]
-                flat[i] = old - eps
-                minus[i] = f(params)[0]
-            finally:
-                flat[i] = old
+            changes += [((name, i, flat[i] + eps),), ((name, i, flat[i] - eps),)]
+        values = np.array(losses_at(f, params, changes))
+        plus, minus = values[0::2], values[1::2]
         evaluations += 2 * size
         numeric = (plus - minus) / (2.0 * eps)
         analytic = np.asarray(grads[name], dtype=np.float64).reshape(-1)
@@ -325,25 +370,17 @@ def directional_check(f, params, n_directions=4, seed=0, eps=EPS, threshold=PASS
     validate_grads(params, grads)
     grads = {name: np.array(value, dtype=np.float64) for name, value in grads.items()}
     rng = np.random.default_rng(seed)
-    saved = {name: array.copy() for name, array in params.items()}
-    analytic, numeric = [], []
-    try:
-        for _ in range(n_directions):
-            v = {name: rng.standard_normal(array.shape) for name, array in params.items()}
-            norm = math.sqrt(sum(float(np.sum(d * d)) for d in v.values()))
-            v = {name: d / norm for name, d in v.items()}
-            analytic.append(sum(float(np.sum(np.asarray(grads[n]) * v[n])) for n in params))
-            for name, array in params.items():
-                array[...] = saved[name] + eps * v[name]
-            fplus = _scalar(f, params)
-            for name, array in params.items():
-                array[...] = saved[name] - eps * v[name]
-            fminus = _scalar(f, params)
-            numeric.append((fplus - fminus) / (2.0 * eps))
-    finally:
-        for name, array in params.items():
-            np.copyto(array, saved[name])
-    return DirectionalReport(np.array(analytic), np.array(numeric), float(loss0), threshold, eps)
+    analytic, changes = [], []
+    for _ in range(n_directions):
+        v = {name: rng.standard_normal(array.shape) for name, array in params.items()}
+        norm = math.sqrt(sum(float(np.sum(d * d)) for d in v.values()))
+        v = {name: d / norm for name, d in v.items()}
+        analytic.append(sum(float(np.sum(np.asarray(grads[n]) * v[n])) for n in params))
+        for sign in (1.0, -1.0):
+            changes.append(tuple((name, Ellipsis, array + sign * eps * v[name]) for name, array in params.items()))
+    values = np.array(losses_at(f, params, changes))
+    numeric = (values[0::2] - values[1::2]) / (2.0 * eps)
+    return DirectionalReport(np.array(analytic), numeric, float(loss0), threshold, eps)
 
 
 class DirectionalReport(object):
