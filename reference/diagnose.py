@@ -322,14 +322,15 @@ def plain(value):
 class StressLevel(object):
     """One pattern of logits the stress probe tried: what the logits were, and what the call gave.
 
-    scores: the (N, C) logits of this level's parameters (the reference's forward pass);
+    params: the parameters called with; scores: their (N, C) logits (the reference's forward pass);
     max_logit, spread (largest max - min inside a row), gap (largest distance of the true class
     below its row's max), rows_apart (max - min of the row maxima); nonfinite, loss, error.
     """
 
-    def __init__(self, name, description, scores, y):
+    def __init__(self, name, description, scores, y, params=None):
         self.name = name
         self.description = description
+        self.params = params
         self.scores = scores
         row_max = scores.max(axis=1)
         self.max_logit = float(np.abs(scores).max())
@@ -628,7 +629,7 @@ class _Diagnoser(object):
         if result is not None:
             probe.returned_loss = result[0]
         if result is not None and probe.nonfinite and not probe.mutated:
-            level = StressLevel("stress", probe.purpose, scores * scale, y)
+            level = StressLevel("stress", probe.purpose, scores * scale, y, params)
             level.nonfinite, level.loss = list(probe.nonfinite), result[0]
             probe.levels = [level] + self.stress_levels(probe.sizes)
         if result is None or probe.mutated or probe.nonfinite:
@@ -668,7 +669,7 @@ class _Diagnoser(object):
                 ("offset", "every logit shifted by +%g" % STRESS_OFFSET, offset),
                 ("rows_apart", "row maxima spread over %g" % ROWS_APART, apart),
                 ("mild", "spreads inside a row up to %g" % MILD_SPREAD, mild)):
-            level = StressLevel(name, description, hidden @ level_params[top] + level_params[bias], y)
+            level = StressLevel(name, description, hidden @ level_params[top] + level_params[bias], y, level_params)
             scratch = Probe(name, sizes, 0.0, description)
             result = self.call(scratch, level_params, X, y, 0.0, default_reg=True)
             if scratch.error is not None:
@@ -1461,11 +1462,23 @@ class Reader(object):
                 self.factor_tracks = self.tracking(probe, common)
                 ev.values["factor"] = common
                 tail = self.tracking_sentence(common, ev)
-            right = [n for n in self.names if n not in wrong]
+            right = [n for n in self.names if n not in wrong and n in report.params]
+            unchecked = [n for n in self.names if n not in report.params]
             ev.values["right"] = tuple(right)
-            ev.body = "%s: only %s %s with the loss (%s%s); %s %s. %s" % (
-                where, ", ".join(wrong), verb(wrong, "disagrees", "disagree"), table, tail,
-                ", ".join(right), verb(right, "agrees", "agree"), self.layer_sentence(wrong))
+            agree = "%s %s" % (", ".join(right), verb(right, "agrees", "agree")) if right else ""
+            if unchecked:  # a probe of chosen entries (dead units): say where the others were checked
+                base = self.probes["base"]
+                at_base = [n for n in unchecked if base.report is not None and base.report.params[n].passed]
+                ev.values["right_at_base"] = tuple(at_base)
+                others = "%s, not checked here" % ", ".join(unchecked)
+                if at_base == unchecked:
+                    others += ", %s at the base probe" % verb(unchecked, "agrees", "agree")
+                elif at_base:
+                    others += "; %s %s at the base probe" % (", ".join(at_base), verb(at_base, "agrees", "agree"))
+                agree = "%s; %s" % (agree, others) if agree else others
+            ev.body = "%s: only %s %s with the loss (%s%s); %s. %s" % (
+                where, ", ".join(wrong), verb(wrong, "disagrees", "disagree"), table, tail, agree,
+                self.layer_sentence(wrong))
             self.add("localized", wrong, ev)
         else:
             ev.body = ("%s: every gradient disagrees, with no factor common to all (%s): the error enters at the top "
