@@ -9,13 +9,23 @@ separate process with a time limit (the kata runner does).
 
 The probes, each a seeded problem with distinct sizes (N, D, H, C), away from ReLU kinks:
 - base: gradient check at reg = 0, called with the function's default arguments;
-- reg: the same problem at reg > 0;
+- reg: the same problem at reg > 0; then once more at reg = 0 passed explicitly, so the penalty
+  the loss adds and what the gradients add are measured, and where the reg probe disagrees, the
+  change from reg = 0 to reg > 0 is checked on its own (an error of the reg term's own);
 - batch: a second batch size, to see whether a common factor tracks N;
 - dead: some hidden units forced dead by very negative biases; the loss is flat along their
   weights, so their analytic gradient must be exactly 0;
 - stress: logits around 1e4 with large spreads inside and across rows; loss and gradients
-  must stay finite and equal the reference's;
+  must stay finite and equal the reference's. When they are not finite, three milder logit
+  patterns (every logit shifted by 1e3; row maxima 2e3 apart; spreads inside a row up to 600)
+  tell an unshifted exp from a shift shared by all rows from a probability that underflows to 0
+  before its log. When the loss differs there, the gradients are checked there too;
 - square: D = H = C, where a wrong transpose no longer crashes and shows up as values;
+- dX: only for a function that takes return_dX (by name, or through **kwargs): the reg probe's
+  call with return_dX=True must return (loss, grads, dX) with the same loss and grads as without
+  it, dX of shape (N, D), equal to the derivative of the function's own loss along X (central
+  differences along random directions) and to the reference's dX. A function without return_dX
+  is not judged on dX (the all-passed sentence says so);
 and on every call: the return value's structure, the keys and shapes of grads (checked
 before any number), the loss against the reference on the same inputs, and the inputs left
 bit-identical.
@@ -27,8 +37,19 @@ patterns at reg = 0 against the function's own loss: one common factor (uniform_
 strict subset of the parameters (localized), all of them without a common factor (mixed);
 then loss_mismatch, a loss that differs from the reference's while the gradients agree with
 it (invisible to any gradient check; when the gradients disagree too, the gradient pattern is
-the finding and the wrong loss is listed in the evidence); reg_only last, only when
-everything at reg = 0 is right and the gradients disagree with the loss at reg > 0.
+the finding and the wrong loss is listed in the evidence); reg_only last: the verdict when
+everything at reg = 0 is right and the gradients disagree with the loss at reg > 0, and listed
+beside other findings when the change from reg = 0 to reg > 0 is itself wrong.
+
+dX findings use the parameter name "X": a wrong dX with layer 1's gradients right is localized
+with params ("X",) (a factor when one explains it: -1, 1/N); a dX of the wrong shape, or a
+shape error raised only with return_dX=True, is shape_error ("X",); anything else raised only
+then is a crash. When layer 1's gradients are wrong too, dX inherits their error and is noted,
+not found. Grads that change with return_dX=True are localized (or mixed) in those params; a
+loss that changes is loss_mismatch.
+
+Every sentence is an Evidence record (kind, the values it quotes, each quote as shown);
+tests/test_evidence.py recomputes the values of each kind from the raw probe results.
 """
 import inspect
 import itertools
@@ -106,7 +127,7 @@ class Diagnosis(object):
 
     Attributes:
     - signature: one string of SIGNATURES, the most specific root cause.
-    - params: tuple of implicated parameter names, in parameter order.
+    - params: tuple of implicated parameter names, in parameter order ("X" for dX).
     - factor: float or None; analytic / numeric when one factor explains the mismatch.
     - factor_tracks: None, "N", "1/N" or "constant": how the factor moves with the batch size.
     - evidence: list of sentences, each naming the probe and the numbers behind it.
@@ -348,6 +369,8 @@ class StressLevel(object):
     def what_failed(self):
         if self.error is not None:
             return self.error
+        if self.nonfinite == ["loss"] and self.loss is not None and np.isinf(self.loss):
+            return "the loss is %g" % self.loss
         return "%s %s nan or inf" % (", ".join(self.nonfinite), "is" if len(self.nonfinite) == 1 else "are")
 
 
@@ -639,7 +662,9 @@ class _Diagnoser(object):
         probe.reference_loss = float(ref_loss)
         probe.grads, probe.reference_grads = grads, ref_grads
         probe.reference_mismatch = [n for n in self.names if differs(grads[n], ref_grads[n])]
-        if probe.loss_differs:  # do the gradients follow this loss at these logits? measured, not assumed
+        earlier = [self.probes.get(name) for name in ("base", "batch", "dead")]
+        if probe.loss_differs and not any(p is not None and p.loss_differs for p in earlier):
+            # the first wrong loss is here: do the gradients follow it at these logits? measured, not assumed
             self.check_own(probe, params, X, y, 0.0, True, grads, "directional")
         return probe
 
