@@ -687,6 +687,8 @@ class _Diagnoser(object):
         apart[top] = params[top].copy()
         apart[top][unit, :] += ROWS_APART / ranges[unit]  # adds the same to every logit of a row
         spread = float((scores.max(axis=1) - scores.min(axis=1)).max())
+        if not ranges[unit] > 0 or not spread > 0:
+            return []  # logits that do not vary: no pattern can be built, the sentence says less
         mild = dict(params)
         mild[top], mild[bias] = params[top] * (MILD_SPREAD / spread), params[bias] * (MILD_SPREAD / spread)
         levels = []
@@ -1743,6 +1745,8 @@ class Reader(object):
             return
         check = probe.report.params["X"]
         layer1 = ["W1", "b1"]
+        if self.probes["base"].report is None:
+            return  # layer 1 unchecked: whether dX's error is its own cannot be told
         wrong_below = [n for n in layer1 if any(
             n in other.fd_mismatch() for other in (self.probes.get(k) for k in ("base", "batch", "dead", "square"))
             if other is not None)]
