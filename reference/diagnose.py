@@ -884,7 +884,9 @@ class _Diagnoser(object):
                                               and close(median, dx.factor, FACTOR_RTOL)):
                 dx.factor = None  # the directions agreed by chance; the entries do not
         batch = self.probes.get("batch")
-        if dx.factor is not None and batch is not None and batch.problem is not None:
+        base = self.probes["base"]
+        layer1_right = base.report is not None and not {"W1", "b1"} & set(base.fd_mismatch())
+        if dx.factor is not None and layer1_right and batch is not None and batch.problem is not None:
             b_params, b_X, b_y = batch.problem
             scratch = Probe("dX", batch.sizes, reg.reg, "the batch problem with return_dX=True")
             scratch.dx = DxResult(support)
