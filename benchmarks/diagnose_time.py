@@ -6,6 +6,7 @@ worst of several repeats per function, and how many loss calls the probes made.
     python benchmarks/diagnose_time.py
 """
 import argparse
+import functools
 import importlib.util
 import pathlib
 import statistics
@@ -18,6 +19,7 @@ from reference import diagnose, net
 def timed(fn, hidden_layers, repeats):
     calls = [0]
 
+    @functools.wraps(fn)  # the same signature, so the diagnoser passes reg and return_dX as to fn
     def counted(*args, **kwargs):
         calls[0] += 1
         return fn(*args, **kwargs)
@@ -40,7 +42,7 @@ def main(argv=None):
         subjects.append((card.id, catalogue.variant(card).loss, card.hidden_layers))
     tests = pathlib.Path(__file__).resolve().parent.parent / "tests"
     zoo = sorted((tests / "zoo").glob("z*.py")) + sorted((tests / "zoo2").glob("y*.py"))
-    for path in zoo + sorted((tests / "zoo3").glob("w*.py")):
+    for path in zoo + sorted((tests / "zoo3").glob("w*.py")) + sorted((tests / "zoo4").glob("v*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

@@ -206,7 +206,7 @@ def penalty_missing_from_loss(params, X, y, reg=0.0):
 
 
 @pytest.mark.parametrize("fn, signature, words", [
-    (summed_loss_mean_grads, "uniform_scale", "it is the loss that is off"),
+    (summed_loss_mean_grads, "loss_mismatch", "the backward pass is right"),
     (penalty_doubled_consistently, "loss_mismatch", "only with reg > 0"),
     (penalty_missing_from_loss, "reg_only", "penalty in the loss is missing"),
 ])
@@ -277,3 +277,165 @@ def test_the_reference_can_be_any_function_with_the_interface():
     diagnosis = diagnose.diagnose(net.loss, reference=doubled)
     assert diagnosis.signature == "loss_mismatch"
     assert "ratio 0.5" in diagnosis.evidence[0]
+
+
+# -- readings that must be derived from measurements (tests/zoo*/ files) -----------------
+def zoo_loss(stem):
+    import importlib.util
+    import pathlib
+
+    path = next(pathlib.Path(__file__).parent.glob("zoo*/%s.py" % stem))
+    spec = importlib.util.spec_from_file_location("zoo_" + stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.loss
+
+
+def record(diagnosis, kind):
+    return next(r for r in diagnosis.records if r.kind == kind)
+
+
+@pytest.mark.parametrize("stem, cause, words", [
+    ("z38_no_max_subtraction", "overflow", "without their row's max subtracted"),
+    ("w27_no_max_subtraction", "overflow", "exp overflows"),
+    ("y32_grad_path_overflow", "overflow", "(the loss is finite)"),
+    ("z39_global_max_subtraction", "shared_shift", "the shift is not each row's own max"),
+    ("y31_global_max_shift", "shared_shift", "a row far below it underflows to all zeros"),
+    ("z40_log_of_probs", "underflow", "the true class's probability reaching the log"),
+    ("y30_log_of_underflowed_prob", "underflow", "(the loss is inf; the gradients are finite)"),
+    ("w28_log_of_probabilities", "underflow", "Take the log-softmax"),
+    ("v12_cs231n_log_of_probs", "underflow", "the true class sits up to 19651 below its row's max"),
+    ("z41_row_min_subtraction", "spread", "the failure needs large differences inside a row"),
+])
+def test_nonfinite_under_large_logits_says_which_pattern_broke_it(stem, cause, words):
+    """Overflow (no shift), a shift shared by all rows, or a probability that underflows before its log:
+    told apart by the stress probe's milder logit patterns, not guessed."""
+    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    assert diagnosis.signature == "nonfinite"
+    stress = record(diagnosis, "nonfinite_stress")
+    assert stress.values["cause"] == cause, stress.text
+    assert words in stress.text
+    assert "or takes log(0)" not in stress.text
+
+
+@pytest.mark.parametrize("stem, relation", [
+    ("v13_cs231n_2017_penalty", "twice"),
+    ("w22_penalty_without_half", "twice"),
+    ("v14_penalty_missing_consistently", "none"),
+    ("v15_penalty_on_every_parameter", "biases"),
+    ("y25_bias_regularized_both", "biases"),
+    ("v21_penalty_on_last_layer_only", "some"),
+])
+def test_a_consistent_penalty_bug_names_its_exact_relation_to_the_project_penalty(stem, relation):
+    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    assert diagnosis.signature == "loss_mismatch"
+    loss = record(diagnosis, "loss_value")
+    assert loss.values["penalty_relation"][0] == relation
+    assert loss.values["gradient_matches_penalty"] is True
+    assert "the penalty is wrong in the loss and in its gradient alike" not in loss.text
+    if relation == "twice":
+        assert "exactly twice this project's (reg/2) * (||W1||^2 + ||W2||^2)" in loss.text
+        assert "the reg * ||W||^2 convention (cs231n from 2017); this project uses (reg/2) * ||W||^2" in loss.text
+
+
+@pytest.mark.parametrize("stem, second", [
+    ("v16_no_shift_and_bias_reg_gradient", ("b1", "b2")),
+    ("v17_log_of_probs_and_missing_two", ("W1", "W2")),
+    ("v22_missing_inv_n_and_no_reg_gradient", ("W1", "W2")),
+])
+def test_a_reg_error_of_its_own_is_listed_beside_the_first_finding(stem, second):
+    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    assert ("reg_only", second) in diagnosis.findings and diagnosis.findings[0][0] != "reg_only"
+    assert "a second error, of this probe's own" in record(diagnosis, "reg_only").text
+
+
+def test_a_reg_probe_that_only_carries_the_reg_0_error_is_a_note_that_says_so():
+    diagnosis = diagnose.diagnose(zoo_loss("z13_missing_inv_n"))
+    assert [s for s, _ in diagnosis.findings] == ["uniform_scale"]
+    assert "by the error at reg = 0 alone" in record(diagnosis, "reg_as_well").text
+
+
+@pytest.mark.parametrize("stem, b_reaches", [
+    ("v18_forward_never_adds_b1", False),
+    ("v19_forward_subtracts_b1", True),
+])
+def test_units_a_forward_bias_bug_keeps_alive_are_not_called_dead(stem, b_reaches):
+    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    assert not [r for r in diagnosis.records if r.kind == "dead"]
+    alive = record(diagnosis, "not_dead")
+    assert "they are not dead here" in alive.text and "gradient flows through units" not in alive.text
+    assert ("b1 does not reach their pre-activation" in alive.text) == (not b_reaches)
+
+
+@pytest.mark.parametrize("stem, agrees", [
+    ("v20_clipped_log", False),
+    ("y24_clip_logits_500", True),
+    ("w24_logit_clip_consistent", True),
+])
+def test_agreement_at_the_stress_logits_is_measured_there(stem, agrees):
+    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    assert diagnosis.signature == "loss_mismatch"
+    loss = record(diagnosis, "loss_value")
+    assert loss.probe == "stress" and diagnosis.probes["stress"].report is not None
+    assert (loss.values["stress_check"] == "agrees") == agrees
+    if not agrees:
+        assert "but not at these logits (max rel error 1)" in loss.text
+
+
+# -- dX ---------------------------------------------------------------------------------
+def with_dx(change_dx=None, change_out=None):
+    def loss(params, X, y, reg=0.0, return_dX=False):
+        value, grads, dX = net.loss(params, X, y, reg, return_dX=True)
+        if change_dx:
+            dX = change_dx(dX, X)
+        out = (value, grads, dX) if return_dX else (value, grads)
+        return change_out(out, return_dX) if change_out else out
+    return loss
+
+
+def test_without_return_dx_dx_is_not_judged_and_the_verdict_says_so():
+    diagnosis = diagnose.diagnose(net.loss)
+    assert "dX" in diagnosis.probes and diagnosis.probes["dX"].report.passed
+    plain = diagnose.diagnose(wrap())
+    assert plain.signature == "ok" and "dX" not in plain.probes
+    assert plain.evidence[0].endswith("dX not judged: the function has no return_dX parameter")
+
+
+def test_kwargs_that_ignore_return_dx_are_not_penalized():
+    def loss(params, X, y, reg=0.0, **options):
+        return net.loss(params, X, y, reg)
+
+    diagnosis = diagnose.diagnose(loss)
+    assert diagnosis.signature == "ok" and diagnosis.probes["dX"].dx.ignored
+    assert "returns (loss, grads) anyway" in diagnosis.evidence[0]
+
+
+@pytest.mark.parametrize("name, fn, signature, params, factor", [
+    ("dX halved", with_dx(lambda dX, X: dX / 2), "localized", ("X",), 0.5),
+    ("dX times N", with_dx(lambda dX, X: dX * X.shape[0]), "localized", ("X",), float(diagnose.BASE_SIZES[0])),
+    ("dX transposed", with_dx(lambda dX, X: dX.T), "shape_error", ("X",), None),
+    ("dX as a list of rows", with_dx(lambda dX, X: dX.tolist()), "ok", (), None),
+    ("a pair despite return_dX", with_dx(change_out=lambda out, flag: out[:2]), "crash", (), None),
+    ("dX with nan", with_dx(lambda dX, X: dX * np.nan), "nonfinite", ("X",), None),
+    ("loss changed by the flag", with_dx(change_out=lambda out, flag: (out[0] + flag,) + out[1:]), "loss_mismatch",
+     (), None),
+])
+def test_dx_bugs(name, fn, signature, params, factor):
+    diagnosis = diagnose.diagnose(fn)
+    assert diagnosis.signature == signature, diagnosis.text()
+    assert diagnosis.params == params
+    if factor is not None:
+        assert diagnosis.factor == pytest.approx(factor, rel=1e-6)
+
+
+def test_a_dx_factor_of_n_is_seen_to_track_n():
+    diagnosis = diagnose.diagnose(with_dx(lambda dX, X: dX * X.shape[0]))
+    assert diagnosis.factor_tracks == "N"
+    assert "the factor is N itself, so a 1/N is missing" in diagnosis.evidence[0]
+
+
+def test_the_deep_reference_returns_a_dx_that_passes():
+    from reference import mlp
+
+    diagnosis = diagnose.diagnose(mlp.loss, hidden_layers=2)
+    assert diagnosis.signature == "ok" and diagnosis.probes["dX"].report.passed

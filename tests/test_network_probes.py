@@ -5,14 +5,14 @@ under `kata audit` it runs against each mutant of reference/net.py. There the di
 `reference` argument defaults to the mutated net.loss itself, so a loss compared with it
 proves nothing; what still judges the mutant is everything diagnose checks against the
 function's own loss (gradient checks at reg = 0 and reg > 0, a second batch size, dead units,
-equal widths), the shapes and keys of grads, finiteness at logits near 1e4, and inputs left
-untouched. The loss itself is compared with an independent computation in test_net.py.
+equal widths, and dX with return_dX=True against the loss's derivative along X), the shapes
+and keys of grads, finiteness at logits near 1e4, and inputs left untouched. The loss itself is compared with an independent computation in test_net.py.
 """
 import numpy as np
 
 from reference import diagnose, net
 
-PROBES = ("base", "reg", "batch", "dead", "stress", "square")
+PROBES = ("base", "reg", "batch", "dead", "stress", "square", "dX")
 
 
 def test_the_diagnoser_finds_nothing_wrong_with_the_network():

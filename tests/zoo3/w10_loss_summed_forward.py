@@ -2,7 +2,9 @@
 # bug (forward only): loss uses .sum() over examples; backward keeps the 1/N, so analytic = (1/N) * own FD.
 import numpy as np
 
-EXPECTED = {"signature": "uniform_scale"}
+# The gradients are the reference's: the backward pass is right, so the finding is the loss
+# (loss_mismatch), with the factor 1/N between the gradients and the loss's own slope in the evidence.
+EXPECTED = {"signature": "loss_mismatch", "params": []}
 
 
 def loss(params, X, y, reg=0.0):

@@ -1,0 +1,1 @@
+"""Zoo 4: implementations that return the input gradient dX on request, and implementations whose evidence is easy to get wrong (softmax overflow vs underflow, penalty conventions, a second bug behind a first, forward-pass bias bugs, a clipped log)."""
