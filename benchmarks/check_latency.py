@@ -7,7 +7,8 @@ machine's load falls on all of them alike:
 - with --baseline REF, the same command from an older commit of this project (extracted with
   `git archive`), to compare implementations on the same machine in the same minute.
 It also times the check alone inside one process: with a fresh evaluator each time (what
-`kata check` pays) and with one evaluator kept warm (what `kata watch` pays on every save).
+`kata check` pays) and with one evaluator kept warm (what `kata watch` pays on every save),
+and, with --baseline, the baseline's own check in one process (what its watch paid).
 The figures to read are the ratios: machines like this one are noisy.
 
     python benchmarks/check_latency.py [--runs 15] [--kata missing-1-over-n] [--baseline cd139e3]
@@ -92,6 +93,15 @@ def main(argv=None):
                 start = time.perf_counter()
                 result = sandbox.check_file(path, hidden_layers=card.hidden_layers, evaluator=evaluator)
                 warm.append(time.perf_counter() - start)
+        baseline_recheck = None
+        if args.baseline:  # the baseline's own re-check, in a process that imports the baseline
+            script = ("import statistics, sys, time\nfrom katas import sandbox\nsandbox.check_file(sys.argv[1])\n"
+                      "t = []\nfor _ in range(int(sys.argv[2])):\n    s = time.perf_counter()\n"
+                      "    sandbox.check_file(sys.argv[1])\n    t.append(time.perf_counter() - s)\n"
+                      "print(' '.join(map(str, t)))\n")
+            done = subprocess.run([sys.executable, "-c", script, path, str(args.runs)], cwd=old, capture_output=True,
+                                  text=True, env=dict(env, PYTHONPATH=old), check=True)
+            baseline_recheck = [float(t) for t in done.stdout.split()]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -106,6 +116,9 @@ def main(argv=None):
     print(line("check alone, a fresh evaluator each time", cold))
     print(line("check alone, the evaluator kept warm (watch)", warm))
     print("warm / fresh: %.2f x" % (median(warm) / median(cold)))
+    if baseline_recheck:
+        print(line("check alone in the baseline (its watch)", baseline_recheck))
+        print("watch re-check, current / baseline: %.2f x" % (median(warm) / median(baseline_recheck)))
 
 
 if __name__ == "__main__":

@@ -485,6 +485,8 @@ class Session:
                 self.reply(*self.load(value))
             elif op == "call":
                 self.reply(*self.call(value))
+            elif op == "many":
+                self.reply(*self.many(value))
             else:
                 self.reply({"status": "finished", "output_chars": self.stream.total})
                 return
@@ -504,6 +506,42 @@ class Session:
                  "landlock": self.landlock},)
 
     # calls ------------------------------------------------------------------------------
+    def many(self, value):
+        """float(loss(...)[0]) at the call's arguments with the params changed by each change in
+        turn, each on arrays of its own; stops at the first exception."""
+        args, kwargs = list(value["args"]), dict(value["kwargs"])
+        values = []
+        for change in value["changes"]:
+            params = {name: array.copy() for name, array in args[0].items()}
+            for name, index, new in change:
+                if index is None:
+                    params[name][...] = new
+                else:
+                    params[name].reshape(-1)[index] = new
+            try:
+                with np.errstate(all="ignore"):
+                    values.append(float(self.loss(params, *[a.copy() if isinstance(a, np.ndarray) else a
+                                                            for a in args[1:]], **kwargs)[0]))
+            except BaseException as exc:  # noqa: BLE001 - reported as call() reports it
+                if os.getpid() != self.pid:
+                    REAL_EXIT(0)
+                return self.failure(exc)
+            if os.getpid() != self.pid:
+                REAL_EXIT(0)
+        return {"status": "values"}, np.array(values, dtype=np.float64)
+
+    def failure(self, exc):
+        """The reply for an exception of the learner's loss."""
+        if isinstance(exc, ExitCalled):
+            where = EXITS[0][1] if EXITS else None
+            return ({"status": "exit_called", "call": str(exc), "line": where[0] if where else None,
+                     "code": where[1] if where else ""},)
+        if isinstance(exc, KeyboardInterrupt):
+            return ({"status": "interrupt", "frames": frames(exc)},)
+        text = str(exc).strip()
+        message = text.splitlines()[0] if text else repr(exc)
+        return ({"status": "raised", "type": type(exc).__name__, "message": message[:2000], "frames": frames(exc)},)
+
     def call(self, value):
         args, kwargs = list(value["args"]), dict(value["kwargs"])
         params, X, y = args[0], args[1], args[2]
@@ -514,17 +552,10 @@ class Session:
         try:
             with np.errstate(all="ignore"):
                 out = self.loss(*args, **kwargs)
-        except ExitCalled as exc:
-            where = EXITS[0][1] if EXITS else None
-            return ({"status": "exit_called", "call": str(exc), "line": where[0] if where else None,
-                     "code": where[1] if where else ""},)
-        except KeyboardInterrupt as exc:
-            return ({"status": "interrupt", "frames": frames(exc)},)
         except BaseException as exc:  # noqa: BLE001 - everything the learner's loss raises is reported
-            text = str(exc).strip() if not isinstance(exc, RecursionError) else str(exc)
-            message = text.splitlines()[0] if text else repr(exc)
-            return ({"status": "raised", "type": type(exc).__name__, "message": message[:2000],
-                     "frames": frames(exc)},)
+            if os.getpid() != self.pid:
+                REAL_EXIT(0)
+            return self.failure(exc)
         if os.getpid() != self.pid:
             REAL_EXIT(0)
         mutated = {}

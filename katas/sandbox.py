@@ -261,10 +261,27 @@ class RemoteLoss:
 
     def __call__(self, *args, **kwargs):
         reply, value = self.run.ask({"op": "call"}, {"args": list(args), "kwargs": kwargs})
-        status = reply.get("status")
-        if status == "returned" and isinstance(value, dict) and "out" in value:
+        if reply.get("status") == "returned" and isinstance(value, dict) and "out" in value:
             apply_mutations(args, value.get("mutated"))
             return value["out"]
+        self.failed(reply)
+
+    def many(self, call, changes):
+        """float(loss(...)[0]) at call = (args, kwargs) with args[0] (the params) changed by each
+        change in turn (see gradcheck.losses_at), in one round trip: the learner process applies
+        each change to its own copy. The first exception is raised."""
+        args, kwargs = call
+        encoded = [[[name, None if index is Ellipsis else int(index), value] for name, index, value in change]
+                   for change in changes]
+        payload = {"args": list(args), "kwargs": kwargs, "changes": encoded}
+        reply, value = self.run.ask({"op": "many"}, payload)
+        if reply.get("status") == "values" and isinstance(value, np.ndarray) and value.shape == (len(changes),):
+            return [float(v) for v in value]
+        self.failed(reply)
+
+    def failed(self, reply):
+        """Raise what a reply that is not a result says: the learner's exception, or Stopped."""
+        status = reply.get("status")
         if status == "raised":
             frames = valid_frames(reply.get("frames"))
             line = learner_frame(frames, self.source_path)

@@ -547,14 +547,55 @@ class _Diagnoser(object):
         raise ValueError("no extra examples away from the kink within 1000 attempts")
 
     # -- calls ------------------------------------------------------------------------
-    def invoke(self, args, reg, default_reg):
-        """loss_fn(params, X, y) with its own default reg, or with reg passed by name if it
-        has a parameter called reg (keyword-only included), else as the fourth argument."""
+    def arguments(self, args, reg, default_reg):
+        """(args, kwargs) of a call: loss_fn(params, X, y) with its own default reg, or with reg
+        passed by name if it has a parameter called reg (keyword-only included), else as the
+        fourth argument."""
         if default_reg:
-            return self.loss_fn(*args)
+            return tuple(args), {}
         if self.reg_by_name:
-            return self.loss_fn(*args, reg=reg)
-        return self.loss_fn(*(tuple(args) + (reg,)))
+            return tuple(args), {"reg": reg}
+        return tuple(args) + (reg,), {}
+
+    def invoke(self, args, reg, default_reg):
+        args, kwargs = self.arguments(args, reg, default_reg)
+        return self.loss_fn(*args, **kwargs)
+
+    def own_loss(self, X, y, reg, default_reg, grads=None, probe=None):
+        """The function's own loss as f(params) -> (loss, grads) for the gradient checks.
+
+        Each call runs on copies. An exception ends the check (_ProbeFailed) and, with a probe,
+        is recorded as its error. When loss_fn answers many perturbed calls at once
+        (loss_fn.many(call, changes), as the sandbox's stand-in for a learner's loss does: one
+        round trip instead of one per call), so does f (f.many, used by gradcheck.losses_at).
+        """
+        def failed(exc):
+            if probe is not None:
+                probe.error = classify_exception(exc, self.loss_fn)
+            return _ProbeFailed()
+
+        def own(p):
+            args = ({k: v.copy() for k, v in p.items()}, X.copy(), y.copy())
+            try:
+                with np.errstate(all="ignore"):
+                    value = float(self.invoke(args, reg, default_reg)[0])
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - recorded as the probe's error
+                raise failed(exc)
+            return value, grads
+
+        many = getattr(self.loss_fn, "many", None)
+        if many is not None:
+            def own_many(params, changes):
+                try:
+                    return many(self.arguments((params, X, y), reg, default_reg), changes)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - recorded as the probe's error
+                    raise failed(exc)
+            own.many = own_many
+        return own
 
     def call(self, probe, params, X, y, reg, default_reg=False):
         """Call loss_fn on copies; record errors, structure, shapes, mutation; return (loss, grads)."""
@@ -658,20 +699,7 @@ class _Diagnoser(object):
         probe.reference_mismatch = [
             n for n in self.names if differs(grads[n], ref_grads[n])]
 
-        def own(p):
-            """The function's own loss at p (on copies); the gradients checked are the ones above."""
-            args = ({k: v.copy() for k, v in p.items()}, X.copy(), y.copy())
-            try:
-                with np.errstate(all="ignore"):
-                    out = self.invoke(args, reg, default_reg)
-                value = float(out[0])
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # noqa: BLE001 - recorded as the probe's error
-                probe.error = classify_exception(exc, self.loss_fn)
-                raise _ProbeFailed()
-            return value, grads
-
+        own = self.own_loss(X, y, reg, default_reg, grads, probe)
         work = {k: v.copy() for k, v in params.items()}
         try:
             if mode == "full":
@@ -760,18 +788,7 @@ class _Diagnoser(object):
 
     def check_own(self, probe, params, X, y, reg, default_reg, grads, mode):
         """Check grads against the function's own loss at params (a probe that was only called)."""
-        def own(p):
-            args = ({k: v.copy() for k, v in p.items()}, X.copy(), y.copy())
-            try:
-                with np.errstate(all="ignore"):
-                    value = float(self.invoke(args, reg, default_reg)[0])
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # noqa: BLE001 - recorded as the probe's error
-                probe.error = classify_exception(exc, self.loss_fn)
-                raise _ProbeFailed()
-            return value, grads
-
+        own = self.own_loss(X, y, reg, default_reg, grads, probe)
         try:
             probe.report = partial_check(own, {k: v.copy() for k, v in params.items()}, probe.loss, grads, mode,
                                          self.seed)
@@ -865,37 +882,23 @@ class _Diagnoser(object):
         eps = gradcheck.EPS
         noise = 2 * gradcheck.resolution(max(abs(probe.loss), abs(loss0)), eps)
 
-        def own(p):
-            args = ({k: v.copy() for k, v in p.items()}, X.copy(), y.copy())
-            try:
-                with np.errstate(all="ignore"):
-                    return float(self.invoke(args, 0.0, False)[0])
-            except KeyboardInterrupt:
-                raise
-            except BaseException:  # noqa: BLE001 - the reg probe's own reading stands
-                raise _ProbeFailed()
-
+        own = self.own_loss(X, y, 0.0, False)  # an exception here leaves the reg probe's own reading
         work = {k: v.copy() for k, v in params.items()}
-        parts = {}
+        changes = [((name, Ellipsis, work[name] + sign * eps * v),)
+                   for name in wrong for v in probe.report.params[name].directions for sign in (1.0, -1.0)]
         try:
-            for name in wrong:
-                checked = probe.report.params[name]
-                array = work[name]
-                saved = array.copy()
-                analytic, numeric = [], []
-                try:
-                    for v, a_reg, n_reg in zip(checked.directions, checked.analytic, checked.numeric):
-                        array[...] = saved + eps * v
-                        plus = own(work)
-                        array[...] = saved - eps * v
-                        minus = own(work)
-                        analytic.append(a_reg - float(np.sum(grads0[name] * v)))
-                        numeric.append(n_reg - (plus - minus) / (2 * eps))
-                finally:
-                    np.copyto(array, saved)
-                parts[name] = PartialParam(analytic, numeric, noise, checked.directions)
+            values = iter(gradcheck.losses_at(own, work, changes))
         except _ProbeFailed:
             return
+        parts = {}
+        for name in wrong:
+            checked = probe.report.params[name]
+            analytic, numeric = [], []
+            for v, a_reg, n_reg in zip(checked.directions, checked.analytic, checked.numeric):
+                plus, minus = next(values), next(values)
+                analytic.append(a_reg - float(np.sum(grads0[name] * v)))
+                numeric.append(n_reg - (plus - minus) / (2 * eps))
+            parts[name] = PartialParam(analytic, numeric, noise, checked.directions)
         probe.reg_part = PartialReport(parts)
 
     def dx_probe(self):

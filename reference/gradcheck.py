@@ -124,24 +124,15 @@ def losses_at(f, params, changes):
     A change is a tuple of (name, index, value): entry index (an int into the flat array, or
     Ellipsis for the whole array) of params[name] set to value, all at once. This is the one
     place that perturbs parameters: each change is applied in place and undone in a finally
-    (also when f raises). A function with a `many(list of params) -> list of losses` method
+    (also when f raises). A function with a `many(params, changes) -> list of losses` method
     (one whose calls cost a round trip, as the sandbox's stand-in for a learner's loss) gets
-    perturbed copies instead, up to BATCH at a time, and params are not touched at all.
+    the changes themselves, up to BATCH at a time, and params are not touched at all.
     """
     many = getattr(f, "many", None)
     if many is not None:
         values = []
         for start in range(0, len(changes), BATCH):
-            sets = []
-            for change in changes[start:start + BATCH]:
-                copy = {name: array.copy() for name, array in params.items()}
-                for name, index, value in change:
-                    if index is Ellipsis:
-                        copy[name][...] = value
-                    else:
-                        copy[name].reshape(-1)[index] = value
-                sets.append(copy)
-            values += [float(v) for v in many(sets)]
+            values += [float(v) for v in many(params, changes[start:start + BATCH])]
         return values
     values = []
     for change in changes:
