@@ -137,6 +137,8 @@ def results_document(card, result, path):
         "output": result.output,
         "warnings": list(result.warnings),
         "seconds": round(result.seconds, 4),
+        "seed": result.seed,
+        "isolation": result.isolation,
         "tests": [],
     }
     probes = (result.diagnosis or {}).get("probes", {})

@@ -140,13 +140,18 @@ def time_limit_default():
     return time_limit_setting()[0]
 
 
-def draw_seed():
-    """$KATA_SEED when it is a whole number in [0, SEED_LIMIT) (to reproduce a verdict), else a
-    fresh seed, unpredictable to the file under check."""
+def seed_setting():
+    """(seed, warning): $KATA_SEED when it is a whole number in [0, SEED_LIMIT) (to repeat a
+    verdict), else a fresh seed, unpredictable to the file under check, with a sentence naming
+    the variable when it is set to something that is not a seed."""
     raw = os.environ.get(SEED_ENV, "").strip()
     if raw.isdigit() and int(raw) < SEED_LIMIT:
-        return int(raw)
-    return secrets.randbelow(SEED_LIMIT)
+        return int(raw), None
+    warning = None
+    if raw:
+        warning = "%s=%s is not a probe seed (a whole number from 0 to %d); a fresh seed was drawn" % (
+            SEED_ENV, raw, SEED_LIMIT - 1)
+    return secrets.randbelow(SEED_LIMIT), warning
 
 
 # -- the evaluator process --------------------------------------------------------------
@@ -418,7 +423,10 @@ def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None,
     started = time.perf_counter()
     path = pathlib.Path(path).resolve()
     time_limit = time_limit_default() if time_limit is None else float(time_limit)
-    seed = draw_seed() if seed is None else int(seed)
+    seed_warning = None
+    if seed is None:
+        seed, seed_warning = seed_setting()
+    seed = int(seed)
     own = evaluator is None
     if own:
         evaluator = launch.take_early() or Evaluator()
@@ -430,6 +438,8 @@ def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None,
         if own:
             evaluator.close()
     result.seed = seed
+    if seed_warning:
+        result.warnings.append(seed_warning)
     result.seconds = time.perf_counter() - started
     return result
 

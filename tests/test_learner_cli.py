@@ -179,9 +179,33 @@ def test_check_json_is_a_results_document(learner_dir, capsys):
     assert names[0] == "base" and set(names) >= {"base", "reg", "batch", "square"}
     base = document["tests"][0]
     assert base["status"] == "fail" and set(base["probe"]["mismatch"]) == {"W1", "b1", "W2", "b2"}
+    assert document["seed"] == 0 and document["isolation"] in ("pid-namespace", "session")
 
     code, out, _ = kata(capsys, "check", "no-such-kata", "--json")
     assert code == 2 and json.loads(out)["status"] == "error"
+
+
+def test_each_check_draws_its_probe_seed_and_prints_it_to_be_repeated(learner_dir, capsys, monkeypatch):
+    monkeypatch.delenv("KATA_SEED")
+    kata(capsys, "start", CARD)
+    seeds = []
+    for _ in range(3):
+        code, out, _ = kata(capsys, "check", CARD)
+        seed = int(out.split("probe seed ")[1].split(":")[0])
+        assert code == 1 and "`kata check %s --seed %d` repeats exactly these probes" % (CARD, seed) in out
+        seeds.append((seed, out.split("evidence:")[1].split("probe seed")[0]))
+    assert len({seed for seed, _ in seeds}) == 3
+    seed, evidence = seeds[0]
+    code, out, _ = kata(capsys, "check", CARD, "--seed", str(seed))
+    assert out.split("evidence:")[1].split("probe seed")[0] == evidence
+
+
+@pytest.mark.parametrize("value", ["-1", "x", "2147483648", "1.5"])
+def test_a_seed_that_is_not_one_is_a_usage_error(learner_dir, capsys, value):
+    kata(capsys, "start", CARD)
+    with pytest.raises(SystemExit) as stop:
+        kata(capsys, "check", CARD, "--seed", value)
+    assert stop.value.code == 2 and "is not a probe seed" in capsys.readouterr().err
 
 
 def test_check_json_reports_an_error_with_its_line(learner_dir, capsys):
@@ -439,3 +463,10 @@ def test_a_file_that_takes_the_references_loss_is_not_solved(learner_dir, capsys
     assert "write the network in this file" in out and "Solved" not in out
     assert kata(capsys, "solution", CARD)[0] == 1
     assert json.loads((learner_dir / "workspace" / "progress.json").read_text())["katas"][CARD]["state"] == "started"
+
+
+def test_a_kata_seed_that_is_not_one_is_named_in_a_warning(learner_dir, capsys, monkeypatch):
+    monkeypatch.setenv("KATA_SEED", "abc")
+    kata(capsys, "start", CARD)
+    code, out, err = kata(capsys, "check", CARD)
+    assert code == 1 and "KATA_SEED=abc is not a probe seed" in out + err and "probe seed " in out
