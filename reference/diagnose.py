@@ -723,14 +723,18 @@ class _Diagnoser(object):
         # Signed, so that the logit of largest magnitude is +STRESS_LOGIT: an unshifted exp
         # overflows under every seed, not only when the draw puts the extreme logit above 0.
         scale = STRESS_LOGIT / scores.flat[np.argmax(np.abs(scores))]
+        # ... and no row entirely below 0: every logit moved up by one constant (the softmax does
+        # not change) so that the lowest row maximum is 0, so that no row of an unshifted exp
+        # underflows to all zeros by accident of the draw (the overflow is the finding).
+        lift = max(0.0, -float((scores * scale).max(axis=1).min()))
         params[top] = params[top] * scale
-        params[bias] = params[bias] * scale
+        params[bias] = params[bias] * scale + lift
         result = self.call(probe, params, X, y, 0.0, default_reg=True)
         probe.problem = (params, X, y)
         if result is not None:
             probe.returned_loss = result[0]
         if result is not None and probe.nonfinite and not probe.mutated:
-            level = StressLevel("stress", probe.purpose, scores * scale, y, params)
+            level = StressLevel("stress", probe.purpose, scores * scale + lift, y, params)
             level.nonfinite, level.loss = list(probe.nonfinite), result[0]
             probe.levels = [level] + self.stress_levels(probe.sizes)
         if result is None or probe.mutated or probe.nonfinite:

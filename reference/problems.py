@@ -68,8 +68,9 @@ def layered_problem(N, sizes, seed, *, margin=1e-3, scale=None, mixed_units=Fals
 
     mixed_units: also require every hidden unit to be active (z > 0) on some example, so that
     no gradient is zero by accident of the draw (a unit dead on the whole batch carries no
-    gradient, right or wrong), and each layer to have some unit inactive somewhere, so that
-    its ReLU mask matters.
+    gradient, right or wrong), each layer to have some unit inactive somewhere, so that its
+    ReLU mask matters, and its bias to decide some unit's sign, so that a mask built without
+    the bias is wrong somewhere.
     """
     for attempt in range(1000):
         rng = np.random.default_rng([seed, attempt, 0])
@@ -82,6 +83,9 @@ def layered_problem(N, sizes, seed, *, margin=1e-3, scale=None, mixed_units=Fals
 
 
 def all_mixed(params, X):
-    """Whether every hidden unit is positive on some example and each layer has a zero somewhere."""
-    return all(bool(np.any(z > 0, axis=0).all() and np.any(z <= 0))
-               for z in pre_activations(params, X))
+    """Whether every hidden unit is positive on some example, each layer has a zero somewhere,
+    and each layer's bias decides the sign of some pre-activation (a mask computed without the
+    bias is wrong somewhere, as it is on almost every draw)."""
+    return all(bool(np.any(z > 0, axis=0).all() and np.any(z <= 0)
+                    and np.any((z > 0) != (z - params["b%d" % layer] > 0)))
+               for layer, z in enumerate(pre_activations(params, X), start=1))

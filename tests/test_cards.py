@@ -2,7 +2,6 @@
 
 The parametrization globs katas/cards/, so adding a card file adds its test."""
 import json
-import pathlib
 
 import pytest
 

@@ -1,5 +1,4 @@
 """The diagnoser on functions that misbehave in every way it names, and on correct rewrites."""
-import sys
 
 import numpy as np
 import pytest

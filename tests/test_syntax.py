@@ -3,7 +3,6 @@ import pathlib
 import subprocess
 import sys
 
-import pytest
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent / "reference"
 VERMIN = [sys.executable, "-c", "import sys; from vermin.main import main; sys.exit(main())"]
