@@ -79,7 +79,8 @@ def main(argv=None):
                 if round_number:  # the first round warms the file cache
                     times[name].append(elapsed)
 
-        from katas import catalogue, sandbox, workspace
+        from katas import catalogue, sandbox
+        from katas.learner import workspace
 
         card = catalogue.find_card(args.kata)
         path = os.path.join(folder, "workspace", workspace.kata_filename(card))

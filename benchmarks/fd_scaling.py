@@ -118,8 +118,8 @@ def table(rows):
 
 def plot(rows, path, slopes):
     """Draw the log-log figure to path (matplotlib required)."""
-    from katas import plots
-    from katas.plots import pyplot
+    from katas.learner import plots
+    from katas.learner.plots import pyplot
 
     plt = pyplot()
     P = np.array([r["P"] for r in rows], dtype=float)
@@ -174,7 +174,7 @@ def main(argv=None):
     for key, label in zip(keys, ("full check", "directional check", "one loss + backward")):
         print("| %s | %.2f | %s |" % (label, slopes[key], "%.2f" % quiet_slopes[key] if quiet_slopes else "-"))
     if args.plot is not None:
-        from katas.plots import MatplotlibMissing
+        from katas.learner.plots import MatplotlibMissing
 
         try:
             print("\nwrote %s" % plot(rows, args.plot, slopes))

@@ -9,7 +9,7 @@ import importlib
 import os
 import sys
 
-from katas import launch
+from katas.evaluator import launch
 
 # Command modules, in the order `kata --help` lists them.
 COMMANDS = (

@@ -16,8 +16,9 @@ from html import escape as html_escape
 
 import pytest
 
-from katas import audit, audit_report, catalogue, census, cli, equivalence, mutants, promote
-from katas.commands import dev_promote
+from katas import catalogue, cli
+from katas.audit import census, equivalence, mutants, promote, report as audit_report, runner
+from katas.commands.dev import promote as dev_promote
 from reference import diagnose
 
 SEP = "\u01c1"
@@ -202,7 +203,7 @@ def test_a_matching_entry_marks_the_mutant_and_leaves_it_out_of_the_score(tmp_pa
     assert equivalence.apply_register(entries, found) == []
     survivor = by_number(found)["double", 2]
     assert survivor.equivalent == "a toy reason"
-    score = audit.compute_score(found, audit.DEFAULT_THRESHOLDS)
+    score = runner.compute_score(found, runner.DEFAULT_THRESHOLDS)
     assert (score.total, score.equivalent, score.killed) == (3, 1, 1)
     assert score.score == pytest.approx(1 / 2)  # the timeout still counts against it
 
@@ -233,17 +234,17 @@ def test_a_stale_register_leaves_the_score_ungraded_and_a_killed_mutant_killed(t
     killed = dict(SURVIVOR_ENTRY, after="return 3 * x")
     problems = equivalence.apply_register(
         equivalence.load_register(write_register(tmp_path / "r.toml", [killed])), found)
-    score = audit.compute_score(found, audit.DEFAULT_THRESHOLDS, problems)
+    score = runner.compute_score(found, runner.DEFAULT_THRESHOLDS, problems)
     assert score.counts["killed"] == score.killed == 3 and score.equivalent == 0
     assert score.score == 1.0  # computed without the stale entry ...
     assert (score.graded, score.band, score.passed) == (False, None, None)  # ... but given no grade
-    sound = audit.compute_score(found, audit.DEFAULT_THRESHOLDS)
+    sound = runner.compute_score(found, runner.DEFAULT_THRESHOLDS)
     assert (sound.graded, sound.band, sound.passed) == (True, "high", True)
 
 
 def test_a_killed_mutant_marked_equivalent_still_counts_as_killed():
     found = [fake("killed"), fake("killed", equivalent="wrongly"), fake("survived", equivalent="r")]
-    score = audit.compute_score(found, audit.DEFAULT_THRESHOLDS)
+    score = runner.compute_score(found, runner.DEFAULT_THRESHOLDS)
     assert (score.killed, score.counts["killed"], score.equivalent, score.total) == (2, 2, 1, 3)
     assert score.score == 1.0
 
@@ -251,11 +252,11 @@ def test_a_killed_mutant_marked_equivalent_still_counts_as_killed():
 @pytest.mark.parametrize("extra", [[], ["--break"]])
 def test_the_audit_command_exits_2_when_the_register_is_stale(tmp_path, monkeypatch, capsys, extra):
     found = mutants.read_results(write_results(tmp_path / "p", codes=ALL_KILLED))
-    settings = audit.load_settings(write_toy_project(tmp_path / "toy"))
+    settings = runner.load_settings(write_toy_project(tmp_path / "toy"))
     stale = equivalence.load_register(write_register(tmp_path / "r.toml", [dict(SURVIVOR_ENTRY, before="x")]))
     problems = equivalence.apply_register(stale, found)
     result = make_audit(settings, found, problems, register_path=tmp_path / "r.toml")
-    monkeypatch.setattr(audit, "run_audit", lambda *a, **k: result)
+    monkeypatch.setattr(runner, "run_audit", lambda *a, **k: result)
     code = cli.main(["audit", "--root", str(tmp_path / "toy"), "--out", str(tmp_path / "out")] + extra)
     output = capsys.readouterr().out
     assert code == 2 and "EQUIVALENCE REGISTER ERROR" in output and "matches no mutant" in output
@@ -321,7 +322,7 @@ def test_the_score_is_killed_over_total_minus_equivalent(statuses, equivalent, e
     found = [fake(s) for s in statuses]
     for m in [m for m in found if m.status != "killed"][:equivalent]:
         m.equivalent = "reason"
-    score = audit.compute_score(found, audit.DEFAULT_THRESHOLDS)
+    score = runner.compute_score(found, runner.DEFAULT_THRESHOLDS)
     assert score.total == len(statuses) and score.equivalent == equivalent
     assert sum(score.counts.values()) == len(statuses)
     if expected is None:
@@ -334,13 +335,13 @@ def test_the_score_is_killed_over_total_minus_equivalent(statuses, equivalent, e
 @pytest.mark.parametrize("killed, band, passed", [(10, "high", True), (9, "medium", False), (8, "low", False)])
 def test_bands_and_the_break_threshold(killed, band, passed):
     found = [fake("killed") for _ in range(killed)] + [fake("survived") for _ in range(10 - killed)]
-    score = audit.compute_score(found, {"high": 100.0, "low": 85.0, "break": 100.0})
+    score = runner.compute_score(found, {"high": 100.0, "low": 85.0, "break": 100.0})
     assert (score.band, score.passed) == (band, passed)
-    assert audit.compute_score(found, {"high": 100.0, "low": 85.0, "break": 80.0}).passed
+    assert runner.compute_score(found, {"high": 100.0, "low": 85.0, "break": 80.0}).passed
 
 
 def test_the_cards_census_counts_the_catalogue_by_signature():
-    counts = audit.card_census()
+    counts = runner.card_census()
     cards, _ = catalogue.load_catalogue()
     assert sum(counts.values()) == len(cards) and set(counts) <= set(diagnose.SIGNATURES)
 
@@ -354,7 +355,7 @@ def test_the_census_counts_killed_mutants_only():
     found[3].diagnosis = {"signature": "ok"}
     found[4].diagnosis = {"signature": "ok"}
     # a killed mutant is killed, whatever a (stale) register says of it
-    assert audit.census_counts(found) == {"crash": 2, "(diagnosis failed)": 1, "(not diagnosed)": 1}
+    assert runner.census_counts(found) == {"crash": 2, "(diagnosis failed)": 1, "(not diagnosed)": 1}
 
 
 # -- settings and the copy -----------------------------------------------------------------
@@ -379,12 +380,12 @@ def write_toy_project(root, test_body=None):
 
 
 def test_the_project_configures_mutmut_for_the_network_and_its_checks():
-    settings = audit.load_settings(audit.default_root())
+    settings = runner.load_settings(runner.default_root())
     assert settings.source_paths == ["reference/"]
     for fixed in ("reference/gradcheck.py", "reference/diagnose.py", "reference/problems.py",
                   "reference/__init__.py"):
         assert fixed in settings.do_not_mutate
-    files = audit.selected_test_files(settings.test_selection)
+    files = runner.selected_test_files(settings.test_selection)
     assert "tests/test_net.py" in files and "tests/test_network_probes.py" in files
     assert "tests/test_cards.py" not in files  # it edits net.py's text, which mutmut instruments
     assert all((settings.root / f).is_file() for f in files)
@@ -406,8 +407,8 @@ def test_the_network_is_plain_functions_so_mutmut_can_mutate_all_of_it():
 
 
 def test_the_copy_holds_only_what_mutmut_needs(tmp_path):
-    settings = audit.load_settings(write_toy_project(tmp_path / "toy"))
-    copied = audit.copy_project(settings, tmp_path / "copy")
+    settings = runner.load_settings(write_toy_project(tmp_path / "toy"))
+    copied = runner.copy_project(settings, tmp_path / "copy")
     assert copied == ["pyproject.toml", "toynet", "tests/test_toy.py"]
     files = sorted(p.relative_to(tmp_path / "copy").as_posix() for p in (tmp_path / "copy").rglob("*") if p.is_file())
     assert files == ["pyproject.toml", "tests/test_toy.py", "toynet/__init__.py", "toynet/calc.py"]
@@ -423,23 +424,23 @@ def test_bad_settings_are_refused(tmp_path, change, words):
     root = write_toy_project(tmp_path / "toy")
     path = root / "pyproject.toml"
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
-    with pytest.raises(audit.AuditError, match=words):
-        audit.load_settings(root)
+    with pytest.raises(runner.AuditError, match=words):
+        runner.load_settings(root)
 
 
 def test_a_selected_test_file_that_is_missing_is_an_error(tmp_path):
     root = write_toy_project(tmp_path / "toy")
     (root / "tests" / "test_toy.py").unlink()
-    with pytest.raises(audit.AuditError, match="does not exist"):
-        audit.copy_project(audit.load_settings(root), tmp_path / "copy")
+    with pytest.raises(runner.AuditError, match="does not exist"):
+        runner.copy_project(runner.load_settings(root), tmp_path / "copy")
 
 
 # -- reports -------------------------------------------------------------------------------
 
 def make_audit(settings, found, problems=(), cards=None, register_path=None):
-    return audit.Audit(settings=settings, mutants=found,
-                       score=audit.compute_score(found, settings.thresholds, problems),
-                       census=audit.census_counts(found), register_problems=list(problems),
+    return runner.Audit(settings=settings, mutants=found,
+                       score=runner.compute_score(found, settings.thresholds, problems),
+                       census=runner.census_counts(found), register_problems=list(problems),
                        seconds={"copy": 0.1, "mutmut": 2.0, "total": 2.2}, mutmut_version="3.8.1", max_children=2,
                        cards=cards or {}, register_path=register_path)
 
@@ -455,7 +456,7 @@ def fixture_audit(tmp_path):
                                     "factor_tracks": "constant", "evidence": "e"}
     table["double", 2].diagnosis = {"signature": "ok", "params": [], "factor": None, "factor_tracks": None,
                                     "evidence": "e"}
-    settings = audit.load_settings(write_toy_project(tmp_path / "toy"))
+    settings = runner.load_settings(write_toy_project(tmp_path / "toy"))
     return make_audit(settings, found, cards={"uniform_scale": 3, "mutates_input": 1})
 
 
@@ -516,7 +517,7 @@ def stale_audit(request, tmp_path):
     register = write_register(tmp_path / "r.toml", [entry])
     problems = equivalence.apply_register(equivalence.load_register(register), found)
     assert len(problems) == 1
-    settings = audit.load_settings(write_toy_project(tmp_path / "toy"))
+    settings = runner.load_settings(write_toy_project(tmp_path / "toy"))
     return make_audit(settings, found, problems, register_path=register)
 
 
@@ -738,7 +739,7 @@ def test_bad_audit_arguments_are_named_without_a_traceback(tmp_path, capsys, arg
 
 # -- stopped by a signal, or killed: mutmut and the copy go with the audit -------------------
 
-# Stands in for mutmut (audit.MUTMUT): a process that forks a worker into its group and waits.
+# Stands in for mutmut (runner.MUTMUT): a process that forks a worker into its group and waits.
 FAKE_MUTMUT = ("import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; "
                "time.sleep(300)']); time.sleep(300)")
 
@@ -769,7 +770,7 @@ def test_a_stopped_or_killed_audit_ends_mutmut_s_group_and_removes_the_copy(tmp_
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = dict(os.environ, TMPDIR=str(scratch))
-    script = "import sys; from katas import audit, cli; audit.MUTMUT = %r; sys.exit(cli.main(sys.argv[1:]))" % (
+    script = "import sys; from katas import cli; from katas.audit import runner; runner.MUTMUT = %r; sys.exit(cli.main(sys.argv[1:]))" % (
         FAKE_MUTMUT)
     process = subprocess.Popen(
         [sys.executable, "-c", script, "audit", "--root", str(root), "--out", str(tmp_path / "out"),
@@ -794,7 +795,7 @@ def test_a_stopped_or_killed_audit_ends_mutmut_s_group_and_removes_the_copy(tmp_
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux only")
 def test_a_spawned_child_dies_with_its_parent_even_on_sigkill(tmp_path):
-    script = ("import sys, time; from katas import lifeline; child = lifeline.spawn([sys.executable, '-c', "
+    script = ("import sys, time; from katas.audit import lifeline; child = lifeline.spawn([sys.executable, '-c', "
               "'import time; time.sleep(300)']); print(child.pid, flush=True); time.sleep(300)")
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
     try:
@@ -809,7 +810,7 @@ def test_a_spawned_child_dies_with_its_parent_even_on_sigkill(tmp_path):
 
 
 def test_signal_exit_codes_are_128_plus_the_signal():
-    from katas import lifeline
+    from katas.audit import lifeline
     assert lifeline.exit_code(KeyboardInterrupt()) == 130
     assert lifeline.exit_code(lifeline.Stopped(signal.SIGTERM)) == 143
     assert lifeline.signal_name(lifeline.Stopped(signal.SIGHUP)) == "SIGHUP"

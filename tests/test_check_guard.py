@@ -12,7 +12,8 @@ import os
 
 import pytest
 
-from katas import catalogue, guard, sandbox, workspace
+from katas import catalogue, sandbox
+from katas.learner import guard, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"

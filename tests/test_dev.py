@@ -14,9 +14,10 @@ import sys
 
 import pytest
 
-from katas import catalogue, promote
+from katas import catalogue
+from katas.audit import promote
 from katas.cli import main
-from katas.commands import dev_check
+from katas.commands.dev import check as dev_check
 
 GOOD = catalogue.CARDS_DIR / "01-missing-1-over-n.toml"
 NEW = catalogue.CARDS_DIR / "26-gradient-from-log-probs.toml"
@@ -288,15 +289,15 @@ def test_a_variant_that_exits_hangs_or_crashes_is_named_and_fails_the_command(ho
 
 
 def test_dev_check_judges_every_kata_solution_and_reference_in_the_sandbox(tmp_path, monkeypatch):
-    from katas import judge
+    from katas.catalogue import sandboxed
     checked = []
-    real = judge.sandbox.check_file
+    real = sandboxed.sandbox.check_file
 
     def recording(path, **kwargs):
         checked.append((pathlib.Path(path).name, kwargs["hidden_layers"]))
         return real(path, **kwargs)
 
-    monkeypatch.setattr(judge.sandbox, "check_file", recording)
+    monkeypatch.setattr(sandboxed.sandbox, "check_file", recording)
     shutil.copy(GOOD, tmp_path / GOOD.name)
     shutil.copy(catalogue.CARDS_DIR / "23-deep-penalty-on-last-layer-only.toml", tmp_path / "02-deep.toml")
     text = (tmp_path / "02-deep.toml").read_text(encoding="utf-8").replace(
@@ -309,7 +310,7 @@ def test_dev_check_judges_every_kata_solution_and_reference_in_the_sandbox(tmp_p
 
 
 def test_a_reference_that_cannot_be_checked_is_named_with_the_sandbox_sentence():
-    verdict = __import__("katas.judge", fromlist=["Verdict"]).Verdict(
+    verdict = __import__("katas.catalogue.sandboxed", fromlist=["Verdict"]).Verdict(
         "error", "your code did not finish within 1 s while your file was loading")
     (problem,) = dev_check.reference_problems("mlp", 3, verdict)
     assert "reference cannot be checked at 3 hidden layers: your code did not finish" in problem.text()

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from katas import plots
+from katas.learner import plots
 from katas.cli import main
 from katas.commands import demo
 from reference import gradcheck, net, problems

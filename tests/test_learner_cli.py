@@ -10,7 +10,8 @@ import shutil
 
 import pytest
 
-from katas import catalogue, workspace
+from katas import catalogue
+from katas.learner import workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"

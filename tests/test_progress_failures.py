@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from katas import catalogue, workspace
+from katas import catalogue
+from katas.learner import workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"

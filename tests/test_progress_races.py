@@ -9,7 +9,8 @@ import multiprocessing
 
 import pytest
 
-from katas import catalogue, workspace
+from katas import catalogue
+from katas.learner import workspace
 
 CARDS, _ = catalogue.load_catalogue()
 CARD = CARDS[0]

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from katas import catalogue, sandbox, workspace
+from katas import catalogue, sandbox
+from katas.learner import workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"

@@ -1,7 +1,8 @@
 """docs/sandbox.md quotes the sandbox's limits: each number it states is the one in force."""
 import pathlib
 
-from katas import channel, evaluator, sandbox
+from katas import sandbox
+from katas.evaluator import channel, serve
 
 DOC = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "sandbox.md").read_text(encoding="utf-8")
 
@@ -14,7 +15,7 @@ def test_the_limits_the_page_states_are_the_code_s():
         "%g s by default" % sandbox.DEFAULT_TIME_LIMIT: True,
         "+ %d GiB" % (sandbox.MEMORY_LIMIT // 2 ** 30): True,
         "files written (%d MiB)" % (sandbox.FILE_SIZE_LIMIT // 2 ** 20): True,
-        "the user has + %d" % evaluator.PROCESS_ALLOWANCE: True,
+        "the user has + %d" % serve.PROCESS_ALLOWANCE: True,
         "first %d KB of what it prints" % (sandbox.OUTPUT_CAP // 1024): True,
     }
     missing = [claim for claim in claims if claim not in DOC]

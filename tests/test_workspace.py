@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from katas import catalogue, workspace
+from katas import catalogue
+from katas.learner import workspace
 
 CARDS, _ = catalogue.load_catalogue()
 

@@ -4,7 +4,7 @@ Runs `mutmut run` in a fresh temporary copy of the project (the working tree is 
 as it was, also on Ctrl-C), then prints the counts by status, the mutation score
 killed / (total - equivalent) against the thresholds in [tool.backprop-kata.audit], every
 survivor with its function and diff, the registered equivalent mutants
-(katas/equivalent_mutants.toml) and a census of diagnose's signatures over the killed
+(katas/audit/equivalent_mutants.toml) and a census of diagnose's signatures over the killed
 mutants. Writes mutation-audit.json and mutation-audit.html (every mutant with its status,
 diff and diagnosed signature) to the current folder or --out. Exit code 0; 1 with --break
 when the score is below the break threshold; 2 when the audit cannot be trusted (mutmut
@@ -16,7 +16,8 @@ started and removes its temporary copy (katas.lifeline).
 """
 import sys
 
-from katas import argtypes, audit, audit_report, equivalence, lifeline
+from katas.audit import equivalence, lifeline, report as audit_report, runner
+from katas.commands import argtypes
 
 
 def register(subparsers):
@@ -30,7 +31,7 @@ def register(subparsers):
     parser.add_argument("--max-children", type=argtypes.positive_int, default=None, metavar="N",
                         help="mutmut workers (default: the number of CPUs)")
     parser.add_argument("--register", default=str(equivalence.REGISTER_PATH), metavar="PATH",
-                        help="the equivalence register (default: katas/equivalent_mutants.toml)")
+                        help="the equivalence register (default: katas/audit/equivalent_mutants.toml)")
     parser.add_argument("--no-census", action="store_true", help="skip the signature census")
     parser.add_argument("--verbose", action="store_true", help="show mutmut's own output")
     return parser
@@ -60,10 +61,10 @@ def audit_and_report(args, out):
             % args.out)
         return 2
     try:
-        result = audit.run_audit(args.root or audit.default_root(), max_children=args.max_children,
+        result = runner.run_audit(args.root or runner.default_root(), max_children=args.max_children,
                                  register_path=args.register, diagnose=not args.no_census, verbose=args.verbose,
                                  out=lambda line: (out(line), sys.stdout.flush()))
-    except (audit.AuditError, equivalence.RegisterError) as exc:
+    except (runner.AuditError, equivalence.RegisterError) as exc:
         out("kata audit: %s" % exc)
         return 2
     out("")

@@ -7,16 +7,18 @@ or crashes is diagnosed `error`, with the sandbox's sentence saying what happene
 files are listed with the reason. Reads the catalogue in $KATA_CARDS when set, like every other
 command. Exit code 0 when every card agrees and none is broken, 1 otherwise, 2 for a usage error.
 """
-from katas import argtypes, catalogue, judge, learner
+from katas import catalogue
+from katas.catalogue import sandboxed
+from katas.commands import argtypes, common
 
 
 def register(subparsers):
     parser = subparsers.add_parser("cards", help="list the bug cards with expected and diagnosed signatures",
                                    description=__doc__)
-    parser.add_argument("--time-limit", type=learner.positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=common.positive_seconds, default=None, metavar="SECONDS",
                         help="time limit of each variant's check (default: $KATA_TIME_LIMIT, else 10)")
     parser.add_argument("--jobs", type=argtypes.positive_int, default=None, metavar="N",
-                        help="checks run at once (default: the number of CPUs, at most %d)" % judge.MAX_WORKERS)
+                        help="checks run at once (default: the number of CPUs, at most %d)" % sandboxed.MAX_WORKERS)
     return parser
 
 
@@ -30,8 +32,8 @@ def rows(cards, time_limit=None, workers=None):
             built.append((card, str(exc)))
             continue
         built.append((card, None))
-        jobs.append(judge.Job(source, "%02d-%s.py" % (card.order, card.id), card.hidden_layers))
-    verdicts = judge.judge_all(jobs, time_limit=time_limit, workers=workers)
+        jobs.append(sandboxed.Job(source, "%02d-%s.py" % (card.order, card.id), card.hidden_layers))
+    verdicts = sandboxed.judge_all(jobs, time_limit=time_limit, workers=workers)
     for card, error in built:
         if error is not None:
             yield card, None, [error]
@@ -45,10 +47,10 @@ def rows(cards, time_limit=None, workers=None):
 
 def run(args, out=print):
     try:
-        directory = learner.cards_folder()
-    except learner.UsageError as exc:
-        return learner.fail(exc)
-    time_limit = learner.time_limit(args)
+        directory = common.cards_folder()
+    except common.UsageError as exc:
+        return common.fail(exc)
+    time_limit = common.time_limit(args)
     cards, broken = catalogue.load_catalogue(directory)
     width = max([len(c.id) for c in cards] + [2])
     title_width = min(max([len(c.title) for c in cards] + [5]), 60)

@@ -18,7 +18,9 @@ import dataclasses
 import json
 import sys
 
-from katas import guard, learner, report, sandbox
+from katas import sandbox
+from katas.commands import common
+from katas.learner import guard, report
 
 
 def register(subparsers):
@@ -28,11 +30,11 @@ def register(subparsers):
     parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PNG",
                         help="also write a heatmap of per-entry relative errors (default: next to your kata "
                              "file, with the extension .png)")
-    parser.add_argument("--seed", type=learner.probe_seed, default=None, metavar="N",
+    parser.add_argument("--seed", type=common.probe_seed, default=None, metavar="N",
                         help="the probe seed a report printed, to repeat exactly those probes (default: a "
                              "fresh one per check)")
-    learner.add_workspace_argument(parser)
-    learner.add_time_limit_argument(parser)
+    common.add_workspace_argument(parser)
+    common.add_time_limit_argument(parser)
     return parser
 
 
@@ -42,14 +44,14 @@ def note(text):
 
 def run(args, out=print):
     try:
-        ws = learner.open_workspace(args)
-        card = learner.card_or_current(ws, args.id, note if args.json else out)
-        path = learner.started(ws, card)
-    except learner.UsageError as exc:
+        ws = common.open_workspace(args)
+        card = common.card_or_current(ws, args.id, note if args.json else out)
+        path = common.started(ws, card)
+    except common.UsageError as exc:
         if args.json:
             out(json.dumps(report.usage_document(str(exc)), indent=2))
-        return learner.fail(exc)
-    checked = check_kata(ws, card, path, learner.time_limit(args), entries=args.plot is not None, seed=args.seed)
+        return common.fail(exc)
+    checked = check_kata(ws, card, path, common.time_limit(args), entries=args.plot is not None, seed=args.seed)
     result = checked.result
     warnings = ws.take_warnings()
     if args.json:
@@ -61,13 +63,13 @@ def run(args, out=print):
             out(line)
     if args.plot is not None:
         (note if args.json else out)(draw(card, result, path, args.plot))
-    learner.print_warnings(warnings)
+    common.print_warnings(warnings)
     return 0 if result.green else 1
 
 
 def draw(card, result, path, target):
     """Write the heatmap and say where, or say why there is none."""
-    from katas import plots
+    from katas.learner import plots
 
     target = target or str(path.with_suffix(".png"))
     if not result.entries:
@@ -122,8 +124,8 @@ def next_steps(ws, card, checked):
     if not checked.counts:
         return ["", "Green, but not for the file as it is now (see the warning): kata %s is not marked solved; "
                 "check again." % card.id]
-    cards, _ = learner.catalogue_cards()
-    upcoming = learner.next_unstarted(ws, cards)
+    cards, _ = common.catalogue_cards()
+    upcoming = common.next_unstarted(ws, cards)
     if checked.newly_solved:
         solved = "Solved: kata %s is green." % card.id
         if not checked.saved:

@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from katas import argtypes, plots
+from katas.commands import argtypes
+from katas.learner import plots
 from reference import gradcheck, mlp, net, problems
 
 N, D, H, C = 8, 5, 6, 3

@@ -6,7 +6,8 @@ With --plot [PATH] it also draws the reg = 0 check as per-entry error heatmaps (
 matplotlib). With --eps-sweep it prints instead how the relative error depends on eps, from
 1e-1 to 1e-12, and with --plot draws that sweep.
 """
-from katas import argtypes, plots
+from katas.commands import argtypes
+from katas.learner import plots
 from reference import gradcheck, net, problems
 
 # The seed's toy scale: N <= 10, D, H, C single digits and all distinct.

@@ -4,26 +4,27 @@ Hints go from general to specific, and the last one is a question, not the answe
 reveals one more and shows all revealed so far, also after the kata is solved. Without an
 ID, the current kata.
 """
-from katas import learner, report
+from katas.commands import common
+from katas.learner import report
 
 
 def register(subparsers):
     parser = subparsers.add_parser("hint", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
-    learner.add_workspace_argument(parser)
+    common.add_workspace_argument(parser)
     return parser
 
 
 def run(args, out=print):
     try:
-        ws = learner.open_workspace(args)
-        card = learner.card_or_current(ws, args.id, out)
-        learner.started(ws, card)
-    except learner.UsageError as exc:
-        return learner.fail(exc)
+        ws = common.open_workspace(args)
+        card = common.card_or_current(ws, args.id, out)
+        common.started(ws, card)
+    except common.UsageError as exc:
+        return common.fail(exc)
     for line in reveal(ws, card):
         out(line)
-    learner.show_warnings(ws)
+    common.show_warnings(ws)
     return 0
 
 

@@ -4,22 +4,22 @@ Lists every kata in curriculum order with its state (not started, in progress, s
 the hints you have revealed, counts your progress, and names the current kata. A card file
 that cannot be loaded is listed as broken, with the reason; the others work as usual.
 """
-from katas import learner
-from katas.workspace import State
+from katas.commands import common
+from katas.learner.workspace import State
 
 
 def register(subparsers):
     parser = subparsers.add_parser("list", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
-    learner.add_workspace_argument(parser)
+    common.add_workspace_argument(parser)
     return parser
 
 
 def run(args, out=print):
     try:
-        ws = learner.open_workspace(args)
-        cards, broken = learner.catalogue_cards()
-    except learner.UsageError as exc:
-        return learner.fail(exc)
+        ws = common.open_workspace(args)
+        cards, broken = common.catalogue_cards()
+    except common.UsageError as exc:
+        return common.fail(exc)
     width = max([len(c.id) for c in cards] + [4])
     out("%3s  %-*s  %-11s  %-5s  %s" % ("#", width, "kata", "state", "hints", "title"))
     counts = {state: 0 for state in State}
@@ -42,11 +42,11 @@ def run(args, out=print):
     if current:
         out("Current kata: %s. `kata check` checks it, `kata hint %s` gives a hint." % (current, current))
     else:
-        upcoming = learner.next_unstarted(ws, cards)
+        upcoming = common.next_unstarted(ws, cards)
         if upcoming is not None:
             verb = "Begin" if not ws.progress.katas else "Next"
             out("%s with: kata start %s" % (verb, upcoming.id))
         elif cards:
             out("Every kata is solved.")
-    learner.show_warnings(ws)
+    common.show_warnings(ws)
     return 0

@@ -8,32 +8,33 @@ Python reads as the pristine kata (saved with a byte-order mark or CRLF line end
 backup and is left as it is. When the file cannot be moved or written, nothing is lost: the
 error says where your file is, and the exit code is 1.
 """
-from katas import learner, workspace
+from katas.commands import common
+from katas.learner import workspace
 
 
 def register(subparsers):
     parser = subparsers.add_parser("reset", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     parser.add_argument("id", help="the kata's id")
-    learner.add_workspace_argument(parser)
+    common.add_workspace_argument(parser)
     return parser
 
 
 def run(args, out=print):
     try:
-        ws = learner.open_workspace(args)
-        card = learner.find(args.id)
+        ws = common.open_workspace(args)
+        card = common.find(args.id)
         if ws.entry(card) is None and not ws.kata_path(card).exists():
-            raise learner.UsageError("kata %s is not started, so there is nothing to reset: `kata start %s`" % (
+            raise common.UsageError("kata %s is not started, so there is nothing to reset: `kata start %s`" % (
                 card.id, card.id))
-    except learner.UsageError as exc:
-        return learner.fail(exc)
+    except common.UsageError as exc:
+        return common.fail(exc)
     path = ws.kata_path(card)
     was_solved = ws.state(card) is workspace.State.SOLVED
     try:
         backup = ws.reset(card)
     except workspace.WorkspaceError as exc:
-        code = learner.unchangeable(exc)
-        learner.show_warnings(ws)
+        code = common.unchangeable(exc)
+        common.show_warnings(ws)
         return code
     if backup is not None:
         out("Your previous file is kept as %s" % ws.display(backup))
@@ -43,5 +44,5 @@ def run(args, out=print):
     if was_solved:
         out("Kata %s was solved; it is in progress again; its solution stays unlocked (kata solution %s)." % (
             card.id, card.id))
-    learner.show_warnings(ws)
+    common.show_warnings(ws)
     return 0

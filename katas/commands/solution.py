@@ -6,7 +6,8 @@ was green it stays unlocked, also after `kata reset`.
 """
 import difflib
 
-from katas import learner, report, workspace
+from katas.commands import common
+from katas.learner import report, workspace
 
 
 def register(subparsers):
@@ -14,16 +15,16 @@ def register(subparsers):
                                    description=__doc__)
     parser.add_argument("id", help="the kata's id")
     parser.add_argument("--force", action="store_true", help="show it even though the kata is not solved")
-    learner.add_workspace_argument(parser)
+    common.add_workspace_argument(parser)
     return parser
 
 
 def run(args, out=print):
     try:
-        ws = learner.open_workspace(args)
-        card = learner.find(args.id)
-    except learner.UsageError as exc:
-        return learner.fail(exc)
+        ws = common.open_workspace(args)
+        card = common.find(args.id)
+    except common.UsageError as exc:
+        return common.fail(exc)
     if not ws.ever_solved(card) and not args.force:
         if ws.entry(card) is None:
             out("%s is not started: `kata start %s`, make it green, then the solution is yours "
@@ -31,7 +32,7 @@ def run(args, out=print):
         else:
             out("The solution of %s unlocks once `kata check %s` is green. Stuck? `kata hint %s`, "
                 "or see it now with `kata solution %s --force`." % (report.label(card), card.id, card.id, card.id))
-        learner.show_warnings(ws)
+        common.show_warnings(ws)
         return 1
     out("%s: %s" % (report.label(card), card.title))
     out("")
@@ -45,7 +46,7 @@ def run(args, out=print):
     out("Why:" if card.equivalent else "The fix:")
     for line in card.fix.splitlines():
         out("  " + line)
-    learner.show_warnings(ws)
+    common.show_warnings(ws)
     return 0
 
 

@@ -6,32 +6,33 @@ overwrites your work: starting a kata again only says where its file is (`kata r
 starts over, keeping your file as a backup). When the file cannot be written (a full or
 read-only disk) it says so, records nothing, and the exit code is 1.
 """
-from katas import learner, report, workspace
+from katas.commands import common
+from katas.learner import report, workspace
 
 
 def register(subparsers):
     parser = subparsers.add_parser("start", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id, as `kata list` shows it (default: the next one)")
-    learner.add_workspace_argument(parser)
+    common.add_workspace_argument(parser)
     return parser
 
 
 def run(args, out=print):
     try:
-        ws = learner.open_workspace(args)
+        ws = common.open_workspace(args)
         if args.id:
-            card = learner.find(args.id)
+            card = common.find(args.id)
         else:
-            cards, _ = learner.catalogue_cards()
-            card = learner.next_unstarted(ws, cards)
+            cards, _ = common.catalogue_cards()
+            card = common.next_unstarted(ws, cards)
             if card is None:
-                raise learner.UsageError("every kata is started already; `kata list` shows where you are")
+                raise common.UsageError("every kata is started already; `kata list` shows where you are")
         path, created = ws.start(card)
-    except learner.UsageError as exc:
-        return learner.fail(exc)
+    except common.UsageError as exc:
+        return common.fail(exc)
     except workspace.WorkspaceError as exc:
-        code = learner.unchangeable(exc)
-        learner.show_warnings(ws)
+        code = common.unchangeable(exc)
+        common.show_warnings(ws)
         return code
     shown = ws.display(path)
     if not created:
@@ -42,7 +43,7 @@ def run(args, out=print):
                 "file: kata reset %s" % (card.id, card.id))
         else:
             out("It is the current kata again. To start over from the pristine file: kata reset %s" % card.id)
-        learner.show_warnings(ws)
+        common.show_warnings(ws)
         return 0
     out("Started %s: %s" % (report.label(card), card.title))
     out("Your file: %s" % shown)
@@ -58,5 +59,5 @@ def run(args, out=print):
                           ("watch", "re-check on every save, until green"),
                           ("hint", "reveal the next hint")):
         out("  %-*s  %s" % (len(card.id) + 11, "kata %s %s" % (command, card.id), what))
-    learner.show_warnings(ws)
+    common.show_warnings(ws)
     return 0

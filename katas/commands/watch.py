@@ -22,7 +22,9 @@ import select
 import sys
 import time
 
-from katas import learner, report, sandbox
+from katas import sandbox
+from katas.commands import common
+from katas.learner import report
 from katas.commands import check, hint
 
 POLL = 0.15  # seconds between looks at the file
@@ -36,8 +38,8 @@ def register(subparsers):
                         help="stop watching after this many seconds without green (exit code 1)")
     parser.add_argument("--keys", action="store_true",
                         help="read h / q / Enter from standard input even when it is not a terminal")
-    learner.add_workspace_argument(parser)
-    learner.add_time_limit_argument(parser)
+    common.add_workspace_argument(parser)
+    common.add_time_limit_argument(parser)
     return parser
 
 
@@ -89,12 +91,12 @@ def say(text):
 
 def run(args, out=say):
     try:
-        ws = learner.open_workspace(args)
-        card = learner.card_or_current(ws, args.id, out)
-        path = learner.started(ws, card)
-    except learner.UsageError as exc:
-        return learner.fail(exc)
-    time_limit = learner.time_limit(args)
+        ws = common.open_workspace(args)
+        card = common.card_or_current(ws, args.id, out)
+        path = common.started(ws, card)
+    except common.UsageError as exc:
+        return common.fail(exc)
+    time_limit = common.time_limit(args)
     keys = Keys(args.keys or sys.stdin.isatty())
     clear = sys.stdout.isatty()
     help_line = "Ctrl-C to stop" + ("; h + Enter: hint, Enter: check now, q + Enter: quit" if keys.fd is not None
@@ -128,7 +130,7 @@ def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
             if line in ("h", "hint"):
                 for text in hint.reveal(ws, card):
                     out(text)
-                learner.show_warnings(ws)
+                common.show_warnings(ws)
             elif line in ("", "c", "check"):
                 now_asked = True
             else:
@@ -175,10 +177,10 @@ def show_check(ws, card, path, settings, number, reason, clear, help_line, out, 
         for line in check.next_steps(ws, card, checked):
             out(line)
         out("Stopped watching: %s is green." % card.id)
-        learner.show_warnings(ws)
+        common.show_warnings(ws)
         return True, seen
     for line in check.next_steps(ws, card, checked):
         out(line)
     out("Watching %s for changes (%s)." % (ws.display(path), help_line))
-    learner.show_warnings(ws)
+    common.show_warnings(ws)
     return False, seen

@@ -17,7 +17,7 @@ def register(subparsers):
     parser = subparsers.add_parser("dev", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     dev_subparsers = parser.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
     for name in DEV_COMMANDS:
-        module = importlib.import_module("katas.commands.dev_" + name)
+        module = importlib.import_module("katas.commands.dev." + name)
         subparser = module.register(dev_subparsers)
         subparser.set_defaults(run=module.run, command_parser=subparser)
     parser.set_defaults(dev_parser=parser)

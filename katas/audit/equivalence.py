@@ -1,6 +1,6 @@
 """The equivalence register: mutants that cannot change any observable result, and why.
 
-What it is for: reading katas/equivalent_mutants.toml and matching its entries to the
+What it is for: reading katas/audit/equivalent_mutants.toml and matching its entries to the
 mutants of an audit. An entry names a mutant by its source file, its function and its diff
 (the changed lines before and after, compared without comments and with whitespace
 collapsed), never by mutmut's number, which shifts whenever the code changes. Registered
@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from katas.mutants import normalize
+from katas.audit.mutants import normalize
 
 FORMAT_VERSION = 1
 REGISTER_PATH = pathlib.Path(__file__).resolve().parent / "equivalent_mutants.toml"
@@ -130,7 +130,7 @@ def apply_register(entries, mutants):
 
 def entry_text(mutant, reason="TO WRITE: why no input can tell this mutant from the original"):
     """A [[mutant]] table for the register, ready to paste, for one mutant."""
-    from katas.promote import toml_string
+    from katas.audit.promote import toml_string
     return "\n".join([
         "[[mutant]]",
         "file = %s" % toml_string(mutant.path),

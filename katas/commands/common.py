@@ -16,7 +16,8 @@ import os
 import pathlib
 import sys
 
-from katas import catalogue, workspace
+from katas import catalogue
+from katas.learner import workspace
 
 USAGE = 2
 

@@ -8,8 +8,9 @@ names every field still empty, and `kata list` shows the card as broken, until i
 import pathlib
 import shlex
 
-from katas import catalogue, workspace
-from katas.commands.dev_check import display
+from katas import catalogue
+from katas.learner import workspace
+from katas.commands.dev.check import display
 from reference.diagnose import SIGNATURES
 
 TEMPLATE = '''\

@@ -25,7 +25,7 @@ import os
 import pathlib
 import stat
 
-from katas import workspace
+from katas.learner import workspace
 
 FILE_LIMIT = 1024 * 1024  # bytes: a kata file or a backup larger than this is not kept
 TOTAL_LIMIT = 32 * 1024 * 1024  # bytes kept of backups/ in all

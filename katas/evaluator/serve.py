@@ -1,7 +1,7 @@
 """The evaluator: the only process that runs a learner's file, and all it does is evaluate.
 
 What it is for: katas.sandbox (the judge) starts `python -I` on this module and talks to it
-over two pipes (katas.channel frames). The evaluator imports NumPy and nothing of the
+over two pipes (katas.evaluator.channel frames). The evaluator imports NumPy and nothing of the
 project's judging code (not reference, not the diagnoser), then serves one request per
 check: it forks a fresh process for that check (the *learner process*), inside a new PID
 namespace where the kernel allows one (then the learner's code cannot see or signal any
@@ -34,7 +34,7 @@ import types
 
 import numpy as np
 
-from katas import channel
+from katas.evaluator import channel
 
 REAL_EXIT = os._exit  # captured at import, before guard_exits replaces os._exit in the learner process
 MODULE_NAME = "kata_under_check"
@@ -430,7 +430,7 @@ def block_project(folders, blocked=BLOCKED_PACKAGES):
     open their files: the kata is the network written in the learner's file."""
     roots = tuple(os.path.realpath(f) + os.sep for f in folders)
     for name in list(sys.modules):
-        if name.split(".")[0] in blocked and name not in ("katas", "katas.channel", "katas.evaluator"):
+        if name.split(".")[0] in blocked and name != "katas" and not name.startswith("katas.evaluator"):
             del sys.modules[name]
 
     def hook(event, args, roots=roots, blocked=blocked, realpath=os.path.realpath, fspath=os.fspath):

@@ -4,7 +4,7 @@ What it is for: katas.sandbox's Evaluator (the process that runs learners' files
 katas.evaluator) and `start_early`, which the command line calls first thing for `kata check`
 and `kata watch`, so that the evaluator's interpreter start and NumPy import overlap the
 runner's own imports instead of following them.
-What it is not for: talking to the evaluator (katas.sandbox and katas.channel do that).
+What it is not for: talking to the evaluator (katas.sandbox and katas.evaluator.channel do that).
 """
 import os
 import pathlib
@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent  # the folder that holds katas/ and reference/
 EARLY = []  # an evaluator started before it was asked for, waiting to be taken
 
 
@@ -38,8 +38,8 @@ class Evaluator:
         requests_read, self.requests = os.pipe()
         self.replies, replies_write = os.pipe()
         self.events, events_write = os.pipe()
-        boot = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from katas import evaluator; "
-                "evaluator.main(sys.argv[1:])")
+        boot = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from katas.evaluator import serve; "
+                "serve.main(sys.argv[1:])")
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         try:
             self.process = subprocess.Popen(

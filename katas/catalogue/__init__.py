@@ -26,7 +26,7 @@ else:  # pragma: no cover - Python 3.10
 from reference.diagnose import SIGNATURES
 
 FORMAT_VERSION = 1
-CARDS_DIR = pathlib.Path(__file__).resolve().parent / "cards"
+CARDS_DIR = pathlib.Path(__file__).resolve().parent.parent / "cards"
 NETWORKS = {"net": "reference.net", "mlp": "reference.mlp"}
 # network -> (fewest, most) hidden layers a card may declare. net.py has exactly one. mlp.py takes
 # any depth, but the diagnoser's probes take about 0.8 s at 8 hidden layers and grow fast past it,

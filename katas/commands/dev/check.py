@@ -23,7 +23,11 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 
-from katas import argtypes, catalogue, judge, learner, mutants, workspace
+from katas import catalogue
+from katas.audit import mutants
+from katas.catalogue import sandboxed
+from katas.commands import argtypes, common
+from katas.learner import workspace
 
 # The fields the loader reads, in the order of a card file, to list what a template still lacks.
 TEXT_FIELDS = ("title", "story", "fix")
@@ -61,17 +65,17 @@ def register(subparsers):
     parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
     parser.add_argument("--cards", metavar="DIR", default=None,
                         help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
-    parser.add_argument("--time-limit", type=learner.positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=common.positive_seconds, default=None, metavar="SECONDS",
                         help="time limit of each file's check (default: $KATA_TIME_LIMIT, else 10)")
     parser.add_argument("--jobs", type=argtypes.positive_int, default=None, metavar="N",
-                        help="checks run at once (default: the number of CPUs, at most %d)" % judge.MAX_WORKERS)
+                        help="checks run at once (default: the number of CPUs, at most %d)" % sandboxed.MAX_WORKERS)
     return parser
 
 
 def run(args, out=print):
     directory = pathlib.Path(args.cards).resolve() if args.cards else workspace.cards_dir()
     out("Checking the cards in %s" % display(directory))
-    cards, problems = check_catalogue(directory, learner.time_limit(args), out, workers=args.jobs)
+    cards, problems = check_catalogue(directory, common.time_limit(args), out, workers=args.jobs)
     if problems:
         out("")
         out("%d problem%s:" % (len(problems), "" if len(problems) == 1 else "s"))
@@ -116,12 +120,12 @@ def check_catalogue(directory, time_limit=None, out=print, workers=None):
     for card, found, kata, solution in static:
         if not found:
             filename = workspace.kata_filename(card)
-            jobs += [judge.Job(kata, filename, card.hidden_layers), judge.Job(solution, filename, card.hidden_layers)]
+            jobs += [sandboxed.Job(kata, filename, card.hidden_layers), sandboxed.Job(solution, filename, card.hidden_layers)]
     references = [(network, depth) for network in sorted({"net"} | {c.network for c in cards})
                   for depth in sorted({c.hidden_layers for c in cards if c.network == network} or {1})]
-    jobs += [judge.Job(workspace.standalone(catalogue.reference_source(network)), "reference-%s.py" % network, depth)
+    jobs += [sandboxed.Job(workspace.standalone(catalogue.reference_source(network)), "reference-%s.py" % network, depth)
              for network, depth in references]
-    verdicts = judge.judge_all(jobs, time_limit=time_limit, workers=workers)
+    verdicts = sandboxed.judge_all(jobs, time_limit=time_limit, workers=workers)
     fine = []
     for card, found, _, _ in static:
         if not found:

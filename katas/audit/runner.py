@@ -28,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from katas import census, equivalence, lifeline, mutants
+from katas.audit import census, equivalence, lifeline, mutants
 
 BLAS_SINGLE_THREAD = census.BLAS_SINGLE_THREAD
 # Thresholds in percent, as in Stryker: at or above `high` the score is high, below `low` it
@@ -385,4 +385,4 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
 
 def default_root():
     """The project this package was installed from: the parent of the katas/ folder."""
-    return pathlib.Path(__file__).resolve().parent.parent
+    return pathlib.Path(__file__).resolve().parent.parent.parent

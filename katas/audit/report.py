@@ -15,7 +15,7 @@ import html as html_escape
 import json
 import pathlib
 
-from katas import equivalence
+from katas.audit import equivalence
 
 FORMAT_VERSION = 1
 JSON_NAME = "mutation-audit.json"

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from katas import lifeline
+from katas.audit import lifeline
 
 DEFAULT_TIMEOUT = 10.0
 BLAS_SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -86,7 +86,7 @@ class _Worker(object):
         self.log_path = jobs_path.parent / ("worker-%d.log" % start)
         with open(self.log_path, "wb") as log:
             self.process = lifeline.spawn(
-                [sys.executable, "-m", "katas.census", str(jobs_path), str(start), str(step)], new_session=False,
+                [sys.executable, "-m", "katas.audit.census", str(jobs_path), str(start), str(step)], new_session=False,
                 cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         os.set_blocking(self.process.stdout.fileno(), False)
 

@@ -3,7 +3,7 @@
 What it is for: `check_file(path)` reads the learner's kata file once, starts (or reuses) a
 katas.evaluator process, has it load those bytes in a fresh learner process and answer calls
 of `loss`, and runs reference.diagnose in *this* process on a stand-in for `loss` that sends
-each call over katas.channel and reads back plain arrays and numbers. The gradient checks, the
+each call over katas.evaluator.channel and reads back plain arrays and numbers. The gradient checks, the
 probes, the comparison with the reference and the verdict never share a process with the
 learner's code: whatever the file patches (NumPy, the diagnoser, the reference, the process
 itself), it patches its own copy. The result is a Result: green (the diagnosis is ok), red
@@ -34,10 +34,10 @@ import time
 
 import numpy as np
 
-from katas import channel
-from katas.evaluator import CHANNEL_BROKEN
-from katas import launch
-from katas.launch import Evaluator  # noqa: F401 - part of this module's interface
+from katas.evaluator import channel
+from katas.evaluator.serve import CHANNEL_BROKEN
+from katas.evaluator import launch
+from katas.evaluator.launch import Evaluator  # noqa: F401 - part of this module's interface
 from reference import diagnose as diagnoser
 
 DEFAULT_TIME_LIMIT = 10.0

@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(session, config, items):
     """With --katas, add the started katas that pytest did not collect from their files."""
     if not config.getoption("katas"):
         return
-    from katas import workspace
+    from katas.learner import workspace
 
     ws = workspace.Workspace(workspace.resolve(config.getoption("kata_workspace")))
     have = {str(item.path) for item in items if isinstance(item, KataItem)}
@@ -82,13 +82,14 @@ class KataItem(pytest.Item):
         self.add_marker("kata")
 
     def runtest(self):
-        from katas import learner, report, workspace
+        from katas.commands import common
+        from katas.learner import report, workspace
         from katas.commands import check
 
         ws = workspace.Workspace(self.path.parent)
         try:
-            card = learner.find(self.card_id)
-        except learner.UsageError as exc:
+            card = common.find(self.card_id)
+        except common.UsageError as exc:
             raise KataFailure("kata: %s" % exc)
         checked = check.check_kata(ws, card, self.path)
         warnings = ["warning: %s" % text for text in ws.take_warnings()]

@@ -18,9 +18,12 @@ import json
 import pathlib
 import shlex
 
-from katas import catalogue, judge, learner, mutants, promote
-from katas.audit_report import JSON_NAME
-from katas.commands.dev_check import display
+from katas import catalogue
+from katas.audit import mutants, promote
+from katas.catalogue import sandboxed
+from katas.commands import common
+from katas.audit.report import JSON_NAME
+from katas.commands.dev.check import display
 
 NETWORK_FILE = "reference/net.py"
 
@@ -40,7 +43,7 @@ def register(subparsers):
                         help="the card folder to write to (default: katas/cards)")
     parser.add_argument("--force", action="store_true",
                         help="write the card even when an existing card makes the same network")
-    parser.add_argument("--time-limit", type=learner.positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=common.positive_seconds, default=None, metavar="SECONDS",
                         help="time limit of the mutant's check (default: $KATA_TIME_LIMIT, else 10)")
     return parser
 
@@ -117,7 +120,7 @@ def from_diff(function, before, after, original):
 def diagnose_mutant(mutant, time_limit=None):
     """The mutant's diagnosis summary (katas.census.summarize's fields), judged in the sandbox;
     PromoteError when the mutant cannot be checked (it hangs, ends the process, does not load)."""
-    verdict = judge.judge_source(mutant.source, "mutant-%s.py" % promote.slug(mutant.function or "given"),
+    verdict = sandboxed.judge_source(mutant.source, "mutant-%s.py" % promote.slug(mutant.function or "given"),
                                  hidden_layers=1, time_limit=time_limit)
     if verdict.error:
         raise promote.PromoteError("the mutant could not be checked in the sandbox: %s. A kata must load and let "
@@ -141,7 +144,7 @@ def run(args, out=print):
                 "mutant, so the new card would be a duplicate kata; nothing written (--force writes it anyway)"
                 % (twin.id, display(twin.path)))
             return 1
-        diagnosis = diagnose_mutant(mutant, learner.time_limit(args))
+        diagnosis = diagnose_mutant(mutant, common.time_limit(args))
         path = promote.write_card(mutant, diagnosis, args.cards, args.card_id, original)
     except (promote.PromoteError, mutants.MutantsError, catalogue.CardError) as exc:
         out("kata dev promote: %s" % exc)
