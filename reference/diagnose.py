@@ -535,15 +535,23 @@ class _Diagnoser(object):
         return {k: v.copy() for k, v in params.items()}, X, y
 
     def batch_problem(self):
-        """The base problem with more examples appended: the same weights, N changed alone."""
+        """The base problem with more examples appended: the same weights, N changed alone.
+
+        Its classes are never all equally frequent, so that a gradient which depends on the
+        label counts alone (a one-hot in the wrong column, summed over the batch) cannot be
+        right by the accident of a balanced draw here as well as in the base problem.
+        """
         params, X, y = self.base_problem
         extra = self.plan.batch_n - X.shape[0]
+        classes = params["b%d" % self.depth].shape[0]
         for attempt in range(1000):
             rng = np.random.default_rng([self.seed, 2, attempt])
             more_X = np.vstack([X, rng.standard_normal((extra, X.shape[1]))])
             if problems.kink_margin(params, more_X) >= 1e-3:
-                more_y = np.concatenate([y, rng.integers(0, params["b%d" % self.depth].shape[0], extra)])
-                return params, more_X, more_y
+                more_y = np.concatenate([y, rng.integers(0, classes, extra)])
+                counts = np.bincount(more_y, minlength=classes)
+                if counts.min() < counts.max():
+                    return params, more_X, more_y
         raise ValueError("no extra examples away from the kink within 1000 attempts")
 
     # -- calls ------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_the_sandbox_checks_the_bytes_read_before_the_check(ws_root, monkeypatch
     keeper = guard.Guard.take(workspace.Workspace(ws_root), path)
     assert keeper.checked == path.read_bytes() and keeper.path.is_absolute()
     assert set(keeper.others) == {kata_file(ws_root, OTHER)} and len(keeper.backups) == 1
-    from katas.commands import check
+    from katas.commands import common
 
-    checked = check.check_kata(workspace.Workspace(ws_root), catalogue.find_card(CARD), path)
+    checked = common.check_kata(workspace.Workspace(ws_root), catalogue.find_card(CARD), path)
     assert seen == [path.read_bytes()] and checked.counts

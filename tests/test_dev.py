@@ -18,6 +18,7 @@ from katas import catalogue
 from katas.audit import promote
 from katas.cli import main
 from katas.commands.dev import check as dev_check
+from katas.paths import display
 
 GOOD = catalogue.CARDS_DIR / "01-missing-1-over-n.toml"
 NEW = catalogue.CARDS_DIR / "26-gradient-from-log-probs.toml"
@@ -314,7 +315,7 @@ def test_a_reference_that_cannot_be_checked_is_named_with_the_sandbox_sentence()
         "error", "your code did not finish within 1 s while your file was loading")
     (problem,) = dev_check.reference_problems("mlp", 3, verdict)
     assert "reference cannot be checked at 3 hidden layers: your code did not finish" in problem.text()
-    assert problem.text().startswith(dev_check.display(catalogue.reference_path("mlp")))
+    assert problem.text().startswith(display(catalogue.reference_path("mlp")))
 
 
 @pytest.mark.parametrize("after, words", [

@@ -35,7 +35,7 @@ def pytest_run(cwd, *argv, autoload=False):
     options = ["-p", "no:cacheprovider", "-rA"]
     if not autoload:
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        options += ["-p", "katas.learner.pytest_plugin"]
+        options += ["-p", "katas.pytest_plugin"]
     return subprocess.run([sys.executable, "-m", "pytest"] + options + list(argv), cwd=str(cwd),
                           capture_output=True, text=True, env=env, timeout=120)
 
@@ -78,4 +78,4 @@ def test_the_plugin_is_declared_as_a_pytest11_entry_point():
 
     pyproject = pathlib.Path(__file__).resolve().parent.parent / "pyproject.toml"
     declared = catalogue.tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["entry-points"]["pytest11"]
-    assert declared == {"katas.pytest_plugin": "katas.learner.pytest_plugin"}
+    assert declared == {"katas.pytest_plugin": "katas.pytest_plugin"}

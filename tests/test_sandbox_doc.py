@@ -2,7 +2,7 @@
 import pathlib
 
 from katas import sandbox
-from katas.evaluator import channel, serve
+from katas.evaluator import channel, isolation
 
 DOC = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "sandbox.md").read_text(encoding="utf-8")
 
@@ -15,7 +15,7 @@ def test_the_limits_the_page_states_are_the_code_s():
         "%g s by default" % sandbox.DEFAULT_TIME_LIMIT: True,
         "+ %d GiB" % (sandbox.MEMORY_LIMIT // 2 ** 30): True,
         "files written (%d MiB)" % (sandbox.FILE_SIZE_LIMIT // 2 ** 20): True,
-        "the user has + %d" % serve.PROCESS_ALLOWANCE: True,
+        "the user has + %d" % isolation.PROCESS_ALLOWANCE: True,
         "first %d KB of what it prints" % (sandbox.OUTPUT_CAP // 1024): True,
     }
     missing = [claim for claim in claims if claim not in DOC]

@@ -14,13 +14,11 @@ after the check, and what the check destroyed in the workspace is put back (kata
 problem with the workspace (progress.json, a file put back) is one warning line after the verdict.
 Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not started).
 """
-import dataclasses
 import json
 import sys
 
-from katas import sandbox
 from katas.commands import common
-from katas.learner import guard, report
+from katas.learner import report
 
 
 def register(subparsers):
@@ -51,7 +49,7 @@ def run(args, out=print):
         if args.json:
             out(json.dumps(report.usage_document(str(exc)), indent=2))
         return common.fail(exc)
-    checked = check_kata(ws, card, path, common.time_limit(args), entries=args.plot is not None, seed=args.seed)
+    checked = common.check_kata(ws, card, path, common.time_limit(args), entries=args.plot is not None, seed=args.seed)
     result = checked.result
     warnings = ws.take_warnings()
     if args.json:
@@ -59,7 +57,7 @@ def run(args, out=print):
         document["warnings"] += warnings
         out(json.dumps(document, indent=2))
     else:
-        for line in report.terminal(card, result, ws.display(path)) + next_steps(ws, card, checked):
+        for line in report.terminal(card, result, ws.display(path)) + common.next_steps(ws, card, checked):
             out(line)
     if args.plot is not None:
         (note if args.json else out)(draw(card, result, path, args.plot))
@@ -81,63 +79,3 @@ def draw(card, result, path, target):
     except plots.MatplotlibMissing as exc:
         return "no heatmap: %s" % exc
     return "heatmap written to %s" % written
-
-
-@dataclasses.dataclass
-class Checked:
-    """One check of a kata file, as recorded.
-
-    - result: the sandbox's Result for the bytes that were checked.
-    - newly_solved: this check marked the kata solved.
-    - counts: the file on disk holds the bytes checked, so the verdict is the file's.
-    - saved: the progress file has this check (False: a warning says why).
-    """
-
-    result: sandbox.Result
-    newly_solved: bool
-    counts: bool
-    saved: bool
-
-
-def check_kata(ws, card, path, time_limit=None, entries=False, seed=None, evaluator=None):
-    """Check the kata file's bytes as they are now and record the check; a Checked.
-
-    The bytes are read once and handed to the sandbox; afterwards, what the check destroyed
-    in the workspace is put back (katas.guard), and the kata is marked solved only when the
-    file holds the bytes that were checked. What happened is in ws.take_warnings().
-    """
-    keeper = guard.Guard.take(ws, path)
-    result = sandbox.check_file(keeper.path, hidden_layers=card.hidden_layers, time_limit=time_limit,
-                                entries=entries, source=keeper.checked, seed=seed, evaluator=evaluator)
-    aftermath = keeper.settle()
-    if aftermath.warning:
-        ws.warnings.append(aftermath.warning)
-    newly_solved = ws.record_check(card, result.verdict, may_solve=aftermath.unchanged)
-    return Checked(result, newly_solved, aftermath.unchanged, ws.saved)
-
-
-def next_steps(ws, card, checked):
-    """What to do now: the next hint, or the solution and the next kata."""
-    result = checked.result
-    if not result.green:
-        return report.next_steps(card, result, ws.entry(card))
-    if not checked.counts:
-        return ["", "Green, but not for the file as it is now (see the warning): kata %s is not marked solved; "
-                "check again." % card.id]
-    cards, _ = common.catalogue_cards()
-    upcoming = common.next_unstarted(ws, cards)
-    if checked.newly_solved:
-        solved = "Solved: kata %s is green." % card.id
-        if not checked.saved:
-            solved = "Solved: kata %s is green, but the progress file could not record it (see the warning)." % (
-                card.id)
-    else:
-        solved = "Still green (solved before)."
-    lines = ["", solved]
-    if card.equivalent:
-        lines.append("Read why: kata solution %s" % card.id)
-    else:
-        lines.append("Compare your fix with the reference: kata solution %s" % card.id)
-    if upcoming is not None:
-        lines.append("Next kata: kata start %s" % upcoming.id)
-    return lines

@@ -11,13 +11,14 @@ What it is not for: running checks (katas.sandbox) or keeping progress (katas.wo
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import pathlib
 import sys
 
-from katas import catalogue
-from katas.learner import workspace
+from katas import catalogue, sandbox
+from katas.learner import guard, report, workspace
 
 USAGE = 2
 
@@ -194,3 +195,84 @@ def unchangeable(exc, out=None):
     """Print a workspace change that could not be made; return exit code 1 (the command's job failed)."""
     (out or (lambda text: print(text, file=sys.stderr)))("kata: %s" % exc)
     return 1
+
+
+# -- what check, watch, hint and the pytest plugin share ----------------------------------
+
+@dataclasses.dataclass
+class Checked:
+    """One check of a kata file, as recorded.
+
+    - result: the sandbox's Result for the bytes that were checked.
+    - newly_solved: this check marked the kata solved.
+    - counts: the file on disk holds the bytes checked, so the verdict is the file's.
+    - saved: the progress file has this check (False: a warning says why).
+    """
+
+    result: sandbox.Result
+    newly_solved: bool
+    counts: bool
+    saved: bool
+
+
+def check_kata(ws, card, path, time_limit=None, entries=False, seed=None, evaluator=None):
+    """Check the kata file's bytes as they are now and record the check; a Checked.
+
+    The bytes are read once and handed to the sandbox; afterwards, what the check destroyed
+    in the workspace is put back (katas.guard), and the kata is marked solved only when the
+    file holds the bytes that were checked. What happened is in ws.take_warnings().
+    """
+    keeper = guard.Guard.take(ws, path)
+    result = sandbox.check_file(keeper.path, hidden_layers=card.hidden_layers, time_limit=time_limit,
+                                entries=entries, source=keeper.checked, seed=seed, evaluator=evaluator)
+    aftermath = keeper.settle()
+    if aftermath.warning:
+        ws.warnings.append(aftermath.warning)
+    newly_solved = ws.record_check(card, result.verdict, may_solve=aftermath.unchanged)
+    return Checked(result, newly_solved, aftermath.unchanged, ws.saved)
+
+
+def next_steps(ws, card, checked):
+    """What to do now: the next hint, or the solution and the next kata."""
+    result = checked.result
+    if not result.green:
+        return report.next_steps(card, result, ws.entry(card))
+    if not checked.counts:
+        return ["", "Green, but not for the file as it is now (see the warning): kata %s is not marked solved; "
+                "check again." % card.id]
+    cards, _ = catalogue_cards()
+    upcoming = next_unstarted(ws, cards)
+    if checked.newly_solved:
+        solved = "Solved: kata %s is green." % card.id
+        if not checked.saved:
+            solved = "Solved: kata %s is green, but the progress file could not record it (see the warning)." % (
+                card.id)
+    else:
+        solved = "Still green (solved before)."
+    lines = ["", solved]
+    if card.equivalent:
+        lines.append("Read why: kata solution %s" % card.id)
+    else:
+        lines.append("Compare your fix with the reference: kata solution %s" % card.id)
+    if upcoming is not None:
+        lines.append("Next kata: kata start %s" % upcoming.id)
+    return lines
+
+
+def reveal(ws, card):
+    """Reveal one more hint and return the lines to print."""
+    revealed, grew = ws.reveal_hint(card)
+    total = len(card.hints)
+    lines = ["%s: hint %d of %d" % (report.label(card), revealed, total)]
+    for number, hint in enumerate(card.hints[:revealed], start=1):
+        lines.append("  %d. %s" % (number, hint))
+    if revealed < total:
+        lines.append("%d more: run `kata hint %s` again." % (total - revealed, card.id))
+    elif ws.ever_solved(card):
+        lines.append("No more hints. %s: kata solution %s" % ("Why" if card.equivalent else "The reference fix",
+                                                               card.id))
+    else:
+        lines.append("No more hints%s. Once `kata check %s` is green, `kata solution %s` shows %s." % (
+            "" if grew else " (that was all of them)", card.id, card.id,
+            "why" if card.equivalent else "the reference fix"))
+    return lines

@@ -25,7 +25,6 @@ import time
 from katas import sandbox
 from katas.commands import common
 from katas.learner import report
-from katas.commands import check, hint
 
 POLL = 0.15  # seconds between looks at the file
 CLEAR = "\x1b[2J\x1b[H"
@@ -128,7 +127,7 @@ def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
                 out("Stopped watching %s. Resume with: kata watch %s" % (card.id, card.id))
                 return 1
             if line in ("h", "hint"):
-                for text in hint.reveal(ws, card):
+                for text in common.reveal(ws, card):
                     out(text)
                 common.show_warnings(ws)
             elif line in ("", "c", "check"):
@@ -164,7 +163,7 @@ def show_check(ws, card, path, settings, number, reason, clear, help_line, out, 
     check is not checked again; otherwise seen stays as it was, and the change is checked next.
     """
     time_limit, evaluator = settings
-    checked = check.check_kata(ws, card, path, time_limit, evaluator=evaluator)
+    checked = common.check_kata(ws, card, path, time_limit, evaluator=evaluator)
     result = checked.result
     if checked.counts:
         seen = fingerprint(path)
@@ -174,12 +173,12 @@ def show_check(ws, card, path, settings, number, reason, clear, help_line, out, 
     for line in report.terminal(card, result, ws.display(path)):
         out(line)
     if result.green and checked.counts:
-        for line in check.next_steps(ws, card, checked):
+        for line in common.next_steps(ws, card, checked):
             out(line)
         out("Stopped watching: %s is green." % card.id)
         common.show_warnings(ws)
         return True, seen
-    for line in check.next_steps(ws, card, checked):
+    for line in common.next_steps(ws, card, checked):
         out(line)
     out("Watching %s for changes (%s)." % (ws.display(path), help_line))
     common.show_warnings(ws)

@@ -40,7 +40,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: no lock between terminals
     fcntl = None
 
-from katas import catalogue
+from katas import catalogue, paths
 
 DEFAULT_DIR = "workspace"
 WORKSPACE_ENV = "KATA_WORKSPACE"
@@ -379,11 +379,7 @@ class Workspace(object):
 
     def display(self, path):
         """path relative to the current directory when it is below it, else absolute."""
-        path = pathlib.Path(path)
-        try:
-            return str(path.relative_to(pathlib.Path.cwd()))
-        except (ValueError, OSError):
-            return str(path)
+        return paths.display(path)
 
     def take_warnings(self):
         """The sentences to show the learner since the last call (the progress file's as one)."""

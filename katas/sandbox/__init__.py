@@ -20,24 +20,20 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import inspect
 import math
 import os
 import pathlib
-import re
 import secrets
-import select
 import shutil
-import signal
 import tempfile
 import time
 
 import numpy as np
 
-from katas.evaluator import channel
-from katas.evaluator.serve import CHANNEL_BROKEN
-from katas.evaluator import launch
+from katas.evaluator import channel, launch
 from katas.evaluator.launch import Evaluator  # noqa: F401 - part of this module's interface
+from katas.sandbox import endings
+from katas.sandbox.remote import RemoteLoss, Run, Stopped
 from reference import diagnose as diagnoser
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -48,7 +44,6 @@ FILE_SIZE_LIMIT = 8 * 1024 * 1024  # largest file the learner process may write 
 MEMORY_LIMIT = 2 * 1024 ** 3  # address space the learner process may add to what it starts with
 SOURCE_LIMIT = 1024 * 1024  # bytes of a learner file the judge accepts
 GRACE = 1.5  # seconds after the time limit before the judge kills the learner process
-START_TIMEOUT = 60.0  # seconds an evaluator may take to start (an interpreter and NumPy)
 SEED_LIMIT = 2 ** 31  # probe seeds are drawn from [0, SEED_LIMIT)
 PROJECT_PACKAGES = ("reference", "katas")
 # Where the kernel has Landlock, the learner process may write only in its scratch folder.
@@ -57,19 +52,6 @@ RESTRICT_WRITES = True
 ROOT = launch.ROOT
 # Signatures whose evidence can come from an exception raised at a line of the learner's file.
 RAISING_SIGNATURES = ("crash", "shape_error", "nonfinite")
-TRACE_FRAME = re.compile(r'File "(.*)", line (\d+) in (\S+)')
-SIGNAL_WORDS = {  # signal -> (what happened, why it usually happens)
-    "SIGSEGV": ("a segmentation fault (SIGSEGV)",
-                "memory was read or written where none is mapped, typically through ctypes or a C extension"),
-    "SIGBUS": ("a bus error (SIGBUS)", "a bad memory access, typically through ctypes"),
-    "SIGFPE": ("a floating-point exception signal (SIGFPE)", "an integer division by zero in native code"),
-    "SIGILL": ("an illegal instruction (SIGILL)", "native code jumped somewhere it should not"),
-    "SIGABRT": ("an abort (SIGABRT)", "native code gave up on an internal error"),
-    "SIGKILL": ("SIGKILL", "the process was killed, by your code or because it used too much memory"),
-    "SIGTERM": ("SIGTERM", "the process was asked to stop"),
-}
-DOING = {"start": "before your file was loaded", "load": "while your file was loading",
-         "diagnose": "while the checker was calling your loss"}
 
 
 @dataclasses.dataclass
@@ -152,223 +134,6 @@ def seed_setting():
         warning = "%s=%s is not a probe seed (a whole number from 0 to %d); a fresh seed was drawn" % (
             SEED_ENV, raw, SEED_LIMIT - 1)
     return secrets.randbelow(SEED_LIMIT), warning
-
-
-# -- the evaluator process --------------------------------------------------------------
-
-class Run:
-    """One learner process of an evaluator: load the file, answer calls, end."""
-
-    def __init__(self, evaluator, job, deadline):
-        self.evaluator = evaluator
-        self.job = job
-        self.deadline = deadline
-        self.stage = "start"
-        self.status = None  # the learner process's wait status, once it ended
-        self.timed_out = False
-        self.stopped = None  # why the run stopped early: a Stopped exception
-        self.raised = []  # (line, code) in the learner's file of each exception loss raised
-        self.exits = []  # (call, line, code) of os._exit / os.abort calls
-        channel.send(evaluator.requests, {"op": "start", "job": job}, deadline=time.monotonic() + START_TIMEOUT)
-        event = self.event(time.monotonic() + START_TIMEOUT)
-        if event.get("event") != "started" or not isinstance(event.get("pid"), int):
-            raise channel.ChannelError("the evaluator did not start a learner process")
-        self.pid = event["pid"]
-        self.isolation = event.get("isolation")
-
-    def event(self, deadline):
-        message, _ = channel.receive(self.evaluator.events, deadline)
-        return message
-
-    def ask(self, message, value=channel.NOTHING):
-        """Send a request and return (reply, value); Stopped when the learner process does not answer."""
-        if self.stopped is not None:
-            raise self.stopped
-        try:
-            channel.send(self.evaluator.requests, message, value, deadline=self.deadline)
-            while True:
-                left = self.deadline - time.monotonic()
-                if left <= 0:
-                    raise channel.TimedOut("no reply in time")
-                readable = select.select([self.evaluator.replies, self.evaluator.events], [], [], left)[0]
-                if self.evaluator.replies in readable:
-                    return channel.receive(self.evaluator.replies, self.deadline)
-                if self.evaluator.events in readable:
-                    event = self.event(time.monotonic() + 5)
-                    if event.get("event") == "ended":
-                        self.status = event.get("status")
-                        raise channel.Closed("the learner process ended")
-        except channel.TimedOut:
-            self.timed_out = True
-            self.stop("timeout")
-        except channel.ChannelError as exc:
-            self.stop("ended" if self.status is not None else "channel: %s" % exc)
-        raise self.stopped
-
-    def stop(self, why):
-        """End the learner process (and everything it started) and remember why."""
-        self.stopped = Stopped(why)
-        self.evaluator.usable = False
-        if self.status is None:
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(self.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            try:
-                event = self.event(time.monotonic() + 5)
-                if event.get("event") == "ended":
-                    self.status = event.get("status")
-            except channel.ChannelError:
-                self.evaluator.close()
-
-    def finish(self):
-        """Ask the learner process to end; return how many characters it printed."""
-        reply, _ = self.ask({"op": "finish"})
-        chars = reply.get("output_chars")
-        try:
-            event = self.event(time.monotonic() + 5)
-            self.status = event.get("status")
-        except channel.ChannelError:
-            self.evaluator.usable = False
-        return chars if isinstance(chars, int) and not isinstance(chars, bool) else 0
-
-    def end(self):
-        """Make sure the learner process is gone (the check is over, whatever happened)."""
-        if self.status is None and self.stopped is None:
-            self.stop("the check ended")
-
-
-class Stopped(KeyboardInterrupt):
-    """The learner process stopped answering: it ended, ran out of time, broke the channel, or
-    asked to end the process. A KeyboardInterrupt, so that the diagnoser does not take it for
-    an exception of loss (it lets only those through) and the diagnosis stops at once."""
-
-    def __init__(self, why):
-        super().__init__(why)
-        self.why = why
-
-
-class RemoteLoss:
-    """The learner's `loss`, as the diagnoser sees it: each call goes to the learner process.
-
-    It takes and returns what the real function would (arrays are copied both ways), changes
-    the arrays it was given exactly as the learner's code changed them in place, raises an
-    exception of the same name and message with the learner's traceback as records
-    (`remote_frames`), and has the learner function's signature.
-    """
-
-    def __init__(self, run, signature):
-        self.run = run
-        self.source_path = run.job["path"]
-        if signature is not None:
-            self.__signature__ = rebuild_signature(signature)
-
-    def __call__(self, *args, **kwargs):
-        reply, value = self.run.ask({"op": "call"}, {"args": list(args), "kwargs": kwargs})
-        if reply.get("status") == "returned" and isinstance(value, dict) and "out" in value:
-            apply_mutations(args, value.get("mutated"))
-            return value["out"]
-        self.failed(reply)
-
-    def many(self, call, changes):
-        """float(loss(...)[0]) at call = (args, kwargs) with args[0] (the params) changed by each
-        change in turn (see gradcheck.losses_at), in one round trip: the learner process applies
-        each change to its own copy. The first exception is raised."""
-        args, kwargs = call
-        encoded = [[[name, None if index is Ellipsis else int(index), value] for name, index, value in change]
-                   for change in changes]
-        payload = {"args": list(args), "kwargs": kwargs, "changes": encoded}
-        reply, value = self.run.ask({"op": "many"}, payload)
-        if reply.get("status") == "values" and isinstance(value, np.ndarray) and value.shape == (len(changes),):
-            return [float(v) for v in value]
-        self.failed(reply)
-
-    def failed(self, reply):
-        """Raise what a reply that is not a result says: the learner's exception, or Stopped."""
-        status = reply.get("status")
-        if status == "raised":
-            frames = valid_frames(reply.get("frames"))
-            line = learner_frame(frames, self.source_path)
-            self.run.raised.append(line)
-            error = remote_exception(str(reply.get("type", "Exception")), str(reply.get("message", "")))
-            error.remote_frames = frames
-            raise error
-        if status == "interrupt":
-            self.run.raised.append(learner_frame(valid_frames(reply.get("frames")), self.source_path))
-            self.run.stopped = Stopped("interrupt")
-        elif status == "exit_called":
-            line = reply.get("line") if isinstance(reply.get("line"), int) else None
-            self.run.exits.append((str(reply.get("call", "os._exit")), line, str(reply.get("code") or "")))
-            self.run.stopped = Stopped("exit")
-        else:
-            self.run.stop("channel: an unexpected reply")
-        raise self.run.stopped
-
-
-def rebuild_signature(records):
-    """An inspect.Signature from the [[name, kind, has default], ...] the learner process sent."""
-    try:
-        parameters = []
-        for name, kind, has_default in records:
-            default = None if has_default else inspect.Parameter.empty
-            parameters.append(inspect.Parameter(str(name), inspect._ParameterKind(int(kind)), default=default))
-        return inspect.Signature(parameters)
-    except (TypeError, ValueError):
-        return None
-
-
-def valid_frames(frames):
-    """The traceback records of a reply that have the expected form: (file, line, function, code)."""
-    out = []
-    for frame in frames if isinstance(frames, list) else []:
-        if (isinstance(frame, list) and len(frame) == 4 and isinstance(frame[1], int)
-                and all(isinstance(part, str) for part in (frame[0], frame[2], frame[3]))):
-            out.append(tuple(frame))
-    return out
-
-
-def learner_frame(frames, path):
-    """(line, code) of the innermost record in the learner's file, or (None, "")."""
-    chosen = (None, "")
-    for filename, line, _, code in frames:
-        if filename == path:
-            chosen = (line, code)
-    return chosen
-
-
-EXCEPTION_TYPES = {}
-
-
-def remote_exception(name, message):
-    """An exception named like the learner's (a class made for the name, never the learner's own)."""
-    safe = "".join(c for c in name if c.isalnum() or c == "_")[:100] or "Exception"
-    kind = EXCEPTION_TYPES.get(safe)
-    if kind is None:
-        kind = EXCEPTION_TYPES[safe] = type(safe, (Exception,), {"__module__": "learner"})
-    return kind(message)
-
-
-def apply_mutations(args, mutated):
-    """Change the caller's arrays as the learner's code changed its copies in place."""
-    if not isinstance(mutated, dict) or not mutated:
-        return
-    params = args[0] if args and isinstance(args[0], dict) else None
-    changed = mutated.get("params")
-    if params is not None and isinstance(changed, dict):
-        if mutated.get("keys_changed"):
-            params.clear()
-            params.update(changed)
-        else:
-            for name, value in changed.items():
-                params[name] = value
-    for index, name in ((1, "X"), (2, "y")):
-        if name in mutated and len(args) > index and isinstance(args[index], np.ndarray):
-            target, value = args[index], mutated[name]
-            try:
-                np.copyto(target, value, casting="unsafe")
-            except (TypeError, ValueError):  # reshaped in place: changed all the same
-                target[...] = np.nan if target.dtype.kind == "f" else -1
 
 
 # -- reuse of the project's own code ----------------------------------------------------
@@ -485,7 +250,7 @@ def judge(path, hidden_layers, time_limit, entries, seed, source, evaluator):
     finally:
         if run is not None:
             run.end()
-        output = read_text(job["output"], OUTPUT_CAP)
+        output = endings.read_text(job["output"], OUTPUT_CAP)
         shutil.rmtree(folder, ignore_errors=True)
     result.source = source
     result.output = output
@@ -556,39 +321,9 @@ def stopped_result(run, stop, text, time_limit):
 
 
 def from_death(run, text, time_limit):
-    """The learner process ended without finishing: say how, where and at which stage."""
-    status = run.status if isinstance(run.status, int) else 0
-    trace = read_text(run.job["trace"])
-    path = run.job["path"]
-    line, function = trace_line(trace, path)
-    code = source_line(text, line)
-    doing = DOING.get(run.stage, "")
-    where = " at line %d in %s()" % (line, function) if line and function != "<module>" else (
-        " at line %d" % line if line else "")
-    signal_name = None
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            signal_name = signal.Signals(number).name
-        except ValueError:
-            signal_name = "signal %d" % number
-    if run.timed_out or trace.lstrip().startswith("Timeout") or signal_name == "SIGXCPU":
-        problem = ("your code did not finish within %g s %s: an infinite loop, or a loop far too long for "
-                   "a toy problem? It was running%s when it was stopped" % (
-                       time_limit, doing, where or " outside your file (no line of it was on the stack)"))
-        return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, path))
-    if signal_name is not None:
-        what, why = SIGNAL_WORDS.get(signal_name, (signal_name, "the process received a signal"))
-        problem = "the process crashed with %s%s, %s: %s" % (what, where, doing, why)
-        return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, path))
-    exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    if exit_code == CHANNEL_BROKEN:
-        return Result("error", "your code closed or damaged the check's channel (file descriptors it did not open) "
-                      "%s: a loss function must only compute and return" % doing)
-    problem = ("the process ended with exit code %d %s, before the check could finish: a loss function must "
-               "return its result, not end the process (os._exit through another name, or native code)" % (
-                   exit_code, doing))
-    return Result("error", problem, line=line, code=code, detail=trace_excerpt(trace, path))
+    """The learner process ended without finishing: an error Result saying how."""
+    problem, line, code, detail = endings.ending(run, text, time_limit)
+    return Result("error", problem, line=line, code=code, detail=detail)
 
 
 def from_diagnosis(diagnosis, run, entries):
@@ -635,43 +370,3 @@ def jsonable(value):
     return str(value)
 
 
-# -- reading what the learner process left ----------------------------------------------
-
-def read_text(path, limit=None):
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read() if limit is None else stream.read(limit)
-    except OSError:
-        return ""
-    return data.decode("utf-8", "replace")
-
-
-def trace_line(trace, path):
-    """The innermost frame of the learner's file in a faulthandler dump: (line, function)."""
-    for match in TRACE_FRAME.finditer(trace):
-        if match.group(1) == path:
-            return int(match.group(2)), match.group(3)
-    return None, None
-
-
-def trace_excerpt(trace, path):
-    """The dump's frames from the innermost one to the outermost line of the learner's file.
-
-    Frames below the learner's code (a library it called) help; the evaluator's frames that
-    called the learner's code do not, and are left out.
-    """
-    frames = [(m.group(1), m.group(2), m.group(3)) for m in TRACE_FRAME.finditer(trace)]
-    mine = [i for i, frame in enumerate(frames) if frame[0] == path]
-    if not mine:
-        return ""
-    lines = ["%s, line %s in %s" % (os.path.basename(f) if f == path else f, n, fn) for f, n, fn in frames[:mine[-1] + 1]]
-    if mine[-1] + 1 < len(frames):
-        lines.append("(called by the checker)")
-    return "\n".join(lines[:12])
-
-
-def source_line(text, line):
-    if not line:
-        return ""
-    lines = text.splitlines()
-    return lines[line - 1].strip() if 0 < line <= len(lines) else ""

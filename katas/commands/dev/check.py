@@ -28,6 +28,7 @@ from katas.audit import mutants
 from katas.catalogue import sandboxed
 from katas.commands import argtypes, common
 from katas.learner import workspace
+from katas.paths import display
 
 # The fields the loader reads, in the order of a card file, to list what a template still lacks.
 TEXT_FIELDS = ("title", "story", "fix")
@@ -50,15 +51,6 @@ class Problem:
         if self.field:
             where += " [%s]" % self.field
         return "%s: %s. Fix: %s" % (where, self.problem, self.fix)
-
-
-def display(path):
-    """path relative to the current folder when it is below it (a link is shown as itself)."""
-    path = pathlib.Path(path)
-    try:
-        return str((path.parent.resolve() / path.name).relative_to(pathlib.Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def register(subparsers):

@@ -10,7 +10,7 @@ import shlex
 
 from katas import catalogue
 from katas.learner import workspace
-from katas.commands.dev.check import display
+from katas.paths import display
 from reference.diagnose import SIGNATURES
 
 TEMPLATE = '''\

@@ -23,7 +23,7 @@ from katas.audit import mutants, promote
 from katas.catalogue import sandboxed
 from katas.commands import common
 from katas.audit.report import JSON_NAME
-from katas.commands.dev.check import display
+from katas.paths import display
 
 NETWORK_FILE = "reference/net.py"
 

@@ -17,8 +17,6 @@ What it is not for: the project's own test suite, which never depends on a works
 plugin stays inert unless one of the two ways above asks for it, and imports nothing heavy
 until then.
 """
-import os
-import pathlib
 import re
 
 import pytest
@@ -82,19 +80,19 @@ class KataItem(pytest.Item):
         self.add_marker("kata")
 
     def runtest(self):
+        from katas import paths
         from katas.commands import common
         from katas.learner import report, workspace
-        from katas.commands import check
 
         ws = workspace.Workspace(self.path.parent)
         try:
             card = common.find(self.card_id)
         except common.UsageError as exc:
             raise KataFailure("kata: %s" % exc)
-        checked = check.check_kata(ws, card, self.path)
+        checked = common.check_kata(ws, card, self.path)
         warnings = ["warning: %s" % text for text in ws.take_warnings()]
         if not checked.result.green:
-            lines = report.terminal(card, checked.result, display(self.path)) + check.next_steps(ws, card, checked)
+            lines = report.terminal(card, checked.result, paths.display(self.path)) + common.next_steps(ws, card, checked)
             raise KataFailure("\n".join(lines + warnings))
         for text in warnings:
             self.warn(pytest.PytestWarning("kata %s: %s" % (self.card_id, text)))
@@ -106,10 +104,3 @@ class KataItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, None, "kata %s" % self.card_id
-
-
-def display(path):
-    try:
-        return os.path.relpath(str(path))
-    except ValueError:
-        return str(pathlib.Path(path))
