@@ -80,10 +80,10 @@ def main(argv=None):
                     times[name].append(elapsed)
 
         from katas import catalogue, sandbox
-        from katas.learner import workspace
+        from katas.learner import katafile
 
         card = catalogue.find_card(args.kata)
-        path = os.path.join(folder, "workspace", workspace.kata_filename(card))
+        path = os.path.join(folder, "workspace", katafile.kata_filename(card))
         cold, warm = [], []
         with sandbox.Evaluator() as evaluator:
             sandbox.check_file(path, hidden_layers=card.hidden_layers, evaluator=evaluator)

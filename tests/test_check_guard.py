@@ -13,7 +13,7 @@ import os
 import pytest
 
 from katas import catalogue, sandbox
-from katas.learner import guard, workspace
+from katas.learner import files, guard, katafile, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -38,12 +38,12 @@ def ws_root(tmp_path, monkeypatch, capsys):
 
 
 def kata_file(root, card_id=CARD):
-    return root / workspace.kata_filename(catalogue.find_card(card_id))
+    return root / katafile.kata_filename(catalogue.find_card(card_id))
 
 
 def fixed_with(code):
     """The reference fix of CARD with code run at import, right after `import numpy as np`."""
-    solution = workspace.render_solution(catalogue.find_card(CARD))
+    solution = katafile.render_solution(catalogue.find_card(CARD))
     return solution.replace("import numpy as np\n", "import numpy as np\nimport os, shutil\n" + code + "\n", 1)
 
 
@@ -95,14 +95,14 @@ def test_what_the_check_destroyed_is_put_back_and_said_once(ws_root, capsys, cod
 def test_a_file_that_could_not_be_put_back_is_never_solved(ws_root, capsys, monkeypatch):
     path = kata_file(ws_root)
     path.write_text(fixed_with('open(%r, "w").close()' % str(path)), encoding="utf-8")
-    real = workspace.write_atomically
+    real = files.write_atomically
 
     def refusing(target, *args, **kwargs):
         if os.path.abspath(str(target)) == str(path):
             raise OSError(28, os.strerror(28))
         return real(target, *args, **kwargs)
 
-    monkeypatch.setattr(workspace, "write_atomically", refusing)
+    monkeypatch.setattr(files, "write_atomically", refusing)
     code, out, err = main(["check", CARD]), *capsys.readouterr()
     assert code == 0 and "GREEN" in out and "not marked solved" in out and "Solved:" not in out
     [line] = err.splitlines()
@@ -124,12 +124,12 @@ def test_a_file_rewritten_during_the_check_is_left_and_not_solved(ws_root, capsy
 def test_a_save_during_the_check_is_kept_and_the_green_does_not_count(ws_root, capsys, monkeypatch):
     path = kata_file(ws_root)
     card = catalogue.find_card(CARD)
-    path.write_text(workspace.render_solution(card), encoding="utf-8")
+    path.write_text(katafile.render_solution(card), encoding="utf-8")
     real = sandbox.check_file
 
     def learner_saves_meanwhile(*args, **kwargs):
         result = real(*args, **kwargs)
-        path.write_text(workspace.render_kata(card) + "# still working\n", encoding="utf-8")
+        path.write_text(katafile.render_kata(card) + "# still working\n", encoding="utf-8")
         return result
 
     monkeypatch.setattr(sandbox, "check_file", learner_saves_meanwhile)

@@ -17,7 +17,7 @@ import pytest
 
 import reference
 from katas import catalogue, sandbox
-from katas.learner import workspace
+from katas.learner import katafile
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -28,11 +28,11 @@ MARK = "61.2345"  # the argument of every `sleep` a hostile file starts: found o
 
 
 def buggy():
-    return workspace.render_kata(catalogue.find_card(CARD))
+    return katafile.render_kata(catalogue.find_card(CARD))
 
 
 def fixed():
-    return workspace.render_solution(catalogue.find_card(CARD))
+    return katafile.render_solution(catalogue.find_card(CARD))
 
 
 def at_import(code, base=buggy):

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from katas import catalogue
-from katas.learner import workspace
+from katas.learner import katafile, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -36,7 +36,7 @@ def kata(capsys, *argv):
 
 def kata_file(root, card_id=CARD):
     card = catalogue.find_card(card_id)
-    return root / "workspace" / workspace.kata_filename(card)
+    return root / "workspace" / katafile.kata_filename(card)
 
 
 def test_the_whole_learner_loop(learner_dir, capsys):
@@ -63,7 +63,7 @@ def test_the_whole_learner_loop(learner_dir, capsys):
     code, out, _ = kata(capsys, "solution", CARD)
     assert code == 1 and "unlocks once" in out and card.fix.splitlines()[0] not in out
 
-    path.write_text(workspace.render_solution(card), encoding="utf-8")  # the learner's fix
+    path.write_text(katafile.render_solution(card), encoding="utf-8")  # the learner's fix
     code, out, _ = kata(capsys, "check", CARD)
     assert code == 0 and "GREEN" in out and "Solved" in out and "kata solution %s" % CARD in out
 
@@ -105,9 +105,9 @@ def test_the_kata_file_holds_the_story_and_no_hint_of_the_bug(learner_dir, capsy
     card = catalogue.find_card(CARD)
     kata(capsys, "start", CARD)
     text = kata_file(learner_dir).read_text(encoding="utf-8")
-    head = workspace.header(card)
+    head = katafile.header(card)
     assert text.startswith(head) and card.title in head and card.story.splitlines()[0] in head
-    assert text[len(head):] == workspace.module_body(catalogue.apply_edits(card), card.network)
+    assert text[len(head):] == katafile.module_body(catalogue.apply_edits(card), card.network)
     for secret in [card.fix] + list(card.hints) + [e.find.strip() for e in card.edits]:
         assert secret not in head
     assert "reference" not in head.lower() and "edit" not in head.lower()
@@ -133,7 +133,7 @@ def test_check_without_an_id_checks_the_current_kata_and_says_which(learner_dir,
     code, out, _ = kata(capsys, "check")
     assert code == 1 and "(current kata: misspelled-key)" in out and "RED, crash" in out
     card = catalogue.find_card("misspelled-key")
-    kata_file(learner_dir, "misspelled-key").write_text(workspace.render_solution(card), encoding="utf-8")
+    kata_file(learner_dir, "misspelled-key").write_text(katafile.render_solution(card), encoding="utf-8")
     assert kata(capsys, "check")[0] == 0
     code, out, _ = kata(capsys, "check")  # misspelled-key is solved: back to the other one
     assert code == 1 and "(current kata: %s)" % CARD in out
@@ -156,7 +156,7 @@ def test_hints_stop_at_the_last_and_stay_visible_after_solving(learner_dir, caps
     code, out, _ = kata(capsys, "hint", CARD)
     assert code == 0 and "No more hints" in out and "kata solution %s" % CARD in out
     assert all(hint in out for hint in card.hints)
-    kata_file(learner_dir).write_text(workspace.render_solution(card), encoding="utf-8")
+    kata_file(learner_dir).write_text(katafile.render_solution(card), encoding="utf-8")
     assert kata(capsys, "check", CARD)[0] == 0
     code, out, _ = kata(capsys, "hint", CARD)
     assert code == 0 and all(hint in out for hint in card.hints)
@@ -303,7 +303,7 @@ def test_a_card_on_the_deep_network_is_a_kata_too(learner_dir, capsys):
     assert kata(capsys, "start", card.id)[0] == 0
     code, out, _ = kata(capsys, "check", card.id)
     assert code == 1 and "RED, %s" % card.signature in out
-    kata_file(learner_dir, card.id).write_text(workspace.render_solution(card), encoding="utf-8")
+    kata_file(learner_dir, card.id).write_text(katafile.render_solution(card), encoding="utf-8")
     assert kata(capsys, "check", card.id)[0] == 0
 
 
@@ -402,7 +402,7 @@ def test_reset_of_a_solved_kata_says_it_is_in_progress_again(learner_dir, capsys
     kata(capsys, "start", CARD)
     code, out, _ = kata(capsys, "reset", CARD)
     assert code == 0 and "was solved" not in out
-    kata_file(learner_dir).write_text(workspace.render_solution(card), encoding="utf-8")
+    kata_file(learner_dir).write_text(katafile.render_solution(card), encoding="utf-8")
     assert kata(capsys, "check", CARD)[0] == 0
     code, out, _ = kata(capsys, "reset", CARD)
     assert code == 0
@@ -421,8 +421,8 @@ def test_the_equivalent_kata_is_worded_as_a_change_to_check_not_a_bug(learner_di
     code, out, _ = kata(capsys, "start", EQUIVALENT)
     assert code == 0 and "may or may not be a bug: run the check first" in out and "fix the bug" not in out
     text = kata_file(learner_dir, EQUIVALENT).read_text(encoding="utf-8")
-    assert "may or may not be a bug" in workspace.header(card) and "one bug" not in workspace.header(card)
-    assert text.startswith(workspace.header(card))
+    assert "may or may not be a bug" in katafile.header(card) and "one bug" not in katafile.header(card)
+    assert text.startswith(katafile.header(card))
     code, out, _ = kata(capsys, "check", EQUIVALENT)
     assert code == 0 and "GREEN" in out
     assert "Read why: kata solution %s" % EQUIVALENT in out and "Compare your fix" not in out
@@ -430,12 +430,12 @@ def test_the_equivalent_kata_is_worded_as_a_change_to_check_not_a_bug(learner_di
     assert code == 0 and "Why:" in out and "The fix:" not in out
     # A bug card keeps the words of a bug.
     code, out, _ = kata(capsys, "start", CARD)
-    assert "fix the bug" in out and "one bug somewhere" in workspace.header(catalogue.find_card(CARD))
+    assert "fix the bug" in out and "one bug somewhere" in katafile.header(catalogue.find_card(CARD))
 
 
 def test_the_equivalent_kata_says_cache_is_h_in_the_docstrings(learner_dir, capsys):
     for card_id in (EQUIVALENT, "mask-from-activation-value"):
-        text = workspace.render_kata(catalogue.find_card(card_id))
+        text = katafile.render_kata(catalogue.find_card(card_id))
         assert "    cache = h\n" in text and "cache = z" not in text
         assert "h of shape (N, H); cache = h." in text and "upstream dL/dh; cache = h of shape (N, H)." in text
 

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from katas import catalogue
-from katas.learner import workspace
+from katas.learner import katafile, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -39,7 +39,7 @@ def kata(capsys, *argv):
 
 
 def kata_file(root, card_id=CARD):
-    return root / "workspace" / workspace.kata_filename(catalogue.find_card(card_id))
+    return root / "workspace" / katafile.kata_filename(catalogue.find_card(card_id))
 
 
 def replace_with_folder(path):

@@ -10,7 +10,7 @@ import multiprocessing
 import pytest
 
 from katas import catalogue
-from katas.learner import workspace
+from katas.learner import progress, workspace
 
 CARDS, _ = catalogue.load_catalogue()
 CARD = CARDS[0]
@@ -54,7 +54,7 @@ INTERLEAVINGS = [
 def test_a_stale_copy_never_undoes_another_terminals_progress(tmp_path, other, first, expected):
     workspace.Workspace(tmp_path).start(CARD)
     watching = workspace.Workspace(tmp_path)
-    assert watching.state(CARD) is workspace.State.STARTED  # its copy is read now, before the other's changes
+    assert watching.state(CARD) is progress.State.STARTED  # its copy is read now, before the other's changes
     other(workspace.Workspace(tmp_path))
     first(watching)
     entry = on_disk(tmp_path)

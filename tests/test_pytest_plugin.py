@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from katas import catalogue
-from katas.learner import workspace
+from katas.learner import katafile, workspace
 from katas.cli import main
 
 
@@ -22,7 +22,7 @@ def workspace_with_two_katas(tmp_path, monkeypatch, capsys):
     assert main(["start", "misspelled-key"]) == 0
     assert main(["start", "missing-1-over-n"]) == 0
     card = catalogue.find_card("missing-1-over-n")
-    (tmp_path / "workspace" / "01-missing-1-over-n.py").write_text(workspace.render_solution(card))
+    (tmp_path / "workspace" / "01-missing-1-over-n.py").write_text(katafile.render_solution(card))
     capsys.readouterr()
     return tmp_path
 

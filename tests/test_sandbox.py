@@ -14,7 +14,7 @@ import time
 import pytest
 
 from katas import catalogue, sandbox
-from katas.learner import workspace
+from katas.learner import katafile, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -23,7 +23,7 @@ ANCHOR = '    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params[
 
 
 def solution():
-    return workspace.render_solution(catalogue.find_card(CARD))
+    return katafile.render_solution(catalogue.find_card(CARD))
 
 
 # The learner's code may run in a PID namespace, where os.getpid() is not the pid the test

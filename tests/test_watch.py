@@ -12,7 +12,7 @@ import time
 import pytest
 
 from katas import catalogue, sandbox
-from katas.learner import workspace
+from katas.learner import katafile, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -88,7 +88,7 @@ def test_watch_rechecks_on_save_and_stops_on_green(started):
         started.write_text(broken, encoding="utf-8")  # saved in place, with a syntax error
         watcher.wait_for("SyntaxError")
         assert "== check 2 (file saved" in watcher.text
-        save_atomically(started, workspace.render_solution(catalogue.find_card(CARD)))
+        save_atomically(started, katafile.render_solution(catalogue.find_card(CARD)))
         code = watcher.finish()
     finally:
         watcher.stop()

@@ -7,20 +7,20 @@ import json
 import pytest
 
 from katas import catalogue
-from katas.learner import workspace
+from katas.learner import files, katafile, progress, workspace
 
 CARDS, _ = catalogue.load_catalogue()
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
 def test_every_kata_file_is_the_variant_under_a_header_that_gives_nothing_away(card):
-    text = workspace.render_kata(card)
+    text = katafile.render_kata(card)
     tree = ast.parse(text)
     docstring = ast.get_docstring(tree, clean=False)
     assert docstring.startswith("Kata %02d, %s: %s" % (card.order, card.id, card.title))
     assert card.story in docstring
-    body = text[len(workspace.header(card)):]
-    assert body == workspace.module_body(catalogue.apply_edits(card), card.network)
+    body = text[len(katafile.header(card)):]
+    assert body == katafile.module_body(catalogue.apply_edits(card), card.network)
     assert body.lstrip().startswith("import"), "the reference's own docstring is replaced, not kept"
     for secret in (card.fix,) + card.hints:
         assert secret not in docstring
@@ -28,14 +28,14 @@ def test_every_kata_file_is_the_variant_under_a_header_that_gives_nothing_away(c
         for line in edit.replace.splitlines() + edit.find.splitlines():
             if len(line.strip()) > 12:
                 assert line.strip() not in docstring
-    solution = workspace.render_solution(card)
-    assert solution.startswith(workspace.header(card))
+    solution = katafile.render_solution(card)
+    assert solution.startswith(katafile.header(card))
     assert (solution == text) == (card.equivalent and not card.edits)
 
 
 def test_the_header_survives_quotes_and_backslashes_in_a_story():
     card = dataclasses.replace(CARDS[0], story='It said """stop""" and \\n means newline.', title="A \\ title")
-    text = workspace.render_kata(card)
+    text = katafile.render_kata(card)
     docstring = ast.get_docstring(ast.parse(text), clean=False)
     assert 'It said """stop""" and \\n means newline.' in docstring and "A \\ title" in docstring
 
@@ -44,14 +44,14 @@ def test_module_body_keeps_a_source_whose_docstring_was_edited():
     reference = catalogue.reference_source("net")
     edited = reference.replace("What it is for: the oracle.", "What it is for: nothing.", 1)
     assert edited != reference
-    assert workspace.module_body(edited, "net") == edited
-    assert not workspace.module_body(reference, "net").startswith('"""')
+    assert katafile.module_body(edited, "net") == edited
+    assert not katafile.module_body(reference, "net").startswith('"""')
 
 
 def test_write_new_never_overwrites(tmp_path):
     path = tmp_path / "01-x.py"
-    assert workspace.write_new(path, "first")
-    assert not workspace.write_new(path, "second")
+    assert files.write_new(path, "first")
+    assert not files.write_new(path, "second")
     assert path.read_text() == "first"
 
 
@@ -66,7 +66,7 @@ def test_reset_keeps_every_previous_file_as_its_own_backup(tmp_path):
         backups.append(ws.reset(card))
     assert backups[0] != backups[1] and [b.read_text() for b in backups] == ["attempt one\n", "attempt two\n"]
     assert all(b.parent == tmp_path / "backups" and b.name.startswith(path.stem + ".") for b in backups)
-    assert path.read_text() == workspace.render_kata(card)
+    assert path.read_text() == katafile.render_kata(card)
     assert ws.reset(card) is None  # already pristine: nothing to keep
 
 
@@ -82,7 +82,7 @@ def test_the_current_kata_is_the_latest_started_unsolved_one(tmp_path):
     ws.start(first)  # resuming a kata makes it current again
     assert ws.current_id() == first.id
     reloaded = workspace.Workspace(tmp_path)
-    assert reloaded.current_id() == first.id and reloaded.state(third) is workspace.State.SOLVED
+    assert reloaded.current_id() == first.id and reloaded.state(third) is progress.State.SOLVED
 
 
 def test_a_red_check_after_green_keeps_the_kata_solved(tmp_path):
@@ -155,7 +155,7 @@ def write_progress(root, data):
 def test_a_format_version_1_file_loads_and_is_written_back_unchanged(tmp_path):
     path = write_progress(tmp_path, VERSION_1)
     ws = workspace.Workspace(tmp_path)
-    assert ws.state(CARDS[0]) is workspace.State.SOLVED and ws.state(CARDS[1]) is workspace.State.STARTED
+    assert ws.state(CARDS[0]) is progress.State.SOLVED and ws.state(CARDS[1]) is progress.State.STARTED
     assert ws.entry(CARDS[0]).hints_revealed == 2 and ws.current_id() == CARDS[1].id
     assert ws.take_warnings() == []
     ws.reveal_hint(CARDS[1])
@@ -173,13 +173,13 @@ def entry_with(**fields):
 
 # (an entry's fields as found, the fields as read, words of the warning)
 REPAIRS = [
-    ({"checks": "x"}, {"checks": 0, "state": workspace.State.SOLVED, "hints_revealed": 2}, 'checks was "x" (now 0)'),
+    ({"checks": "x"}, {"checks": 0, "state": progress.State.SOLVED, "hints_revealed": 2}, 'checks was "x" (now 0)'),
     ({"hints_revealed": None}, {"hints_revealed": 0, "checks": 5}, "hints_revealed was null (now 0)"),
     ({"hints_revealed": -3, "checks": True}, {"hints_revealed": 0, "checks": 0}, "checks was true"),
     ({"checks": 2.5}, {"checks": 0, "hints_revealed": 2}, "checks was 2.5"),
-    ({"state": "done"}, {"state": workspace.State.STARTED, "checks": 5}, 'state was "done" (now "started")'),
-    ({"state": "in progress"}, {"state": workspace.State.STARTED}, 'state was "in progress"'),
-    ({"state": None, "solved_at": 12}, {"state": workspace.State.STARTED, "solved_at": None}, "solved_at was 12"),
+    ({"state": "done"}, {"state": progress.State.STARTED, "checks": 5}, 'state was "done" (now "started")'),
+    ({"state": "in progress"}, {"state": progress.State.STARTED}, 'state was "in progress"'),
+    ({"state": None, "solved_at": 12}, {"state": progress.State.STARTED, "solved_at": None}, "solved_at was 12"),
     ({"started_at": ["2024"]}, {"started_at": None, "hints_revealed": 2}, 'started_at was ["2024"]'),
     ({"last_verdict": "amber"}, {"last_verdict": None, "checks": 5}, 'last_verdict was "amber"'),
     ({"file": {}}, {"file": None, "checks": 5}, "file was {}"),
@@ -220,11 +220,11 @@ UNUSABLE = [
 @pytest.mark.parametrize("content, words, kept_aside", UNUSABLE, ids=[r[1] for r in UNUSABLE])
 def test_an_unusable_progress_file_is_rebuilt_from_the_kata_files_present(tmp_path, content, words, kept_aside):
     for card in CARDS[:2]:
-        workspace.write_new(tmp_path / workspace.kata_filename(card), workspace.render_kata(card))
+        files.write_new(tmp_path / katafile.kata_filename(card), katafile.render_kata(card))
     write_progress(tmp_path, content)
     ws = workspace.Workspace(tmp_path)
-    assert ws.state(CARDS[0]) is workspace.State.STARTED and ws.state(CARDS[2]) is workspace.State.NOT_STARTED
-    assert ws.state(CARDS[1]) is (workspace.State.NOT_STARTED if kept_aside is None else workspace.State.STARTED)
+    assert ws.state(CARDS[0]) is progress.State.STARTED and ws.state(CARDS[2]) is progress.State.NOT_STARTED
+    assert ws.state(CARDS[1]) is (progress.State.NOT_STARTED if kept_aside is None else progress.State.STARTED)
     [warning] = ws.take_warnings()
     assert words in warning
     broken = list(tmp_path.glob("progress.json.broken-*"))
@@ -245,7 +245,7 @@ def test_a_folder_in_place_of_the_progress_file_leaves_progress_in_memory(tmp_pa
     ws.start(CARDS[0])
     assert ws.record_check(CARDS[0], "green") is True and not ws.saved
     assert ws.reveal_hint(CARDS[0]) == (1, True)
-    assert ws.state(CARDS[0]) is workspace.State.SOLVED  # kept in memory for the command
+    assert ws.state(CARDS[0]) is progress.State.SOLVED  # kept in memory for the command
     [warning] = ws.take_warnings()
     assert "is a folder, not a file" in warning and "nothing is saved" in warning
     assert (tmp_path / workspace.PROGRESS_FILE).is_dir() and not workspace.is_workspace(tmp_path)
@@ -324,7 +324,7 @@ def test_reset_counts_the_pristine_file_saved_with_a_bom_or_crlf_as_pristine(tmp
     path.write_bytes(saved + b"# a change\r\n")
     backup = ws.reset(CARDS[0])
     assert backup.read_bytes() == saved + b"# a change\r\n"
-    assert path.read_text(encoding="utf-8") == workspace.render_kata(CARDS[0])
+    assert path.read_text(encoding="utf-8") == katafile.render_kata(CARDS[0])
 
 
 def test_reset_that_cannot_move_the_file_leaves_it_where_it_was(tmp_path, monkeypatch):
@@ -339,6 +339,6 @@ def test_reset_that_cannot_move_the_file_leaves_it_where_it_was(tmp_path, monkey
 
 
 def test_the_state_words_stored_and_shown():
-    assert [(s.value, s.display) for s in workspace.State] == [
+    assert [(s.value, s.display) for s in progress.State] == [
         ("not started", "not started"), ("started", "in progress"), ("solved", "solved")]
-    assert workspace.State("solved") is workspace.State.SOLVED and "%s" % workspace.State.STARTED == "started"
+    assert progress.State("solved") is progress.State.SOLVED and "%s" % progress.State.STARTED == "started"

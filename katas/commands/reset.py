@@ -9,7 +9,7 @@ backup and is left as it is. When the file cannot be moved or written, nothing i
 error says where your file is, and the exit code is 1.
 """
 from katas.commands import common
-from katas.learner import workspace
+from katas.learner import progress, workspace
 
 
 def register(subparsers):
@@ -29,7 +29,7 @@ def run(args, out=print):
     except common.UsageError as exc:
         return common.fail(exc)
     path = ws.kata_path(card)
-    was_solved = ws.state(card) is workspace.State.SOLVED
+    was_solved = ws.state(card) is progress.State.SOLVED
     try:
         backup = ws.reset(card)
     except workspace.WorkspaceError as exc:

@@ -7,7 +7,7 @@ was green it stays unlocked, also after `kata reset`.
 import difflib
 
 from katas.commands import common
-from katas.learner import report, workspace
+from katas.learner import katafile, report
 
 
 def register(subparsers):
@@ -52,8 +52,8 @@ def run(args, out=print):
 
 def reference_diff(card):
     """Unified diff lines from the pristine kata file to the same file with the reference code."""
-    name = workspace.kata_filename(card)
+    name = katafile.kata_filename(card)
     lines = list(difflib.unified_diff(
-        workspace.render_kata(card).splitlines(), workspace.render_solution(card).splitlines(),
+        katafile.render_kata(card).splitlines(), katafile.render_solution(card).splitlines(),
         "kata/%s" % name, "reference/%s" % name, lineterm=""))
     return lines or ["  (no difference: this kata's change is equivalent to the reference)"]

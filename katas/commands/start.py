@@ -7,7 +7,7 @@ starts over, keeping your file as a backup). When the file cannot be written (a 
 read-only disk) it says so, records nothing, and the exit code is 1.
 """
 from katas.commands import common
-from katas.learner import report, workspace
+from katas.learner import progress, report, workspace
 
 
 def register(subparsers):
@@ -38,7 +38,7 @@ def run(args, out=print):
     if not created:
         state = ws.state(card)
         out("%s is already started (%s): your work is in %s" % (report.label(card), state.display, shown))
-        if state is workspace.State.SOLVED:
+        if state is progress.State.SOLVED:
             out("It is solved: name it to work on it again (kata check %s); to start over from the pristine "
                 "file: kata reset %s" % (card.id, card.id))
         else:

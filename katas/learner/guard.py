@@ -25,7 +25,7 @@ import os
 import pathlib
 import stat
 
-from katas.learner import workspace
+from katas.learner import files, workspace
 
 FILE_LIMIT = 1024 * 1024  # bytes: a kata file or a backup larger than this is not kept
 TOTAL_LIMIT = 32 * 1024 * 1024  # bytes kept of backups/ in all
@@ -97,13 +97,13 @@ class Guard(object):
         if self.checked is not None:
             now = current(self.path)
             if now != self.checked:
-                if now is None or workspace.blank(now):
+                if now is None or files.blank(now):
                     self._put_back(self.path, Kept(self.checked, self.mode), gone_or_emptied(now), done, failed)
                 else:
                     changed = True
         for path, kept in self.others.items():
             now = current(path)
-            if now != kept.data and (now is None or (workspace.blank(now) and not workspace.blank(kept.data))):
+            if now != kept.data and (now is None or (files.blank(now) and not files.blank(kept.data))):
                 self._put_back(path, kept, gone_or_emptied(now), done, failed)
         for path, kept in self.backups.items():
             now = current(path)
@@ -113,17 +113,17 @@ class Guard(object):
             if self.ws.restore_progress(self.progress):
                 done.append((self.ws.progress_path, "deleted or damaged"))
         except OSError as exc:
-            failed.append((self.ws.progress_path, workspace.describe(exc)))
+            failed.append((self.ws.progress_path, files.describe(exc)))
         unchanged = self.checked is not None and current(self.path) == self.checked
         return Aftermath(unchanged, self._sentence(done, failed, changed))
 
     def _put_back(self, path, kept, what, done, failed):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            workspace.write_atomically(path, kept.data, mode=kept.mode)
+            files.write_atomically(path, kept.data, mode=kept.mode)
             done.append((path, what))
         except OSError as exc:
-            failed.append((path, workspace.describe(exc)))
+            failed.append((path, files.describe(exc)))
 
     def _sentence(self, done, failed, changed):
         """One sentence for the learner about all of it, or None."""

@@ -22,18 +22,10 @@ that code runs (katas.guard), or printing.
 """
 from __future__ import annotations
 
-import ast
 import contextlib
-import dataclasses
-import datetime
-import enum
-import io
-import json
 import os
 import pathlib
 import re
-import tempfile
-import tokenize
 
 try:
     import fcntl
@@ -41,6 +33,10 @@ except ImportError:  # pragma: no cover - not POSIX: no lock between terminals
     fcntl = None
 
 from katas import catalogue, paths
+from katas.learner import files
+from katas.learner.katafile import kata_filename, render_kata
+from katas.learner.progress import (SHOWN_PROBLEMS, Entry, Progress, State, now, parse_progress, progress_bytes,
+                                    read_progress, readable)
 
 DEFAULT_DIR = "workspace"
 WORKSPACE_ENV = "KATA_WORKSPACE"
@@ -50,27 +46,6 @@ LOCK_FILE = ".progress.lock"
 BACKUPS_DIR = "backups"
 PROGRESS_VERSION = 1
 KATA_FILE = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.py$")
-VERDICTS = ("green", "red", "error")
-SHOWN_PROBLEMS = 4  # repaired fields named in a warning; the others are counted
-
-
-class State(str, enum.Enum):
-    """A kata's state. The value is the word stored in progress.json; .display is what a learner reads."""
-
-    NOT_STARTED = "not started"  # no entry in progress.json; never stored
-    STARTED = "started"
-    SOLVED = "solved"
-
-    def __str__(self):
-        return self.value
-
-    @property
-    def display(self):
-        return DISPLAY_WORDS[self]
-
-
-DISPLAY_WORDS = {State.NOT_STARTED: "not started", State.STARTED: "in progress", State.SOLVED: "solved"}
-STORED_STATES = (State.STARTED, State.SOLVED)
 
 
 class WorkspaceError(Exception):
@@ -107,251 +82,6 @@ def cards_dir():
     chosen = os.environ.get(CARDS_ENV)
     return pathlib.Path(chosen).expanduser().resolve() if chosen else catalogue.CARDS_DIR
 
-
-def now():
-    """The current UTC time as an ISO 8601 string, to the microsecond (it orders events)."""
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")
-
-
-def kata_filename(card):
-    """NN-id.py: the curriculum number keeps the files in order in any file browser."""
-    return "%02d-%s.py" % (card.order, card.id)
-
-
-# -- the kata file ----------------------------------------------------------------------
-
-def header(card):
-    """The learner file's docstring: title, story and how to check. Nothing about the bug."""
-    if card.equivalent:
-        intro = ["This is the whole network module, with one change in it that may or may not be a bug.",
-                 "Run the check before you change anything:"]
-    else:
-        intro = ["This is the whole network module, with one bug somewhere in it. Make the gradients right:"]
-    lines = [
-        "Kata %02d, %s: %s" % (card.order, card.id, card.title),
-        "",
-        card.story,
-        "",
-    ] + intro + [
-        "  kata check %s   runs the gradient checker and the diagnoser on `loss` (green when ok)" % card.id,
-        "  kata watch %s   re-checks on every save" % card.id,
-        "  kata hint %s    reveals one hint at a time" % card.id,
-        "Shapes use fixed letters: N batch, D input, H hidden, C classes.",
-    ]
-    text = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return '"""%s\n"""\n' % text
-
-
-def module_body(source, network):
-    """source without the reference module's docstring (the lines the header replaces), and
-    with the project's functions it imports written out in full (see standalone).
-
-    The docstring's extent is read from the reference itself, so this works for a variant
-    that does not even parse; a variant that edits the docstring keeps it whole.
-    """
-    reference_lines = catalogue.reference_source(network).splitlines(True)
-    end = docstring_end(reference_lines)
-    lines = source.splitlines(True)
-    if end and lines[:end] == reference_lines[:end]:
-        lines = lines[end:]
-    return standalone("".join(lines))
-
-
-PROJECT_IMPORT = re.compile(r"^from reference\.(\w+) import ([\w, ]+)\n", re.MULTILINE)
-
-
-def standalone(source):
-    """source with each `from reference.M import f, g` replaced by the text of f and g.
-
-    A kata file is the learner's own network and may not import the project's packages (the
-    checker refuses it), so a network built on another one's functions (the deep network on
-    the two-layer network's layers) gets their definitions copied in, in their own order.
-    """
-    def definitions(match):
-        module, names = match.group(1), {n.strip() for n in match.group(2).split(",")}
-        text = catalogue.reference_source(module)
-        tree = ast.parse(text)
-        lines = text.splitlines(True)
-        parts = ["".join(lines[node.lineno - 1:node.end_lineno]) for node in tree.body
-                 if isinstance(node, ast.FunctionDef) and node.name in names]
-        return "\n" + "\n\n".join(parts) + "\n"
-
-    return PROJECT_IMPORT.sub(definitions, source)
-
-
-def docstring_end(lines):
-    """The number of leading lines that hold the module docstring (0 if there is none)."""
-    if not lines or not lines[0].lstrip().startswith(('"""', "'''")):
-        return 0
-    quote = lines[0].lstrip()[:3]
-    if lines[0].count(quote) >= 2:
-        return 1
-    for number, line in enumerate(lines[1:], start=2):
-        if quote in line:
-            return number
-    return 0
-
-
-def render_kata(card):
-    """The learner's pristine file: header, then the card's variant of the reference."""
-    return header(card) + module_body(catalogue.apply_edits(card), card.network)
-
-
-def render_solution(card):
-    """The same file with the reference's code: what a fixed kata looks like."""
-    return header(card) + module_body(catalogue.reference_source(card.network), card.network)
-
-
-# -- the progress file: one typed entry per kata, one reader, one writer ----------------
-
-def _text_or_none(value):
-    return value is None or isinstance(value, str)
-
-
-def _count(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-# Each field of an entry and what a usable value is; a field that fails takes its default.
-ENTRY_FIELDS = {
-    "file": _text_or_none,
-    "state": lambda value: value in [state.value for state in STORED_STATES],
-    "started_at": _text_or_none,
-    "solved_at": _text_or_none,
-    "hints_revealed": _count,
-    "checks": _count,
-    "last_verdict": lambda value: value is None or value in VERDICTS,
-    "last_checked_at": _text_or_none,
-}
-
-
-@dataclasses.dataclass
-class Entry:
-    """One kata's progress: its object in progress.json.
-
-    - file: the kata file's name, NN-id.py (None when unknown).
-    - state: State.STARTED or State.SOLVED; a reset makes a solved kata STARTED again.
-    - started_at, solved_at, last_checked_at: ISO 8601 UTC times, or None. solved_at is the
-      first green and outlives a reset (the solution stays unlocked).
-    - hints_revealed, checks: counts, never negative.
-    - last_verdict: "green", "red", "error", or None before the first check.
-    - other: fields this version does not know, written back as they were.
-    """
-
-    file: str | None = None
-    state: State = State.STARTED
-    started_at: str | None = None
-    solved_at: str | None = None
-    hints_revealed: int = 0
-    checks: int = 0
-    last_verdict: str | None = None
-    last_checked_at: str | None = None
-    other: dict = dataclasses.field(default_factory=dict)
-
-    @classmethod
-    def new(cls, filename):
-        """A kata started now."""
-        return cls(file=filename, started_at=now())
-
-    @property
-    def ever_solved(self):
-        """Whether the kata was green once (a reset makes it in progress again, not unsolved)."""
-        return self.state is State.SOLVED or self.solved_at is not None
-
-    def to_json(self):
-        data = dict(self.other)
-        data.update({name: getattr(self, name) for name in ENTRY_FIELDS})
-        data["state"] = self.state.value
-        return data
-
-
-def read_entry(kata_id, raw):
-    """The Entry of one kata's object in progress.json: (entry, problems).
-
-    Each field is checked on its own: one with a wrong type or value takes its default and is
-    named in problems (e.g. 'katas.ID.checks was "x" (now 0)'), the others are kept. A missing
-    field takes its default silently (older files), and an entry that is not an object is a
-    fresh one.
-    """
-    where = "katas.%s" % kata_id
-    if not isinstance(raw, dict):
-        return Entry(), ["%s was %s, not an object (now a fresh entry)" % (where, shown(raw))]
-    values, problems, defaults = {}, [], Entry()
-    for name, usable in ENTRY_FIELDS.items():
-        if name not in raw:
-            continue
-        if usable(raw[name]):
-            values[name] = raw[name]
-        else:
-            problems.append("%s.%s was %s (now %s)" % (where, name, shown(raw[name]),
-                                                       shown(getattr(defaults, name))))
-    if "state" in values:
-        values["state"] = State(values["state"])
-    other = {key: value for key, value in raw.items() if key not in ENTRY_FIELDS}
-    return Entry(other=other, **values), problems
-
-
-@dataclasses.dataclass
-class Progress:
-    """The whole of progress.json: the current kata and one Entry per started kata, by kata id."""
-
-    katas: dict = dataclasses.field(default_factory=dict)
-    current: str | None = None
-    other: dict = dataclasses.field(default_factory=dict)
-
-    def to_json(self):
-        data = dict(self.other)
-        data.update(format_version=PROGRESS_VERSION, current=self.current,
-                    katas={kata_id: entry.to_json() for kata_id, entry in self.katas.items()})
-        return data
-
-
-def read_progress(data):
-    """The Progress of progress.json's top-level object: (progress, problems, whether the table
-    of katas must be rebuilt from the kata files present, because it is missing or not a table)."""
-    problems = []
-    katas = data.get("katas")
-    rebuild = not isinstance(katas, dict)
-    if rebuild:
-        problems.append("katas was %s, not a table (now rebuilt from the kata files present)" % shown(katas)
-                        if "katas" in data else "katas was missing (now rebuilt from the kata files present)")
-        katas = {}
-    current = data.get("current")
-    if not _text_or_none(current):
-        problems.append("current was %s (now null)" % shown(current))
-        current = None
-    progress = Progress(current=current, other={key: value for key, value in data.items()
-                                                if key not in ("format_version", "current", "katas")})
-    for kata_id, raw in katas.items():
-        progress.katas[kata_id], entry_problems = read_entry(kata_id, raw)
-        problems += entry_problems
-    return progress, problems, rebuild
-
-
-def progress_bytes(progress):
-    """The one way progress is written: sorted, indented JSON, UTF-8, ending in a newline."""
-    return (json.dumps(progress.to_json(), indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
-def shown(value, width=40):
-    """A JSON value as a warning quotes it, cut short."""
-    text = json.dumps(value)
-    return text if len(text) <= width else text[:width - 3] + "..."
-
-
-def parse_progress(raw):
-    """progress.json's bytes as a JSON object, or a ValueError that says why they are not one."""
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ValueError("it is not UTF-8 text (byte %d)" % exc.start)
-    except RecursionError:
-        raise ValueError("it is nested too deeply to be progress")
-    except ValueError as exc:
-        raise ValueError("it is not JSON: %s" % exc)
-    if not isinstance(data, dict):
-        raise ValueError('it is not an object with a "katas" table')
-    return data
 
 
 class Workspace(object):
@@ -425,7 +155,7 @@ class Workspace(object):
         except IsADirectoryError:
             return Progress(self._entries_from_files()), [], ("folder", None), None
         except OSError as exc:
-            return Progress(self._entries_from_files()), [], ("unreadable", describe(exc)), None
+            return Progress(self._entries_from_files()), [], ("unreadable", files.describe(exc)), None
         try:
             data = parse_progress(raw)
         except ValueError as exc:
@@ -527,11 +257,11 @@ class Workspace(object):
                 self.saved = True
             else:
                 try:
-                    write_atomically(self.progress_path, data, prefix=".progress-")
+                    files.write_atomically(self.progress_path, data, prefix=".progress-")
                     self.saved = True
                 except OSError as exc:
                     self._note("could not be written (%s): %s is not saved; free some disk space or make the "
-                               "workspace writable, then run the command again" % (describe(exc), what))
+                               "workspace writable, then run the command again" % (files.describe(exc), what))
         self._progress = progress
         return outcome
 
@@ -553,10 +283,10 @@ class Workspace(object):
             self._note("is a folder, not a file: your progress is rebuilt from the kata files present for this "
                        "command only, and nothing is saved; move that folder out of the way to keep your progress")
             return progress, None
-        aside = self.progress_path.with_name("%s.broken-%s" % (PROGRESS_FILE, stamp()))
+        aside = self.progress_path.with_name("%s.broken-%s" % (PROGRESS_FILE, files.stamp()))
         number = 2
         while aside.exists():  # broken twice within a second: keep both
-            aside = self.progress_path.with_name("%s.broken-%s-%d" % (PROGRESS_FILE, stamp(), number))
+            aside = self.progress_path.with_name("%s.broken-%s-%d" % (PROGRESS_FILE, files.stamp(), number))
             number += 1
         try:
             os.replace(str(self.progress_path), str(aside))
@@ -564,7 +294,7 @@ class Workspace(object):
             self._in_memory = True
             self._note("could not be read (%s) and could not be moved aside (%s): your progress is rebuilt from "
                        "the kata files present for this command only, and nothing is saved; move the file away "
-                       "to start a fresh one" % (why, describe(exc)))
+                       "to start a fresh one" % (why, files.describe(exc)))
             return progress, None
         self._note("could not be read (%s); it is kept as %s and the progress was rebuilt from the kata files "
                    "present (solved marks and hint counts start over)" % (why, self.display(aside)))
@@ -585,7 +315,7 @@ class Workspace(object):
             if now_there is not None and readable(now_there):
                 return False
             self.root.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.progress_path, kept, prefix=".progress-")
+            files.write_atomically(self.progress_path, kept, prefix=".progress-")
         self.refresh()
         return True
 
@@ -598,10 +328,10 @@ class Workspace(object):
         path = self.kata_path(card)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            created = write_new(path, render_kata(card))
+            created = files.write_new(path, render_kata(card))
         except OSError as exc:
             raise WorkspaceError("could not write %s (%s): free some disk space or make the workspace writable, "
-                                 "then run `kata start %s` again" % (self.display(path), describe(exc), card.id))
+                                 "then run `kata start %s` again" % (self.display(path), files.describe(exc), card.id))
 
         def change(progress):
             if card.id not in progress.katas:
@@ -625,11 +355,11 @@ class Workspace(object):
         backup = None
         with self.locked():
             try:
-                before = read_or_none(path)
+                before = files.read_or_none(path)
             except OSError as exc:
                 raise WorkspaceError("could not read %s (%s), so it was left as it is" % (
-                    self.display(path), describe(exc)))
-            if before is None or not same_source(before, pristine):
+                    self.display(path), files.describe(exc)))
+            if before is None or not files.same_source(before, pristine):
                 backup = self._replace_with_pristine(card, path, pristine, before is not None)
 
             def change(progress):
@@ -646,10 +376,10 @@ class Workspace(object):
         temporary = backup = None
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            temporary = write_temporary(self.root, pristine.encode("utf-8"), prefix=".%s-" % path.stem)
+            temporary = files.write_temporary(self.root, pristine.encode("utf-8"), prefix=".%s-" % path.stem)
             if keep_old:
                 self.backups.mkdir(parents=True, exist_ok=True)
-                backup = free_backup_path(self.backups, path)
+                backup = files.free_backup_path(self.backups, path)
                 os.replace(str(path), str(backup))
             os.replace(temporary, str(path))
             temporary = None
@@ -658,7 +388,7 @@ class Workspace(object):
                      else "your file was left as it is")
             raise WorkspaceError("could not reset %s (%s): %s; free some disk space or make the workspace "
                                  "writable, then run `kata reset %s` again" % (
-                                     self.display(path), describe(exc), where, card.id))
+                                     self.display(path), files.describe(exc), where, card.id))
         finally:
             if temporary is not None:
                 with contextlib.suppress(OSError):
@@ -695,134 +425,3 @@ class Workspace(object):
             return revealed, False
 
         return self._change(change, "the hint count")
-
-
-# -- files ------------------------------------------------------------------------------
-
-def stamp():
-    """A file-name-safe UTC timestamp, e.g. 20240131T235959Z."""
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def describe(exc):
-    """An OSError in words: 'No space left on device'."""
-    if exc.strerror:
-        return exc.strerror
-    if exc.errno:
-        return os.strerror(exc.errno)
-    return str(exc) or type(exc).__name__
-
-
-def readable(raw):
-    """Whether bytes are a progress file this tool can read (a JSON object)."""
-    try:
-        parse_progress(raw)
-    except ValueError:
-        return False
-    return True
-
-
-def read_or_none(path):
-    """The bytes of path, or None when there is no such file."""
-    try:
-        with open(str(path), "rb") as stream:
-            return stream.read()
-    except FileNotFoundError:
-        return None
-
-
-def python_text(data):
-    """Source bytes decoded as Python decodes a module: a byte-order mark or a coding line, and
-    any line endings (CRLF, CR) read as newlines. None when Python could not decode them."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def same_source(data, text):
-    """Whether source bytes hold text, as Python reads them."""
-    return python_text(data) == text
-
-
-def blank(data):
-    """Whether source bytes hold nothing: no bytes, or only a byte-order mark and whitespace."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return not data.strip()
-
-
-def default_mode():
-    """The permissions a new file gets here (0o666 without the umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_all(handle, data):
-    view = memoryview(data)
-    while view:
-        view = view[os.write(handle, view):]
-
-
-def write_temporary(folder, data, prefix=".kata-", mode=None):
-    """A new temporary file in folder holding data, flushed to disk; return its path."""
-    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=str(folder))
-    try:
-        write_all(handle, data)
-        if hasattr(os, "fchmod"):  # mkstemp makes it private; a kata file gets the usual permissions
-            os.fchmod(handle, default_mode() if mode is None else mode)
-        os.fsync(handle)
-    except BaseException:
-        os.close(handle)
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    os.close(handle)
-    return temporary
-
-
-def write_atomically(path, data, prefix=".kata-", mode=None):
-    """Replace path with data (a temporary file beside it, fsync, os.replace): a reader sees the
-    old bytes or the new ones, never a part, and a failure leaves the old file whole."""
-    path = pathlib.Path(path)
-    temporary = write_temporary(path.parent, data, prefix=prefix, mode=mode)
-    try:
-        os.replace(temporary, str(path))
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def free_backup_path(backups, path):
-    """backups/NN-id.<timestamp>.py, with -2, -3... when that name is taken."""
-    base = "%s.%s" % (path.stem, stamp())
-    candidate = backups / (base + path.suffix)
-    number = 2
-    while candidate.exists():
-        candidate = backups / ("%s-%d%s" % (base, number, path.suffix))
-        number += 1
-    return candidate
-
-
-def write_new(path, text):
-    """Create path with text; return False (and write nothing) if it already exists.
-
-    OSError when it cannot be written; a file left half-written by that is removed again.
-    """
-    try:
-        handle = os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except FileExistsError:
-        return False
-    try:
-        write_all(handle, text.encode("utf-8"))
-    except BaseException:
-        os.close(handle)
-        with contextlib.suppress(OSError):
-            os.unlink(str(path))
-        raise
-    os.close(handle)
-    return True

@@ -27,7 +27,7 @@ from katas import catalogue
 from katas.audit import mutants
 from katas.catalogue import sandboxed
 from katas.commands import argtypes, common
-from katas.learner import workspace
+from katas.learner import katafile, workspace
 from katas.paths import display
 
 # The fields the loader reads, in the order of a card file, to list what a template still lacks.
@@ -111,11 +111,11 @@ def check_catalogue(directory, time_limit=None, out=print, workers=None):
     jobs = []
     for card, found, kata, solution in static:
         if not found:
-            filename = workspace.kata_filename(card)
+            filename = katafile.kata_filename(card)
             jobs += [sandboxed.Job(kata, filename, card.hidden_layers), sandboxed.Job(solution, filename, card.hidden_layers)]
     references = [(network, depth) for network in sorted({"net"} | {c.network for c in cards})
                   for depth in sorted({c.hidden_layers for c in cards if c.network == network} or {1})]
-    jobs += [sandboxed.Job(workspace.standalone(catalogue.reference_source(network)), "reference-%s.py" % network, depth)
+    jobs += [sandboxed.Job(katafile.standalone(catalogue.reference_source(network)), "reference-%s.py" % network, depth)
              for network, depth in references]
     verdicts = sandboxed.judge_all(jobs, time_limit=time_limit, workers=workers)
     fine = []
@@ -207,10 +207,10 @@ def prepare_card(card):
                                     "make each hint say something new, from general to specific"))
     problems += leaks(card) + placeholders(card)
     try:
-        kata = workspace.render_kata(card)
+        kata = katafile.render_kata(card)
     except catalogue.CardError as exc:
         return problems + [Problem(exc.path, exc.field, exc.problem, exc.fix)], None, None
-    solution = workspace.render_solution(card)
+    solution = katafile.render_solution(card)
     if kata == solution and not card.equivalent:
         problems.append(Problem(card.path, "edits", "the kata file is identical to the reference",
                                 "the edits must introduce the bug; an equivalent change needs equivalent = true"))
@@ -248,7 +248,7 @@ def judged_problems(card, kata, solution):
 
 
 def header_line(card, line):
-    return line is not None and line <= workspace.header(card).count("\n")
+    return line is not None and line <= katafile.header(card).count("\n")
 
 
 def code_of(line):
