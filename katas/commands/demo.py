@@ -13,15 +13,15 @@ difference wrong.
 `kata demo depth` checks the L-layer network of reference/mlp.py at 1 to 5 hidden layers
 (parameters with reg = 0 and reg > 0, and dL/dX) and compares depth 1 with net.loss.
 """
-import math
 
 import numpy as np
 
+from katas.analysis import kinks
+from katas.analysis.kinks import C, D, H, N
 from katas.commands import argtypes
 from katas.learner import plots
 from reference import gradcheck, mlp, net, problems
 
-N, D, H, C = 8, 5, 6, 3
 EXAMPLE, UNIT = 0, 0
 OFFSET = 0.3  # the placed pre-activation, in units of eps
 SWEEP_EPS = (1e-2, 1e-3, 1e-4, 1e-5)
@@ -52,89 +52,6 @@ def run(args):
     return 0
 
 
-def place_on_kink(params, X, n, j, z):
-    """A copy of params with b1[j] moved so that example n's unit j has pre-activation z."""
-    placed = {key: value.copy() for key, value in params.items()}
-    placed["b1"][j] = z - X[n] @ placed["W1"][:, j]  # scalar: z = X[n] . W1[:, j] + b1[j]
-    return placed
-
-
-def reach(X, eps):
-    """Per example, the largest |change of z[n, j]| one perturbed entry of W1[:, j] or b1[j]
-    makes: eps * max(1, max_d |X[n, d]|), of shape (N,)."""
-    return eps * np.maximum(1.0, np.abs(X).max(axis=1))
-
-
-def straddles(params, X, eps):
-    """Whether some central difference at eps can cross the kink of some hidden unit."""
-    z = X @ params["W1"] + params["b1"]  # (N, H)
-    return bool((np.abs(z) < reach(X, eps)[:, None]).any())
-
-
-def _trapezoid(values, grid):
-    return float(np.sum((values[1:] + values[:-1]) * np.diff(grid)) / 2.0)
-
-
-def analytic_probability(eps, n=N, d=D, h=H):
-    """First-order estimate of P(some |z[n, j]| < reach) at random init, and its parts.
-
-    With toy_problem's init (X standard normal, W1 and b1 of standard deviation 1/sqrt(D)),
-    z[n, j] given X[n] is normal with variance (|X[n]|^2 + 1) / D, so its density at 0 is
-    E[sqrt(D / (2 pi (|X|^2 + 1)))] over |X| ~ chi(D). One unit is within reach with
-    probability about 2 * reach * density(0); the reach is eps * E[max(1, max_d |X_d|)]
-    (treated as independent of the density). For the n * h units, expected count
-    lam = n h 2 eps E[reach factor] density(0), and P = 1 - exp(-lam).
-    Returns (P, lam, density at 0, mean reach factor).
-    """
-    t = np.linspace(1.0, 12.0, 20001)
-    below = np.array([math.erf(v / math.sqrt(2.0)) for v in t]) ** d  # P(max_d |X_d| <= t)
-    reach_factor = 1.0 + _trapezoid(1.0 - below, t)  # E[max(1, M)] = 1 + int_1^inf P(M > t) dt
-    r = np.linspace(0.0, 12.0, 20001)
-    chi = r ** (d - 1) * np.exp(-r * r / 2.0) / (2.0 ** (d / 2.0 - 1.0) * math.gamma(d / 2.0))
-    density = _trapezoid(chi * np.sqrt(d / (2.0 * math.pi * (r * r + 1.0))), r)
-    lam = n * h * 2.0 * eps * reach_factor * density
-    return 1.0 - math.exp(-lam), lam, density, reach_factor
-
-
-def geometric_monte_carlo(eps_values, samples, seed=0, n=N, d=D, h=H, chunk=25000):
-    """Fraction of random inits, drawn as toy_problem(margin=0.0) draws them, with some
-    |z[n, j]| < reach, for each eps (vectorized over inits)."""
-    rng = np.random.default_rng(seed)
-    hits = np.zeros(len(eps_values), dtype=int)
-    done = 0
-    while done < samples:
-        k = min(chunk, samples - done)
-        X = rng.standard_normal((k, n, d))  # (k, N, D)
-        W1 = rng.standard_normal((k, d, h)) / math.sqrt(d)  # (k, D, H)
-        b1 = rng.standard_normal((k, 1, h)) / math.sqrt(d)  # (k, 1, H)
-        z = X @ W1 + b1  # (k, N, H)
-        factor = np.maximum(1.0, np.abs(X).max(axis=2))[:, :, None]  # (k, N, 1)
-        closest = (np.abs(z) / factor).reshape(k, -1).min(axis=1)  # (k,): smallest |z| / reach factor
-        hits += (closest[:, None] < np.asarray(eps_values)[None, :]).sum(axis=0)
-        done += k
-    return hits / float(samples), hits
-
-
-def checker_monte_carlo(seeds, eps):
-    """Full checks at eps of seeds 0..seeds-1 of toy_problem(margin=0.0).
-
-    Returns counts of seeds: (with a kink-marked entry, with a unit within reach at eps,
-    within reach at 2 eps, kink-marked and within reach at 2 eps). The kink test looks out to
-    +-2 eps, on the entries that failed at +-eps.
-    """
-    marked = near = near_twice = explained = 0
-    for seed in range(seeds):
-        params, X, y = problems.toy_problem(N, D, H, C, seed, margin=0.0)
-        report = gradcheck.check_gradients(lambda p: net.loss(p, X, y), params, eps=eps)
-        kink = any(p.n_kinks for p in report.params.values())
-        twice = straddles(params, X, 2.0 * eps)
-        marked += kink
-        near += straddles(params, X, eps)
-        near_twice += twice
-        explained += kink and twice
-    return marked, near, near_twice, explained
-
-
 def entry_rows(report, X, eps, z):
     """Rows for the entries whose perturbation moves z[EXAMPLE, UNIT]: W1[:, UNIT] and b1[UNIT]."""
     rows = []
@@ -161,7 +78,7 @@ def print_entries(rows, out):
 def show_placement(params, X, y, z, label, out):
     """Place the unit at z, check, print the affected entries and the checker's table."""
     eps = gradcheck.EPS
-    placed = place_on_kink(params, X, EXAMPLE, UNIT, z)
+    placed = kinks.place_on_kink(params, X, EXAMPLE, UNIT, z)
     all_z = X @ placed["W1"] + placed["b1"]  # (N, H)
     others = np.abs(np.delete(all_z.reshape(-1), EXAMPLE * H + UNIT)).min()
     report = gradcheck.check_gradients(lambda p: net.loss(p, X, y), placed)
@@ -199,10 +116,9 @@ def kink_demo(seed=0, seeds=80, mc_eps=1e-2, samples=200000, plot=None, out=prin
     out("when dz/dentry > 0, the left one when dz/dentry < 0. The central difference averages the")
     out("slopes on both sides of z = 0, weighted by how far the step reaches on each side.")
     if plot is not None:
-        from katas.commands.gradcheck import draw
         title = "Unit z[%d,%d] = %.1f eps: per-entry relative error, kink-marked entries hatched" % (
             EXAMPLE, UNIT, OFFSET)
-        draw("heatmaps of the check with a unit near the kink", lambda: plots.heatmaps(report, plot, title), out)
+        plots.draw("heatmaps of the check with a unit near the kink", lambda: plots.heatmaps(report, plot, title), out)
     show_placement(params, X, y, 0.0, "on the kink (0 up to round-off)", out)
     out("")
     out("On the kink the analytic value is the slope on the side where z < 0 (ReLU'(0) = 0, the unit")
@@ -212,12 +128,12 @@ def kink_demo(seed=0, seeds=80, mc_eps=1e-2, samples=200000, plot=None, out=prin
     out("")
     out("== How likely is this at random init? (toy_problem(%d, %d, %d, %d, seed, margin=0.0)) ==" % (N, D, H, C))
     out("A unit is within reach when |z[n,j]| < eps * max(1, max_d |X[n,d]|). Analytic: first order in eps,")
-    P, lam, density, factor = analytic_probability(1e-5)
+    P, lam, density, factor = kinks.analytic_probability(1e-5)
     out("density of z at 0 = %.4f, mean reach factor = %.4f, expected units within reach = "
         "%d * %d * 2 eps * %.4f * %.4f." % (density, factor, N, H, factor, density))
     eps_values = tuple(sorted(set(SWEEP_EPS + (mc_eps,)), reverse=True))
-    fractions, hits = geometric_monte_carlo(eps_values, samples)
-    marked, near, near_twice, explained = checker_monte_carlo(seeds, mc_eps)
+    fractions, hits = kinks.geometric_monte_carlo(eps_values, samples)
+    marked, near, near_twice, explained = kinks.checker_monte_carlo(seeds, mc_eps)
     out("")
     out("| eps | analytic P(some unit within reach) | Monte Carlo over %d inits | full checks of %d seeds: "
         "with a kink mark |" % (samples, seeds))
@@ -226,7 +142,7 @@ def kink_demo(seed=0, seeds=80, mc_eps=1e-2, samples=200000, plot=None, out=prin
         checked = ("%d of %d = %.3f" % (marked, seeds, marked / float(seeds))
                    if eps_value == mc_eps else "")
         out("| %.0e | %.3g | %.3g (%d) | %s |" % (
-            eps_value, analytic_probability(eps_value)[0], fraction, count, checked))
+            eps_value, kinks.analytic_probability(eps_value)[0], fraction, count, checked))
     out("")
     out("Full checks at eps = %g: of %d seeds, %d have a unit within reach at eps and %d within reach at "
         "2 eps; %d have a kink-marked entry, %d of them within reach at 2 eps (the kink test looks out "

@@ -40,17 +40,6 @@ def run(args):
     return 0 if check_reference(seed=args.seed, eps=args.eps, plot=plot) else 1
 
 
-def draw(what, drawing, out=print):
-    """Call drawing() -> path and say where it wrote, or how to install matplotlib."""
-    try:
-        path = drawing()
-    except plots.MatplotlibMissing as missing:
-        out("did not draw %s: %s" % (what, missing))
-        return None
-    out("wrote %s to %s" % (what, path))
-    return path
-
-
 def sweep(seed=0, plot=None, out=print):
     """Print the eps sweep of the reference gradient as a table; draw it to plot if given."""
     rows = plots.eps_sweep(seed=seed)
@@ -64,7 +53,7 @@ def sweep(seed=0, plot=None, out=print):
     out("smallest max rel error %.2e at eps = %.1e: truncation error (about eps^2) dominates above, "
         "round-off (about u / eps) below" % (best[1], best[0]))
     if plot is not None:
-        draw("the eps sweep", lambda: plots.draw_sweep(rows, plot), out)
+        plots.draw("the eps sweep", lambda: plots.draw_sweep(rows, plot), out)
     return rows
 
 
@@ -97,7 +86,7 @@ def check_reference(seed=0, eps=gradcheck.EPS, out=print, plot=None):
         if reg == 0.0 and plot is not None:
             title = "Reference network, reg = 0: per-entry relative error (N=%d, D=%d, H=%d, C=%d, seed %d, eps %g)" % (
                 N, D, H, C, seed, eps)
-            draw("heatmaps of the reg = 0 check", lambda: plots.heatmaps(report, plot, title), out)
+            plots.draw("heatmaps of the reg = 0 check", lambda: plots.heatmaps(report, plot, title), out)
 
     report = check_input_gradient(params, X, y, eps)
     out("")

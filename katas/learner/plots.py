@@ -209,3 +209,14 @@ def draw_sweep(rows, path, title="Central difference vs analytic gradient, by ep
     ax.legend(loc="lower center", fontsize=8)
     fig.tight_layout()
     return save(fig, path)
+
+
+def draw(what, drawing, out=print):
+    """Call drawing() -> path and say where it wrote, or how to install matplotlib."""
+    try:
+        path = drawing()
+    except MatplotlibMissing as missing:
+        out("did not draw %s: %s" % (what, missing))
+        return None
+    out("wrote %s to %s" % (what, path))
+    return path

@@ -1,0 +1,1 @@
+"""Measurements behind the docs' answers, away from the commands that print them."""
