@@ -17,11 +17,10 @@ What it is not for: the project's own test suite, which never depends on a works
 plugin stays inert unless one of the two ways above asks for it, and imports nothing heavy
 until then.
 """
-import re
-
 import pytest
 
-KATA_FILE = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.py$")
+from katas import names
+
 PROGRESS_FILE = "progress.json"
 
 
@@ -40,7 +39,7 @@ def pytest_configure(config):
 
 def pytest_collect_file(file_path, parent):
     """A kata file in a workspace folder becomes a KataFile collector."""
-    if KATA_FILE.match(file_path.name) and (file_path.parent / PROGRESS_FILE).is_file():
+    if names.KATA_FILE.match(file_path.name) and (file_path.parent / PROGRESS_FILE).is_file():
         return KataFile.from_parent(parent, path=file_path)
     return None
 
@@ -54,7 +53,7 @@ def pytest_collection_modifyitems(session, config, items):
     ws = workspace.Workspace(workspace.resolve(config.getoption("kata_workspace")))
     have = {str(item.path) for item in items if isinstance(item, KataItem)}
     for path in sorted(ws.root.glob("*.py")):
-        match = KATA_FILE.match(path.name)
+        match = names.KATA_FILE.match(path.name)
         if match and match.group(2) in ws.progress.katas and str(path) not in have:
             items.extend(KataFile.from_parent(session, path=path).collect())
 
@@ -63,7 +62,7 @@ class KataFile(pytest.File):
     """One kata file: yields one KataItem."""
 
     def collect(self):
-        card_id = KATA_FILE.match(self.path.name).group(2)
+        card_id = names.KATA_FILE.match(self.path.name).group(2)
         yield KataItem.from_parent(self, name="kata %s" % card_id, card_id=card_id)
 
 

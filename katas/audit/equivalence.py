@@ -13,13 +13,9 @@ gap in the checks until someone shows no input can tell it apart from the origin
 """
 import dataclasses
 import pathlib
-import sys
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
+from katas.toml import tomllib
 from katas.audit.mutants import normalize
 
 FORMAT_VERSION = 1

@@ -23,11 +23,8 @@ import subprocess
 import sys
 import time
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
+from katas.toml import tomllib
 from katas.audit import census, equivalence, lifeline, mutants
 
 BLAS_SINGLE_THREAD = census.BLAS_SINGLE_THREAD

@@ -13,16 +13,12 @@ import importlib.util
 import linecache
 import math
 import pathlib
-import re
 import reprlib
-import sys
 import types
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
+from katas import names
+from katas.toml import tomllib
 from reference.diagnose import SIGNATURES
 
 FORMAT_VERSION = 1
@@ -35,8 +31,8 @@ DEPTHS = {"net": (1, 1), "mlp": (1, 8)}
 # A card is a page of text; a file far larger than any reference network is not a card.
 MAX_CARD_BYTES = 256 * 1024
 FACTOR_WORDS = ("N", "1/N")
-FILENAME = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.toml$")
-ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FILENAME = names.CARD_FILE
+ID = names.ID
 
 
 class CardError(Exception):

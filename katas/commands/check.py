@@ -15,7 +15,6 @@ problem with the workspace (progress.json, a file put back) is one warning line 
 Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not started).
 """
 import json
-import sys
 
 from katas.commands import common
 from katas.learner import report
@@ -36,14 +35,10 @@ def register(subparsers):
     return parser
 
 
-def note(text):
-    print(text, file=sys.stderr)
-
-
 def run(args, out=print):
     try:
         ws = common.open_workspace(args)
-        card = common.card_or_current(ws, args.id, note if args.json else out)
+        card = common.card_or_current(ws, args.id, common.to_stderr if args.json else out)
         path = common.started(ws, card)
     except common.UsageError as exc:
         if args.json:
@@ -60,7 +55,7 @@ def run(args, out=print):
         for line in report.terminal(card, result, ws.display(path)) + common.next_steps(ws, card, checked):
             out(line)
     if args.plot is not None:
-        (note if args.json else out)(draw(card, result, path, args.plot))
+        (common.to_stderr if args.json else out)(draw(card, result, path, args.plot))
     common.print_warnings(warnings)
     return 0 if result.green else 1
 

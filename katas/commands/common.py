@@ -23,6 +23,11 @@ from katas.learner import guard, report, workspace
 USAGE = 2
 
 
+def to_stderr(text):
+    """Print a line on standard error (usage errors and warnings go there)."""
+    print(text, file=sys.stderr)
+
+
 class UsageError(Exception):
     """A command that cannot run as typed; the message says what to type instead."""
 
@@ -65,7 +70,7 @@ def time_limit(args, err=None):
 
     seconds, warning = sandbox.time_limit_setting()
     if warning:
-        (err or (lambda text: print(text, file=sys.stderr)))("warning: %s" % warning)
+        (err or to_stderr)("warning: %s" % warning)
     return seconds
 
 
@@ -173,7 +178,7 @@ def card_or_current(ws, card_id, out):
 
 def fail(exc, out=None):
     """Print a usage error on standard error; return the usage exit code."""
-    (out or (lambda text: print(text, file=sys.stderr)))("kata: %s" % exc)
+    (out or to_stderr)("kata: %s" % exc)
     return USAGE
 
 
@@ -193,7 +198,7 @@ def print_warnings(warnings, out=None):
 
 def unchangeable(exc, out=None):
     """Print a workspace change that could not be made; return exit code 1 (the command's job failed)."""
-    (out or (lambda text: print(text, file=sys.stderr)))("kata: %s" % exc)
+    (out or to_stderr)("kata: %s" % exc)
     return 1
 
 

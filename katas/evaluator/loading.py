@@ -16,6 +16,7 @@ import tokenize
 import traceback
 import types
 
+from katas import names
 from katas.evaluator.isolation import BLOCKED_PACKAGES, ExitCalled
 
 MODULE_NAME = "kata_under_check"
@@ -48,7 +49,7 @@ def load_module(raw, path):
     if failure is not None:
         return None, failure
     if not source.strip():
-        return None, error("empty", "your file is empty: `kata reset %s` restores the kata" % kata_id(path))
+        return None, error("empty", "your file is empty: `kata reset %s` restores the kata" % names.kata_id(os.path.basename(path)))
     try:
         code = compile(source, path, "exec")
     except SyntaxError as exc:
@@ -112,15 +113,6 @@ def definition_line(source, name):
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
                 line = node.lineno
     return line
-
-
-def kata_id(path):
-    """The kata's id from its file name, NN-id.py, or ID when the name is not a kata file's."""
-    name = os.path.basename(path)
-    stem, _, rest = name.partition("-")
-    if stem.isdigit() and len(stem) >= 2 and rest.endswith(".py") and rest[:-3]:
-        return rest[:-3]
-    return "ID"
 
 
 def load_failure(exc, path):

@@ -25,14 +25,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
-import re
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no lock between terminals
     fcntl = None
 
-from katas import catalogue, paths
+from katas import catalogue, names, paths
 from katas.learner import files
 from katas.learner.katafile import kata_filename, render_kata
 from katas.learner.progress import (SHOWN_PROBLEMS, Entry, Progress, State, now, parse_progress, progress_bytes,
@@ -45,7 +44,7 @@ PROGRESS_FILE = "progress.json"
 LOCK_FILE = ".progress.lock"
 BACKUPS_DIR = "backups"
 PROGRESS_VERSION = 1
-KATA_FILE = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.py$")
+KATA_FILE = names.KATA_FILE
 
 
 class WorkspaceError(Exception):
