@@ -171,7 +171,7 @@ def main(argv=None):
     print("| mode | all sizes, P = %d .. %d | sizes with at most 1 page fault per evaluation, P = %d .. %d |" % (
         rows[0]["P"], rows[-1]["P"], quiet[0]["P"] if quiet else 0, quiet[-1]["P"] if quiet else 0))
     print("|---|---|---|")
-    for key, label in zip(keys, ("full check", "directional check", "one loss + backward")):
+    for key, label in zip(keys, ("full check", "directional check", "one loss + backward"), strict=True):
         print("| %s | %.2f | %s |" % (label, slopes[key], "%.2f" % quiet_slopes[key] if quiet_slopes else "-"))
     if args.plot is not None:
         from katas.learner.plots import MatplotlibMissing

@@ -72,7 +72,8 @@ def loss(params, X, y, reg=0.0, return_dX=False):
     h = X  # (N, H0) = (N, D)
     affine_caches, relu_caches = [], []
     for l in range(1, L):
-        z, cache = affine_forward(h, params["W%d" % l], params["b%d" % l])  # (N, Hl) = (N, H(l-1)) @ (H(l-1), Hl) + (Hl,)
+        # z: (N, Hl) = (N, H(l-1)) @ (H(l-1), Hl) + (Hl,)
+        z, cache = affine_forward(h, params["W%d" % l], params["b%d" % l])
         affine_caches.append(cache)  # cache of layer l: (h of shape (N, H(l-1)), Wl)
         h, cache = relu_forward(z)  # (N, Hl)
         relu_caches.append(cache)  # z of shape (N, Hl)
@@ -85,10 +86,12 @@ def loss(params, X, y, reg=0.0, return_dX=False):
     # Backward pass, top layer down: the input gradient of each affine layer is the
     # upstream of the layer below it.
     grads = {}  # filled top down: WL, bL first
-    dh, grads["W%d" % L], grads["b%d" % L] = affine_backward(dscores, affine_caches[L - 1])  # (N, H(L-1)), (H(L-1), C), (C,)
+    # dh, dWL, dbL: (N, H(L-1)), (H(L-1), C), (C,)
+    dh, grads["W%d" % L], grads["b%d" % L] = affine_backward(dscores, affine_caches[L - 1])
     for l in range(L - 1, 0, -1):
         dz = relu_backward(dh, relu_caches[l - 1])  # (N, Hl): dh masked by z > 0
-        dh, grads["W%d" % l], grads["b%d" % l] = affine_backward(dz, affine_caches[l - 1])  # (N, H(l-1)), (H(l-1), Hl), (Hl,)
+        # dh, dWl, dbl: (N, H(l-1)), (H(l-1), Hl), (Hl,)
+        dh, grads["W%d" % l], grads["b%d" % l] = affine_backward(dz, affine_caches[l - 1])
     dX = dh  # (N, D): after layer 1, the upstream is dL/dX
     for l in range(1, L + 1):
         grads["W%d" % l] = grads["W%d" % l] + reg * params["W%d" % l]  # (H(l-1), Hl): d/dWl of (reg / 2) ||Wl||^2

@@ -770,8 +770,8 @@ def test_a_stopped_or_killed_audit_ends_mutmut_s_group_and_removes_the_copy(tmp_
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = dict(os.environ, TMPDIR=str(scratch))
-    script = "import sys; from katas import cli; from katas.audit import runner; runner.MUTMUT = %r; sys.exit(cli.main(sys.argv[1:]))" % (
-        FAKE_MUTMUT)
+    script = ("import sys; from katas import cli; from katas.audit import runner; runner.MUTMUT = %r; "
+              "sys.exit(cli.main(sys.argv[1:]))" % (FAKE_MUTMUT,))
     process = subprocess.Popen(
         [sys.executable, "-c", script, "audit", "--root", str(root), "--out", str(tmp_path / "out"),
          "--max-children", "1", "--no-census"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

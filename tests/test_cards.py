@@ -271,7 +271,7 @@ def test_any_value_of_any_field_loads_or_is_a_card_error(tmp_path, field):
         except catalogue.CardError as exc:
             assert str(exc).startswith(path.name) and "Fix: " in str(exc)
         except Exception as exc:  # pragma: no cover - the failure this test exists to show
-            raise AssertionError("%s = %s raised %r" % (field, raw, exc))
+            raise AssertionError("%s = %s raised %r" % (field, raw, exc)) from exc
 
 
 def test_a_card_the_parser_cannot_read_stops_no_command_about_another_card(tmp_path, monkeypatch, capsys):

@@ -50,7 +50,8 @@ BROKEN = [
         DROP_1_OVER_N + '\nreplace = """\n"""',
         DROP_1_OVER_N + '\nreplace = """\n    dscores = log_probs  # gone\n"""'),
      "story", "gives the bug away"),
-    ("10-placeholder.toml", good_text("placeholder").replace('title = "The missing 1/N"', 'title = "TO WRITE: a title"'),
+    ("10-placeholder.toml", good_text("placeholder").replace(
+        'title = "The missing 1/N"', 'title = "TO WRITE: a title"'),
      "title", "placeholder 'TO WRITE'"),
     ("11-not-equivalent.toml", good_text("not-equivalent").replace(
         "format_version = 1", "format_version = 1\nequivalent = true").replace(

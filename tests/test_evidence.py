@@ -116,7 +116,8 @@ def describe(probe):
     """The probe's description, rebuilt from its sizes and reg."""
     N, D, *widths = probe.sizes
     names = ["H", "C"] if len(widths) == 2 else ["H%d" % (i + 1) for i in range(len(widths) - 1)] + ["C"]
-    return "N=%d, D=%d, %s, reg=%g" % (N, D, ", ".join("%s=%d" % nw for nw in zip(names, widths)), probe.reg)
+    sizes = ", ".join("%s=%d" % nw for nw in zip(names, widths, strict=True))
+    return "N=%d, D=%d, %s, reg=%g" % (N, D, sizes, probe.reg)
 
 
 @pytest.mark.parametrize("subject", SUBJECTS, ids=[s[0] for s in SUBJECTS])
@@ -214,7 +215,8 @@ def check_penalty(values, probe):
         relation = values["penalty_relation"]
         if relation is not None:
             key, a, c = relation
-            claimed = sum(x * w for x, w in zip(a, weights.values())) + sum(x * b for x, b in zip(c, biases.values()))
+            claimed = (sum(x * w for x, w in zip(a, weights.values(), strict=True))
+                       + sum(x * b for x, b in zip(c, biases.values(), strict=True)))
             assert abs(values["penalty"] - claimed) <= 1e-9 * max(1.0, abs(probe.loss)), (key, claimed)
             assert key != "twice" or (a == [2.0] * len(a) and not any(c))
     for key, k in values.items():

@@ -74,7 +74,7 @@ def test_a_unit_placed_within_eps_of_the_kink_is_marked_not_failed():
 def test_the_analytic_kink_probability_matches_the_monte_carlo():
     eps_values = (1e-2, 1e-3)
     fractions, hits = kinks.geometric_monte_carlo(eps_values, 40000, seed=1)
-    for eps, fraction in zip(eps_values, fractions):
+    for eps, fraction in zip(eps_values, fractions, strict=True):
         P = kinks.analytic_probability(eps)[0]
         assert fraction == pytest.approx(P, rel=0.15), (eps, fraction, P)
     P5, lam5, _, _ = kinks.analytic_probability(1e-5)

@@ -265,7 +265,8 @@ def test_broken_cards_never_crash_the_learner_commands(learner_dir, capsys, monk
             'title = "The missing 1/N"', "title = 5"), encoding="utf-8")
     (cards / "06-edit-twice.toml").write_text(
         text.replace('id = "missing-1-over-n"', 'id = "edit-twice"').replace(
-            'find = """\n    dscores /= N  # (N, C): the single 1/N, applied once\n"""', 'find = "N"'), encoding="utf-8")
+            'find = """\n    dscores /= N  # (N, C): the single 1/N, applied once\n"""', 'find = "N"'),
+        encoding="utf-8")
     monkeypatch.setenv(workspace.CARDS_ENV, str(cards))
 
     code, out, _ = kata(capsys, "list")

@@ -6,7 +6,8 @@ under `kata audit` it runs against each mutant of reference/net.py. There the di
 proves nothing; what still judges the mutant is everything diagnose checks against the
 function's own loss (gradient checks at reg = 0 and reg > 0, a second batch size, dead units,
 equal widths, and dX with return_dX=True against the loss's derivative along X), the shapes
-and keys of grads, finiteness at logits near 1e4, and inputs left untouched. The loss itself is compared with an independent computation in test_net.py.
+and keys of grads, finiteness at logits near 1e4, and inputs left untouched. The loss itself
+is compared with an independent computation in test_net.py.
 """
 import numpy as np
 

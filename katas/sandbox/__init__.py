@@ -31,7 +31,7 @@ import time
 import numpy as np
 
 from katas.evaluator import channel, launch
-from katas.evaluator.launch import Evaluator  # noqa: F401 - part of this module's interface
+from katas.evaluator.launch import Evaluator
 from katas.sandbox import endings
 from katas.sandbox.remote import RemoteLoss, Run, Stopped
 from reference import diagnose as diagnoser

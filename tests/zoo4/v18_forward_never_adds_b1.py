@@ -7,7 +7,7 @@ EXPECTED = {"signature": "localized", "params": ["b1"]}
 
 
 def loss(params, X, y, reg=0.0):
-    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]  # noqa: F841 - BUG: b1 never used
     N = X.shape[0]
     z1 = X @ W1  # BUG: + b1 missing
     h1 = np.maximum(z1, 0.0)
