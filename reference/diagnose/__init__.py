@@ -65,29 +65,9 @@ import numpy as np
 
 from reference import gradcheck, net, problems
 
-SIGNATURES = (
-    "ok",
-    "uniform_scale",
-    "localized",
-    "reg_only",
-    "shape_error",
-    "nonfinite",
-    "loss_mismatch",
-    "mixed",
-    "mutates_input",
-    "crash",
-)
-PRECEDENCE = (
-    "crash",
-    "shape_error",
-    "mutates_input",
-    "nonfinite",
-    "uniform_scale",
-    "localized",
-    "mixed",
-    "loss_mismatch",
-    "reg_only",
-)
+from reference.diagnose.vocabulary import (  # noqa: F401 - the public names
+    EVIDENCE_KINDS, FACTOR_RTOL, LOSS_RTOL, MEANINGS, PRECEDENCE, REFERENCE_RTOL, SIGNATURE_TABLE, SIGNATURES, THRESHOLD,
+    Signature)
 
 # Probe settings. Sizes are all distinct so that a wrong transpose or a wrong axis changes a
 # shape; the batch probe changes N alone; the square probe makes every width equal. Seed 0
@@ -113,13 +93,6 @@ MILD_SPREAD = 600.0
 DEAD_BIAS = -1e3
 # The dX probe checks dX along this many seeded random directions in X (2 calls each).
 DX_DIRECTIONS = 3
-# Gradient entries count as wrong above this relative error (beyond the round-off resolution of
-# the central difference): the checker's own pass mark. Correct rewrites in tests/zoo*/ stay
-# below 2e-8 on every probe, over eight seeds.
-THRESHOLD = gradcheck.PASS_THRESHOLD
-LOSS_RTOL = 1e-9
-REFERENCE_RTOL = 1e-7
-FACTOR_RTOL = 1e-4
 
 SHAPE_MESSAGE = re.compile(
     r"shape|broadcast|align|dimension|operand|size \d+ is different|cannot reshape|"
@@ -261,36 +234,6 @@ class Probe(object):
         if self.reference_mismatch:
             out["differs_from_reference"] = list(self.reference_mismatch)
         return out
-
-
-# Every kind of evidence sentence the reader writes, and what it reports. tests/test_evidence.py
-# has one check per kind that recomputes the quoted values from the raw probe results.
-EVIDENCE_KINDS = {
-    "raised": "the call raised an exception other than a shape or floating-point error",
-    "raised_shape": "the call raised a shape, broadcast or index error",
-    "fpe": "the call raised FloatingPointError",
-    "structure": "the return value is not (loss, grads), or (loss, grads, dX) with return_dX=True",
-    "shapes": "the loss, a gradient or dX has the wrong shape",
-    "mutated": "the call changed its inputs in place",
-    "nonfinite": "nan or inf at ordinary values",
-    "nonfinite_stress": "nan or inf under large logits, with the milder logit patterns that say why",
-    "loss_value": "the loss differs from the reference's, and whether the gradients agree with it",
-    "stress_gradients": "finite under large logits, but gradients that differ from the reference's",
-    "uniform_scale": "every gradient off by one common factor",
-    "localized": "a strict subset of the gradients wrong",
-    "mixed": "every gradient wrong, with no common factor",
-    "reg_as_well": "the reg probe disagrees too, by the error at reg = 0 alone",
-    "reg_only": "an error of the reg probe's own: the change from reg = 0 to reg > 0 is wrong",
-    "dead": "gradient through hidden units that are dead on every example",
-    "not_dead": "units the dead probe meant to kill are alive in this network",
-    "dx": "dX disagrees with the loss while layer 1's gradients agree",
-    "dx_inherited": "dX disagrees with the loss, as layer 1's gradients do",
-    "dx_flag": "return_dX=True changes the loss or the gradients",
-    "ok": "every probe passed",
-    "precision": "gradients returned in a float type narrower than float64, judged at its precision",
-    "loss_only": "gradients that are the reference's but disagree with the function's own loss",
-    "internal": "the diagnoser itself failed",
-}
 
 
 class Evidence(object):
