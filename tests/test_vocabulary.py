@@ -67,8 +67,10 @@ def test_signatures_and_precedence_are_derived_from_the_table():
 @pytest.mark.parametrize("change", [
     ("| `mixed` | every gradient is wrong, with no common factor |",
      "| `mixed` | every gradient is wrong |"),
-    ("| `mixed` | every gradient is wrong, with no common factor |\n| `mutates_input` | params, X or y changed in place |",
-     "| `mutates_input` | params, X or y changed in place |\n| `mixed` | every gradient is wrong, with no common factor |"),
+    ("| `mixed` | every gradient is wrong, with no common factor |\n"
+     "| `mutates_input` | params, X or y changed in place |",
+     "| `mutates_input` | params, X or y changed in place |\n"
+     "| `mixed` | every gradient is wrong, with no common factor |"),
     ("mutates_input, nonfinite, uniform_scale", "nonfinite, mutates_input, uniform_scale"),
 ], ids=["a meaning reworded", "two rows swapped", "two ranks swapped"])
 def test_a_readme_that_drifts_from_the_table_is_caught(change):
