@@ -69,7 +69,8 @@ holds every probe in the order of a run):
   probe), read_gradients.py (the patterns at reg = 0, factors, dead units, dX) and
   read_regularization.py (reg_only, the penalty measured) read the rest.
 This module is the public API: diagnose(), and the names code and tests use, re-exported from
-the modules that define them (to change a setting in a test, patch it where it is defined).
+the modules that define them. Each module imports the names it reads, so patching a name here
+(or where it is defined) changes nothing: a test must patch it in the module that reads it.
 """
 from reference import net
 from reference.diagnose.calls import classify_exception, describe_value, dx_support

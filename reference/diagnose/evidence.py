@@ -2,7 +2,8 @@
 
 What it is for: the record each evidence sentence is (its kind, a key of EVIDENCE_KINDS; the probe;
 the values behind every quote, each quote as shown), so that tests/test_evidence.py can recompute
-every quoted number from the raw probe results; and small helpers for writing such sentences.
+every quoted number from the raw probe results; plain() makes a quoted value JSON-ready, verb()
+picks a verb's form for one name or several.
 What it is not for: deciding what a sentence says (the reader and its read_* modules).
 """
 import numpy as np

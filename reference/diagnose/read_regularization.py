@@ -2,7 +2,7 @@
 
 What it is for: functions of the Reader (each takes it first) that read the reg probe into reg_only
 (or a note, when the error at reg = 0 explains it), and the sentences that measure the penalty the
-loss adds and what the gradients add, as exact multiples where they are; with the helpers that
+loss adds and what the gradients add, as exact multiples where they are; with the functions that
 put such multiples in words.
 What it is not for: the gradient patterns at reg = 0 (read_gradients.py).
 """
