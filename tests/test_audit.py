@@ -4,6 +4,7 @@ the census, and the working tree left untouched when the audit is interrupted.
 No full `mutmut run` of the network here (the audit itself does that, in CI); the results
 are fixture files written in tmp_path, laid out as mutmut 3 writes them.
 """
+import fnmatch
 import itertools
 import json
 import os
@@ -382,9 +383,15 @@ def write_toy_project(root, test_body=None):
 def test_the_project_configures_mutmut_for_the_network_and_its_checks():
     settings = runner.load_settings(runner.default_root())
     assert settings.source_paths == ["reference/"]
-    for fixed in ("reference/gradcheck.py", "reference/diagnose.py", "reference/problems.py",
-                  "reference/__init__.py"):
+    for fixed in ("reference/gradcheck.py", "reference/problems.py", "reference/__init__.py"):
         assert fixed in settings.do_not_mutate
+    # mutmut matches each source file's path against do_not_mutate with fnmatch, where * spans /
+    package = sorted(p.relative_to(settings.root).as_posix()
+                     for p in (settings.root / "reference" / "diagnose").rglob("*.py"))
+    assert "reference/diagnose/__init__.py" in package
+    for fixed in package:
+        assert any(fnmatch.fnmatch(fixed, pattern) for pattern in settings.do_not_mutate), fixed
+    assert not any(fnmatch.fnmatch("reference/net.py", pattern) for pattern in settings.do_not_mutate)
     files = runner.selected_test_files(settings.test_selection)
     assert "tests/test_net.py" in files and "tests/test_network_probes.py" in files
     assert "tests/test_cards.py" not in files  # it edits net.py's text, which mutmut instruments

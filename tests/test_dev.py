@@ -118,7 +118,7 @@ def test_dev_check_passes_a_clean_catalogue(tmp_path, capsys):
     shutil.copy(NEW, tmp_path / "02-gradient-from-log-probs.toml")
     code = main(["dev", "check", "--cards", str(tmp_path)])
     out = capsys.readouterr().out
-    assert code == 0 and "dev check passed: 2 cards" in out and "ok   " in out
+    assert code == 0 and "dev check passed: 2 cards" in out and "ok   " in out, out
 
 
 def test_dev_check_counts_a_single_card_in_the_singular(tmp_path, capsys):

@@ -49,7 +49,7 @@ def only(text):
 
 # A wrapper that makes the reference's loss pass for the learner's, in several disguises.
 NET = str(REFERENCE_DIR / "net.py")
-DIAGNOSE = str(REFERENCE_DIR / "diagnose.py")
+DIAGNOSE = str(REFERENCE_DIR / "diagnose" / "__init__.py")
 
 # (name, source, verdict the check must give, words in the problem or evidence)
 CHEATS = [
@@ -172,7 +172,7 @@ def test_a_cheat_or_an_attack_never_gets_green(tmp_path, temp, name, source, ver
     text = source()
     path.write_text(text, encoding="utf-8")
     before = path.read_bytes()
-    reference_files = {p: p.read_bytes() for p in REFERENCE_DIR.glob("*.py")}
+    reference_files = {p: p.read_bytes() for p in REFERENCE_DIR.rglob("*.py")}
     started = time.monotonic()
     seeds = [None] if "documented sizes" not in name else [1, 2, 3]
     for seed in seeds:
@@ -184,7 +184,7 @@ def test_a_cheat_or_an_attack_never_gets_green(tmp_path, temp, name, source, ver
         assert words in blob, blob
     assert time.monotonic() - started < len(seeds) * (TIME_LIMIT + sandbox.GRACE + 10)
     assert path.read_bytes() == before, "the learner's file changed"
-    assert {p: p.read_bytes() for p in REFERENCE_DIR.glob("*.py")} == reference_files
+    assert {p: p.read_bytes() for p in REFERENCE_DIR.rglob("*.py")} == reference_files
     assert settle(lambda: not survivors()), "left running: %s" % survivors()
     assert settle(lambda: not children()), "processes of the check left: %s" % children()
     assert not list(temp.iterdir()), "left in the temporary folder: %s" % list(temp.iterdir())
@@ -250,13 +250,13 @@ def test_the_learner_process_cannot_write_the_workspace_or_the_project(tmp_path,
     kata.write_text(at_import(code.format(**paths), base=fixed), encoding="utf-8")
     files = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != ".progress.lock"}
     files.pop(root / "progress.json")
-    project = {p: p.read_bytes() for p in REFERENCE_DIR.glob("*.py")}
+    project = {p: p.read_bytes() for p in REFERENCE_DIR.rglob("*.py")}
     capsys.readouterr()
     main(["check", CARD])
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and "your code changed the workspace" not in err
     assert {p: p.read_bytes() for p in files} == files and (root / "progress.json").is_file()
-    assert {p: p.read_bytes() for p in REFERENCE_DIR.glob("*.py")} == project
+    assert {p: p.read_bytes() for p in REFERENCE_DIR.rglob("*.py")} == project
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "crlf", "utf-8-sig+crlf"])

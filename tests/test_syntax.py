@@ -1,4 +1,5 @@
-"""reference/ stays valid Python 3.7 syntax (the seed's constraint), checked with vermin."""
+"""reference/ stays valid Python 3.7 syntax (the seed's constraint), checked with vermin, every
+file of it, those in its subfolders (the diagnoser's package) included."""
 import pathlib
 import subprocess
 import sys
@@ -9,7 +10,7 @@ VERMIN = [sys.executable, "-c", "import sys; from vermin.main import main; sys.e
 
 
 def test_reference_needs_nothing_newer_than_python_3_7():
-    files = sorted(str(p) for p in REFERENCE.glob("*.py"))
+    files = sorted(str(p) for p in REFERENCE.rglob("*.py"))
     assert files
     result = subprocess.run(
         VERMIN + ["--target=3.7-", "--violations", "--no-tips", "--eval-annotations"] + files,

@@ -26,6 +26,7 @@ import pathlib
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 
 import numpy as np
@@ -49,6 +50,7 @@ PROJECT_PACKAGES = ("reference", "katas")
 # Where the kernel has Landlock, the learner process may write only in its scratch folder.
 # False reproduces a kernel without it (the workspace guard, katas.guard, is then the only layer).
 RESTRICT_WRITES = True
+PARSING = threading.Lock()  # the instructor tools check several files at once, from threads
 ROOT = launch.ROOT
 # Signatures whose evidence can come from an exception raised at a line of the learner's file.
 RAISING_SIGNATURES = ("crash", "shape_error", "nonfinite")
@@ -147,7 +149,8 @@ def project_import(source):
     """
     try:
         text = source.decode("utf-8-sig")
-        tree = ast.parse(text)
+        with PARSING:  # CPython 3.11's parser is not safe to run in two threads at once
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
         return None
     lines = text.splitlines()

@@ -1,0 +1,147 @@
+"""The numeric checks the diagnoser judges with: partial gradient checks, factors, equality.
+
+What it is for: partial_check (a gradient check along seeded random directions, or at chosen
+entries, as PartialReport of PartialParam), and the comparisons every module shares: close,
+differs (beyond rounding), same_bits, consistent_factor and common_factor (one factor explains a
+mismatch), factor_tracking (how a factor moves with N), coefficient (delta as a multiple of a basis).
+What it is not for: the full entry-by-entry check with its table (reference/gradcheck.py).
+"""
+import numpy as np
+
+from reference import gradcheck
+from reference.diagnose.vocabulary import FACTOR_RTOL, REFERENCE_RTOL, THRESHOLD
+
+# The directional check looks along this many seeded random directions per parameter (2 calls each).
+DIRECTIONS = 2
+
+
+class PartialParam(object):
+    """A gradient check of one parameter on a few numbers: directional derivatives or chosen entries.
+
+    Has the attributes the reader uses of gradcheck.ParamReport: analytic, numeric (1-D, one
+    value per direction or entry), rel_errors, max_rel_error, ratio_median, ratio_spread, passed;
+    directions: the unit directions checked, or None for chosen entries.
+    """
+
+    def __init__(self, analytic, numeric, resolution, directions=None):
+        self.analytic = np.asarray(analytic, dtype=np.float64)
+        self.numeric = np.asarray(numeric, dtype=np.float64)
+        self.directions = directions
+        self.rel_errors = gradcheck.rel_error(self.analytic, self.numeric)
+        self.max_rel_error = float(self.rel_errors.max()) if self.rel_errors.size else 0.0
+        failed = gradcheck.failing_entries(self.analytic, self.numeric, THRESHOLD, resolution, self.rel_errors)
+        self.passed = not failed.any()
+        self.ratio_median, self.ratio_spread = gradcheck.ratio_summary(self.analytic, self.numeric)
+
+
+class PartialReport(object):
+    """A partial check: params maps name -> PartialParam; passed when all passed."""
+
+    def __init__(self, params):
+        self.params = params
+        self.passed = all(p.passed for p in params.values())
+        self.max_rel_error = max(p.max_rel_error for p in params.values()) if params else 0.0
+
+
+def partial_check(f, params, loss0, grads, mode, seed):
+    """Check f's grads along seeded random directions per parameter, or at chosen entries.
+
+    Perturbs params through gradcheck.losses_at (restored bit for bit). mode is "directional"
+    or a list of (name, index) entries.
+    """
+    eps = gradcheck.EPS
+    noise = gradcheck.resolution(loss0, eps)
+    changes, plan = [], []  # plan: (name, analytic, rounding) per pair of changes
+    if mode == "directional":
+        rng = np.random.default_rng(seed)
+        for name, array in params.items():
+            precision = gradcheck.value_precision(grads[name])
+            for _ in range(DIRECTIONS):
+                v = rng.standard_normal(array.shape)
+                v /= np.sqrt(np.sum(v * v))
+                plan.append((name, float(np.sum(grads[name] * v)), precision * float(np.sum(np.abs(grads[name] * v))),
+                             v))
+                changes += [((name, Ellipsis, array + eps * v),), ((name, Ellipsis, array - eps * v),)]
+    else:
+        for name, index in mode:
+            array = params[name]
+            flat_index = int(np.ravel_multi_index(index, array.shape))
+            analytic = float(grads[name][index])
+            plan.append((name, analytic, gradcheck.value_precision(grads[name]) * abs(analytic), None))
+            changes += [((name, flat_index, array[index] + eps),), ((name, flat_index, array[index] - eps),)]
+    values = gradcheck.losses_at(f, params, changes)
+    by_name = {}
+    for k, (name, analytic, rounding, direction) in enumerate(plan):
+        numeric = (values[2 * k] - values[2 * k + 1]) / (2 * eps)
+        by_name.setdefault(name, []).append((analytic, numeric, rounding, direction))
+    results = {}
+    for name, rows in by_name.items():
+        analytic, numeric, rounding, directions = zip(*rows)
+        results[name] = PartialParam(analytic, numeric, noise + np.array(rounding),
+                                     list(directions) if mode == "directional" else None)
+    return PartialReport(results)
+
+
+def close(a, b, rtol):
+    return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
+
+
+def differs(a, b):
+    """Whether two gradient arrays differ beyond rounding."""
+    scale = max(float(np.abs(b).max()) if b.size else 0.0, 1e-300)
+    return bool(np.any(np.abs(a - b) > REFERENCE_RTOL * (np.abs(a) + np.abs(b)) + 1e-12 * scale))
+
+
+def same_bits(a, b):
+    a = np.asarray(a)
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def consistent_factor(param_report):
+    """analytic / numeric if it is the same for every entry that matters, else None."""
+    median, spread = param_report.ratio_median, param_report.ratio_spread
+    if not np.isfinite(median) or not np.isfinite(spread) or median == 0:
+        return None
+    if spread > FACTOR_RTOL * abs(median):
+        return None
+    usable = param_report.numeric == 0
+    if np.any(param_report.analytic[usable] != 0):
+        return None
+    return median
+
+
+def common_factor(factors):
+    if not factors or any(f is None for f in factors):
+        return None
+    first = factors[0]
+    if all(close(f, first, FACTOR_RTOL) for f in factors):
+        return float(first)
+    return None
+
+
+def factor_tracking(factor, n_here, other_factor, n_there):
+    """How a factor moves between two batch sizes: "N", "1/N", "constant" or None."""
+    if close(factor / other_factor, n_here / float(n_there), FACTOR_RTOL):
+        return "N"
+    if close(factor / other_factor, n_there / float(n_here), FACTOR_RTOL):
+        return "1/N"
+    if close(factor, other_factor, FACTOR_RTOL):
+        return "constant"
+    return None
+
+
+def coefficient(delta, basis):
+    """k with delta == k * basis entry by entry (to FACTOR_RTOL), 0.0 when delta is 0, else None."""
+    delta = np.asarray(delta, dtype=np.float64)
+    basis = np.asarray(basis, dtype=np.float64)
+    scale = float(np.abs(basis).max()) if basis.size else 0.0
+    if scale == 0.0:
+        return None
+    if float(np.abs(delta).max()) <= 1e-12 * scale:
+        return 0.0
+    usable = np.abs(basis) > 1e-6 * scale
+    ratios = delta[usable] / basis[usable]
+    k = float(np.median(ratios))
+    if float(np.abs(delta - k * basis).max()) <= FACTOR_RTOL * max(abs(k) * scale, 1e-300):
+        return k
+    return None

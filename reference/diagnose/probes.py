@@ -1,0 +1,380 @@
+"""The probes: the problems the diagnoser builds and what it does with each, in order.
+
+What it is for: _Diagnoser, one run of diagnose(): the base, reg, batch, dead, stress and square
+probes on seeded problems (sizes from the probe plan), then the reg probe's change from reg = 0 and
+the dX probe; each call through a Caller (calls.py), each gradient check through the function's
+own loss; then the Reader reads the results. Never raises: a failure of its own is a crash verdict.
+What it is not for: reading the results into findings (reader.py and the read_* modules).
+"""
+import numpy as np
+
+from reference import gradcheck, problems
+from reference.diagnose.calls import Caller, ProbeFailed, classify_exception, dx_support
+from reference.diagnose.checks import PartialParam, PartialReport, close, consistent_factor, differs, partial_check
+from reference.diagnose.evidence import Evidence
+from reference.diagnose.plan import (DEAD_BIAS, DX_DIRECTIONS, MILD_SPREAD, REG, ROWS_APART, STRESS_LOGIT,
+                                     STRESS_OFFSET, param_names, probe_plan)
+from reference.diagnose.reader import Reader
+from reference.diagnose.results import Diagnosis, DeadUnits, DxResult, Probe, StressLevel
+from reference.diagnose.vocabulary import FACTOR_RTOL, LOSS_RTOL, THRESHOLD
+
+
+class _Diagnoser(object):
+    """One run of diagnose(loss_fn): run() fills probes (dict name -> Probe) and returns the Diagnosis."""
+
+    def __init__(self, loss_fn, reference, seed, hidden_layers):
+        self.loss_fn = loss_fn
+        self.seed = seed
+        self.plan = probe_plan(seed)
+        self.depth = hidden_layers + 1
+        self.names = param_names(self.depth)
+        self.caller = Caller(loss_fn, reference, self.names)
+        self.probes = {}
+
+    # -- problems ---------------------------------------------------------------------
+    def sizes(self, N, D, H, C):
+        """(N, D, H1, ..., C): hidden widths H, H + 3, ... (all equal when H == C)."""
+        step = 0 if H == C else 3
+        return (N, D) + tuple(H + step * i for i in range(self.depth - 1)) + (C,)
+
+    def problem(self, sizes, seed_offset=0):
+        N, widths = sizes[0], sizes[1:]
+        return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset, mixed_units=True)
+
+    def base_copy(self):
+        """The base problem with its parameters copied, for a probe that changes them."""
+        params, X, y = self.base_problem
+        return {k: v.copy() for k, v in params.items()}, X, y
+
+    def batch_problem(self):
+        """The base problem with more examples appended: the same weights, N changed alone.
+
+        Its classes are never all equally frequent, so that a gradient which depends on the
+        label counts alone (a one-hot in the wrong column, summed over the batch) cannot be
+        right by the accident of a balanced draw here as well as in the base problem.
+        """
+        params, X, y = self.base_problem
+        extra = self.plan.batch_n - X.shape[0]
+        classes = params["b%d" % self.depth].shape[0]
+        for attempt in range(1000):
+            rng = np.random.default_rng([self.seed, 2, attempt])
+            more_X = np.vstack([X, rng.standard_normal((extra, X.shape[1]))])
+            if problems.kink_margin(params, more_X) >= 1e-3:
+                more_y = np.concatenate([y, rng.integers(0, classes, extra)])
+                counts = np.bincount(more_y, minlength=classes)
+                if counts.min() < counts.max():
+                    return params, more_X, more_y
+        raise ValueError("no extra examples away from the kink within 1000 attempts")
+
+    # -- probes -----------------------------------------------------------------------
+    def gradient_probe(self, name, sizes, reg, purpose, params=None, X=None, y=None, default_reg=False,
+                       mode="directional"):
+        """Call once, then (if the result is usable) check gradients against the own loss.
+
+        mode "full" checks every entry (the table a learner reads); "directional" checks each
+        parameter along DIRECTIONS seeded random directions (2 calls each, enough to tell a
+        wrong gradient and its factor); a list of (name, index) checks just those entries.
+        """
+        probe = Probe(name, sizes, reg, purpose)
+        self.probes[name] = probe
+        if params is None:
+            params, X, y = self.problem(sizes, len(self.probes))
+        result = self.caller.call(probe, params, X, y, reg, default_reg)
+        probe.problem = (params, X, y)
+        if result is not None:
+            probe.returned_loss = result[0]
+        if result is None or probe.mutated or probe.nonfinite:
+            return probe
+        probe.loss, grads = result
+        ref_loss, ref_grads = self.caller.reference_call(params, X, y, reg)
+        probe.reference_loss = float(ref_loss)
+        probe.grads, probe.reference_grads = grads, ref_grads
+        probe.reference_mismatch = [
+            n for n in self.names if differs(grads[n], ref_grads[n])]
+
+        own = self.caller.own_loss(X, y, reg, default_reg, grads, probe)
+        work = {k: v.copy() for k, v in params.items()}
+        try:
+            if mode == "full":
+                probe.report = gradcheck.check_gradients(own, work, threshold=THRESHOLD, kinks=False)
+            else:
+                probe.report = partial_check(own, work, probe.loss, grads, mode, self.seed)
+        except ProbeFailed:
+            probe.report = None
+        return probe
+
+    def stress_probe(self):
+        """Logits near 1e4 with large spreads; everything finite and equal to the reference."""
+        sizes = self.sizes(*self.plan.base)
+        probe = Probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows" % STRESS_LOGIT)
+        self.probes["stress"] = probe
+        params, X, y = self.base_copy()
+        top = "W%d" % self.depth
+        bias = "b%d" % self.depth
+        hidden_out = problems.pre_activations(params, X)[-1]
+        scores = np.maximum(hidden_out, 0.0) @ params[top] + params[bias]
+        # Signed, so that the logit of largest magnitude is +STRESS_LOGIT: an unshifted exp
+        # overflows under every seed, not only when the draw puts the extreme logit above 0.
+        scale = STRESS_LOGIT / scores.flat[np.argmax(np.abs(scores))]
+        # ... and no row entirely below 0: every logit moved up by one constant (the softmax does
+        # not change) so that the lowest row maximum is 0, so that no row of an unshifted exp
+        # underflows to all zeros by accident of the draw (the overflow is the finding).
+        lift = max(0.0, -float((scores * scale).max(axis=1).min()))
+        params[top] = params[top] * scale
+        params[bias] = params[bias] * scale + lift
+        result = self.caller.call(probe, params, X, y, 0.0, default_reg=True)
+        probe.problem = (params, X, y)
+        if result is not None:
+            probe.returned_loss = result[0]
+        if result is not None and probe.nonfinite and not probe.mutated:
+            level = StressLevel("stress", probe.purpose, scores * scale + lift, y, params)
+            level.nonfinite, level.loss = list(probe.nonfinite), result[0]
+            probe.levels = [level] + self.stress_levels(probe.sizes)
+        if result is None or probe.mutated or probe.nonfinite:
+            return probe
+        probe.loss, grads = result
+        ref_loss, ref_grads = self.caller.reference_call(params, X, y, 0.0)
+        probe.reference_loss = float(ref_loss)
+        probe.grads, probe.reference_grads = grads, ref_grads
+        probe.reference_mismatch = [n for n in self.names if differs(grads[n], ref_grads[n])]
+        earlier = [self.probes.get(name) for name in ("base", "batch", "dead")]
+        if probe.loss_differs and not any(p is not None and p.loss_differs for p in earlier):
+            # the first wrong loss is here: do the gradients follow it at these logits? measured, not assumed
+            self.check_own(probe, params, X, y, 0.0, True, grads, "directional")
+        return probe
+
+    def stress_levels(self, sizes):
+        """Three milder logit patterns, each called once, to tell why the stress probe is not finite.
+
+        offset: every logit of the base problem shifted by STRESS_OFFSET (the spreads stay small);
+        rows_apart: each row shifted by its own amount, the row maxima spread over ROWS_APART;
+        mild: the base logits scaled so the largest spread inside a row is MILD_SPREAD.
+        """
+        params, X, y = self.base_copy()
+        top, bias = "W%d" % self.depth, "b%d" % self.depth
+        hidden = np.maximum(problems.pre_activations(params, X)[-1], 0.0)  # (N, H) feeding the top layer
+        scores = hidden @ params[top] + params[bias]  # (N, C)
+        offset = dict(params)
+        offset[bias] = params[bias] + STRESS_OFFSET
+        ranges = hidden.max(axis=0) - hidden.min(axis=0)
+        unit = int(np.argmax(ranges))  # the hidden unit that varies most across the rows
+        apart = dict(params)
+        apart[top] = params[top].copy()
+        apart[top][unit, :] += ROWS_APART / ranges[unit]  # adds the same to every logit of a row
+        spread = float((scores.max(axis=1) - scores.min(axis=1)).max())
+        if not ranges[unit] > 0 or not spread > 0:
+            return []  # logits that do not vary: no pattern can be built, the sentence says less
+        mild = dict(params)
+        mild[top], mild[bias] = params[top] * (MILD_SPREAD / spread), params[bias] * (MILD_SPREAD / spread)
+        levels = []
+        for name, description, level_params in (
+                ("offset", "every logit shifted by +%g" % STRESS_OFFSET, offset),
+                ("rows_apart", "row maxima spread over %g" % ROWS_APART, apart),
+                ("mild", "spreads inside a row up to %g" % MILD_SPREAD, mild)):
+            level = StressLevel(name, description, hidden @ level_params[top] + level_params[bias], y, level_params)
+            scratch = Probe(name, sizes, 0.0, description)
+            result = self.caller.call(scratch, level_params, X, y, 0.0, default_reg=True)
+            if scratch.error is not None:
+                level.error = "it raises %s: %s" % scratch.error[:2]
+            elif scratch.structure or scratch.shape_problems:
+                level.error = "it returns something malformed"
+            else:
+                level.nonfinite, level.loss = list(scratch.nonfinite), result[0]
+            levels.append(level)
+        return levels
+
+    def check_own(self, probe, params, X, y, reg, default_reg, grads, mode):
+        """Check grads against the function's own loss at params (a probe that was only called)."""
+        own = self.caller.own_loss(X, y, reg, default_reg, grads, probe)
+        try:
+            probe.report = partial_check(own, {k: v.copy() for k, v in params.items()}, probe.loss, grads, mode,
+                                         self.seed)
+        except ProbeFailed:
+            probe.report = None
+
+    def dead_probe(self):
+        """Units whose pre-activation is negative on every example: a flat loss along them."""
+        sizes = self.sizes(*self.plan.base)
+        dead_units = list(self.plan.dead_units)
+        params, X, y = self.base_copy()
+        for layer in range(1, self.depth):
+            params["b%d" % layer][dead_units] = DEAD_BIAS
+        entries = []
+        for layer in range(1, self.depth):
+            for unit in dead_units:
+                entries += [("W%d" % layer, (row, unit)) for row in range(params["W%d" % layer].shape[0])]
+                entries.append(("b%d" % layer, (unit,)))
+        probe = self.gradient_probe(
+            "dead", sizes, 0.0, "hidden units %s forced dead (bias %g)" % (dead_units, DEAD_BIAS),
+            params, X, y, default_reg=True, mode=entries)
+        if probe.report is None:
+            return probe
+        resolution = gradcheck.resolution(probe.loss, gradcheck.EPS)
+        zs = problems.pre_activations(params, X)
+        for layer in range(1, self.depth):
+            W, b = probe.report.params["W%d" % layer], probe.report.params["b%d" % layer]
+            probe.dead_units.append(DeadUnits(
+                layer, list(dead_units), float(np.abs(W.numeric).max()), float(np.abs(W.analytic).max()),
+                float(np.abs(b.numeric).max()), float(np.abs(b.analytic).max()),
+                float(zs[layer - 1][:, list(dead_units)].max()), float(resolution)))
+        return probe
+
+    # -- the run ----------------------------------------------------------------------
+    def run(self):
+        diagnosis = self._judge()
+        diagnosis.seed = self.seed
+        return diagnosis
+
+    def _judge(self):
+        try:
+            return self._run()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a bug here must still give a verdict
+            record = Evidence("internal")
+            record.body = "the diagnoser could not finish: %s: %s" % (
+                record.q("exception", type(exc).__name__, None), record.q("message", str(exc), None))
+            return Diagnosis("crash", (), None, None, [record.text], [("crash", ())], self.probes, [record])
+
+    def _run(self):
+        base_sizes = self.sizes(*self.plan.base)
+        self.base_problem = self.problem(base_sizes, 1)
+        params, X, y = self.base_problem
+        self.gradient_probe("base", base_sizes, 0.0, "gradient check at reg = 0 with default arguments",
+                            params, X, y, default_reg=True, mode="full")
+        if self.probes["base"].error is None and self.probes["base"].structure is None:
+            self.gradient_probe("reg", base_sizes, REG, "the base problem at reg = %g" % REG, params, X, y)
+            batch_params, batch_X, batch_y = self.batch_problem()
+            self.gradient_probe("batch", batch_X.shape[:1] + base_sizes[1:], 0.0,
+                                "the base problem with %d more examples" % (self.plan.batch_n - self.plan.base[0]),
+                                batch_params, batch_X, batch_y, default_reg=True)
+            self.dead_probe()
+            self.stress_probe()
+        square = self.sizes(*self.plan.square)
+        base = self.probes["base"]
+        self.gradient_probe("square", square, 0.0, "gradient check with every width equal",
+                            default_reg=True, mode="directional" if base.ran else "full")
+        self.reg_part_check()
+        self.dx_probe()
+        return Reader(self).verdict()
+
+    # -- after the probes: the reg probe at reg = 0, and dX ------------------------------
+    def reg_part_check(self):
+        """The reg probe's call once more at reg = 0 (passed explicitly), kept as probe.zero; where
+        the reg probe disagrees, the change from reg = 0 to reg > 0 checked on its own: the
+        gradient's change against the loss's change, along the reg probe's own directions."""
+        probe = self.probes.get("reg")
+        if probe is None or probe.report is None:
+            return
+        params, X, y = probe.problem
+        scratch = Probe("reg0", probe.sizes, 0.0, "the reg probe's call at reg = 0")
+        result = self.caller.call(scratch, params, X, y, 0.0)
+        if result is None or scratch.mutated or scratch.nonfinite:
+            return
+        probe.zero = result
+        wrong = probe.fd_mismatch()
+        if not wrong or any(probe.report.params[n].directions is None for n in wrong):
+            return
+        loss0, grads0 = result
+        eps = gradcheck.EPS
+        noise = 2 * gradcheck.resolution(max(abs(probe.loss), abs(loss0)), eps)
+
+        own = self.caller.own_loss(X, y, 0.0, False)  # an exception here leaves the reg probe's own reading
+        work = {k: v.copy() for k, v in params.items()}
+        changes = [((name, Ellipsis, work[name] + sign * eps * v),)
+                   for name in wrong for v in probe.report.params[name].directions for sign in (1.0, -1.0)]
+        try:
+            values = iter(gradcheck.losses_at(own, work, changes))
+        except ProbeFailed:
+            return
+        parts = {}
+        for name in wrong:
+            checked = probe.report.params[name]
+            analytic, numeric = [], []
+            for v, a_reg, n_reg in zip(checked.directions, checked.analytic, checked.numeric):
+                plus, minus = next(values), next(values)
+                analytic.append(a_reg - float(np.sum(grads0[name] * v)))
+                numeric.append(n_reg - (plus - minus) / (2 * eps))
+            parts[name] = PartialParam(analytic, numeric, noise, checked.directions)
+        probe.reg_part = PartialReport(parts)
+
+    def dx_probe(self):
+        """The reg probe's call with return_dX=True, when the function takes return_dX (by name or
+        through **kwargs): the same loss and grads as without it, dX of shape (N, D) and equal to
+        the derivative of the function's own loss along X (central differences along
+        DX_DIRECTIONS directions), compared with the reference's dX; the batch size toggled when
+        dX is off by a factor."""
+        support = self.dx_support = dx_support(self.loss_fn)
+        reg = self.probes.get("reg")
+        if support is None or reg is None or reg.grads is None:
+            return None
+        params, X, y = reg.problem
+        probe = Probe("dX", reg.sizes, reg.reg, "the reg probe's call with return_dX=True")
+        self.probes["dX"] = probe
+        dx = probe.dx = DxResult(support)
+        dx.plain_loss, dx.plain_grads = reg.loss, reg.grads
+        out = self.caller.call_with_dx(probe, params, X, y, reg.reg)
+        probe.problem = (params, X, y)
+        if out is None:
+            return probe
+        dx.loss, dx.grads, dx.dX = out
+        probe.loss, probe.grads, probe.reference_loss = dx.loss, dx.grads, reg.reference_loss
+        dx.loss_changed = not close(dx.loss, reg.loss, LOSS_RTOL)
+        dx.changed = [n for n in self.names if differs(dx.grads[n], reg.grads[n])]
+        dx.reference_dX = self.caller.reference_dx(params, X, y, reg.reg)
+        if dx.reference_dX is not None and differs(dx.dX, dx.reference_dX):
+            probe.reference_mismatch = ["X"]
+        if probe.nonfinite:
+            return probe
+        check = self.check_dx(probe, params, X, y, reg.reg, dx.dX)
+        if check is None:
+            return probe
+        probe.report = PartialReport({"X": check})
+        if check.passed:
+            return probe
+        dx.factor = consistent_factor(check)
+        if dx.reference_dX is not None and not reg.loss_differs:
+            dx.reference_ratio = gradcheck.ratio_summary(dx.dX, dx.reference_dX)
+            median, spread = dx.reference_ratio
+            if dx.factor is not None and not (np.isfinite(spread) and spread <= FACTOR_RTOL * abs(median)
+                                              and close(median, dx.factor, FACTOR_RTOL)):
+                dx.factor = None  # the directions agreed by chance; the entries do not
+        batch = self.probes.get("batch")
+        base = self.probes["base"]
+        layer1_right = base.report is not None and not {"W1", "b1"} & set(base.fd_mismatch())
+        if dx.factor is not None and layer1_right and batch is not None and batch.problem is not None:
+            b_params, b_X, b_y = batch.problem
+            scratch = Probe("dX", batch.sizes, reg.reg, "the batch problem with return_dX=True")
+            scratch.dx = DxResult(support)
+            out = self.caller.call_with_dx(scratch, b_params, b_X, b_y, reg.reg)
+            if out is not None and not scratch.nonfinite:
+                scratch.loss = out[0]
+                other = self.check_dx(scratch, b_params, b_X, b_y, reg.reg, out[2])
+                if other is not None:
+                    dx.batch = (b_X.shape[0], 1.0 if other.passed else consistent_factor(other))
+        return probe
+
+    def check_dx(self, probe, params, X, y, reg, dX):
+        """dX . v against the central difference of the function's own loss (the plain call) along v."""
+        eps = gradcheck.EPS
+        rng = np.random.default_rng([self.seed, 5])
+
+        def own(X_moved):
+            args = ({k: v.copy() for k, v in params.items()}, X_moved, y.copy())
+            with np.errstate(all="ignore"):
+                return float(self.caller.invoke(args, reg, False)[0])
+
+        analytic, numeric, directions = [], [], []
+        try:
+            for _ in range(DX_DIRECTIONS):
+                v = rng.standard_normal(X.shape)
+                v /= np.sqrt(np.sum(v * v))
+                directions.append(v)
+                analytic.append(float(np.sum(dX * v)))
+                numeric.append((own(X + eps * v) - own(X - eps * v)) / (2 * eps))
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - recorded as the probe's error
+            probe.error = classify_exception(exc, self.loss_fn)
+            return None
+        return PartialParam(analytic, numeric, gradcheck.resolution(probe.loss, eps), directions)

@@ -1,0 +1,218 @@
+"""Reading the reg probe: an error of the reg term's own, and the penalty measured against this project's.
+
+What it is for: functions of the Reader (each takes it first) that read the reg probe into reg_only
+(or a note, when the error at reg = 0 explains it), and the sentences that measure the penalty the
+loss adds and what the gradients add, as exact multiples where they are; with the functions that
+put such multiples in words.
+What it is not for: the gradient patterns at reg = 0 (read_gradients.py).
+"""
+import itertools
+
+import numpy as np
+
+from reference.diagnose.checks import close, coefficient
+from reference.diagnose.evidence import Evidence, verb
+from reference.diagnose.vocabulary import FACTOR_RTOL, LOSS_RTOL
+
+
+def read_regularization(reader):
+    """The reg probe: reg_only when everything at reg = 0 is right, else whether it has an error of its own."""
+    probe = reader.probes.get("reg")
+    if probe is None or probe.report is None:
+        return
+    fd = reader.ordered(probe.fd_mismatch())
+    if not fd:
+        return
+    if [f for f in reader.findings if f[0] != "reg_only"]:
+        read_reg_beyond(reader, probe, fd)
+        return
+    ev = Evidence("reg_only", probe.name)
+    weights = [n for n in fd if n.startswith("W")]
+    biases = [n for n in fd if n.startswith("b")]
+    what = ("the gradients equal the reference's, so the penalty in the loss is missing or misweighted"
+            if not probe.reference_mismatch else
+            "the biases got a regularization term they should not have" if biases and not weights else
+            "the reg term's gradient (reg * W) is missing or wrong" if weights and not biases else
+            "the reg term is applied to the wrong parameters")
+    per = ", ".join("%s (max rel error %s)" % (n, ev.q("max_rel_error." + n, probe.report.params[n].max_rel_error,
+                                                       "%.2g")) for n in fd)
+    ev.body = "%s: everything at reg = 0 is right, but at reg = %s %s %s with the loss: %s%s" % (
+        ev.where(probe), ev.q("reg_value", probe.reg, "%g"), per, verb(fd, "disagrees", "disagree"), what,
+        penalty_sentences(reader, probe, ev))
+    reader.add("reg_only", fd, ev)
+    drop_penalty_from_loss_note(reader, ev)
+
+
+def drop_penalty_from_loss_note(reader, finding):
+    """The reg probe's loss note without its penalty clause, once a reg_only finding states it."""
+    entry, plain_note = reader.reg_loss_note
+    if entry is not None and "penalty" in finding.values and entry in reader.ranked:
+        reader.ranked[reader.ranked.index(entry)] = (entry[0], plain_note)
+
+
+def read_reg_beyond(reader, probe, fd):
+    """The reg probe disagrees while other findings stand: is there an error of its own?"""
+    part = probe.reg_part
+    if part is None or any(n not in part.params for n in fd):
+        ev = Evidence("reg_as_well", probe.name)
+        ev.values["reg_part"] = None
+        ev.body = "%s: %s %s as well" % (ev.where(probe), ev.q("params", ", ".join(fd), None),
+                                         verb(fd, "disagrees", "disagree"))
+        reader.note(ev)
+        return
+    own = [n for n in fd if not part.params[n].passed]
+    inherited = [n for n in fd if part.params[n].passed]
+    if own:
+        ev = Evidence("reg_only", probe.name)
+        per = ", ".join("%s (max rel error %s)" % (n, ev.q("reg_part.max_rel_error." + n, part.params[n].max_rel_error,
+                                                           "%.2g")) for n in own)
+        ev.body = ("%s: a second error, of this probe's own: from reg = 0 to reg = %s the change of the gradient "
+                   "of %s disagrees with the change of the loss%s" % (
+                       ev.where(probe), ev.q("reg_value", probe.reg, "%g"), per, penalty_sentences(reader, probe, ev)))
+        reader.add("reg_only", own, ev)
+        drop_penalty_from_loss_note(reader, ev)
+    if inherited:
+        ev = Evidence("reg_as_well", probe.name)
+        ev.values["reg_part"] = "agrees"
+        worst = max(part.params[n].max_rel_error for n in inherited)
+        ev.body = ("%s: %s %s as well, by the error at reg = 0 alone: from reg = 0 to reg = %s the change of %s "
+                   "agrees with the change of the loss (max rel error %s)" % (
+                       ev.where(probe), ev.q("params", ", ".join(inherited), None),
+                       verb(inherited, "disagrees", "disagree"), ev.q("reg_value", probe.reg, "%g"),
+                       "its gradient" if len(inherited) == 1 else "their gradients",
+                       ev.q("reg_part.max_rel_error", worst, "%.2g")))
+        reader.note(ev)
+
+
+def penalty_parts(reader, probe):
+    """(penalty the function adds, [(Wl, (reg/2)||Wl||^2)], [(bl, (reg/2)||bl||^2)]) or None."""
+    if probe.zero is None or probe.loss is None or probe.problem is None:
+        return None
+    params = probe.problem[0]
+    weights = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n.startswith("W")]
+    biases = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n.startswith("b")]
+    return probe.loss - float(probe.zero[0]), weights, biases
+
+
+def penalty_clause(reader, probe, ev):
+    """The penalty in the function's loss, measured (its loss at reg minus at reg = 0), and its
+    exact relation to this project's (reg/2) * sum of ||Wl||^2 where one holds; "" if unmeasured."""
+    parts = penalty_parts(reader, probe)
+    if parts is None:
+        return ""
+    penalty, weights, biases = parts
+    project = sum(w for _, w in weights)
+    norms = " + ".join("||%s||^2" % n for n, _ in weights)
+    relation = penalty_relation(penalty, weights, biases, LOSS_RTOL * max(1.0, abs(probe.loss)))
+    key = relation[0] if relation else None
+    ev.values["penalty_relation"] = relation
+    shown = ev.q("penalty", penalty, "%.6g")
+    reference = ev.q("project_penalty", project, "%.6g")
+    head = "the penalty in the loss (its value at reg = %s minus at reg = 0) is %s" % (
+        ev.q("reg_value", probe.reg, "%g"), shown)
+    if key == "project":
+        return "%s, exactly this project's (reg/2) * (%s)" % (head, norms)
+    if key == "twice":
+        return ("%s, exactly twice this project's (reg/2) * (%s) = %s: the reg * ||W||^2 convention (cs231n from "
+                "2017); this project uses (reg/2) * ||W||^2" % (head, norms, reference))
+    if key == "none":
+        return "%s: no penalty at all, where this project adds (reg/2) * (%s) = %s" % (head, norms, reference)
+    if key == "half":
+        return "%s, exactly half this project's (reg/2) * (%s) = %s: (reg/4) * ||W||^2" % (head, norms, reference)
+    every = " + ".join("||%s||^2" % n for n in reader.names)
+    if key == "biases":
+        return ("%s, exactly (reg/2) * (%s): the biases are penalized too; this project leaves them out "
+                "((reg/2) * (%s) = %s)" % (head, every, norms, reference))
+    if key == "twice_all":
+        return ("%s, exactly reg * (%s): twice this project's penalty and on the biases too ((reg/2) * (%s) = %s)"
+                % (head, every, norms, reference))
+    if key == "some":
+        kept = [n for (n, _), a in zip(weights, relation[1]) if a]
+        missing = [n for (n, _), a in zip(weights, relation[1]) if not a]
+        return ("%s, exactly (reg/2) * (%s): %s %s not penalized; this project penalizes every weight matrix "
+                "((reg/2) * (%s) = %s)" % (head, " + ".join("||%s||^2" % n for n in kept), ", ".join(missing),
+                                           "is" if len(missing) == 1 else "are", norms, reference))
+    return ("%s, not this project's (reg/2) * (%s) = %s nor a simple variant of it (twice, half, none, biases "
+            "too, some layers only)" % (head, norms, reference))
+
+
+def penalty_gradient_clause(reader, probe, ev):
+    """What the gradients add from reg = 0 to reg > 0, as multiples of reg * parameter, and
+    whether that is the derivative of the penalty measured in the loss."""
+    if probe.zero is None or probe.grads is None or probe.problem is None:
+        return ""
+    params = probe.problem[0]
+    zero_grads = probe.zero[1]
+    N = probe.sizes[0]
+    added = {}
+    for name in reader.names:
+        added[name] = coefficient(probe.grads[name] - zero_grads[name], probe.reg * params[name])
+        ev.values["grad_k." + name] = added[name]
+    text = "the gradients add " + multiples_sentence(added, reader.names, N)
+    relation = ev.values.get("penalty_relation")
+    if relation is not None and all(k is not None for k in added.values()):
+        due = dict(zip([n for n in reader.names if n.startswith("W")], relation[1]))
+        due.update(zip([n for n in reader.names if n.startswith("b")], relation[2]))
+        matches = all(close(added[n], due[n], FACTOR_RTOL) for n in reader.names)
+        ev.values["gradient_matches_penalty"] = matches
+        text += (", which is that penalty's gradient" if matches else
+                 ", where that penalty's gradient is " + multiples_sentence(due, reader.names, N, False))
+    return text
+
+
+def penalty_sentences(reader, probe, ev):
+    """'. <penalty clause>; <gradient clause>', or '' when unmeasured."""
+    penalty = penalty_clause(reader, probe, ev)
+    if not penalty:
+        return ""
+    return ". %s%s; %s" % (penalty[0].upper(), penalty[1:], penalty_gradient_clause(reader, probe, ev))
+
+
+# -- multiples of reg * parameter, in words ----------------------------------------
+def multiples_sentence(multiples, names, N, measured=True):
+    """'exactly 2 * reg * W to dW1, dW2 and nothing to db1, db2': parameters grouped by multiple
+    ("exactly" only for measured multiples)."""
+    groups = []  # [words, names] in parameter order of first appearance
+    for name in names:
+        words = multiple_words(multiples[name], name[0], N)
+        if measured and words != "nothing" and multiples[name] is not None:
+            words = "exactly " + words
+        for group in groups:
+            if group[0] == words:
+                group[1].append(name)
+                break
+        else:
+            groups.append([words, [name]])
+    pieces = ["%s to %s" % (words, ", ".join("d" + n for n in group_names)) for words, group_names in groups]
+    return pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + " and " + pieces[-1]
+
+
+def multiple_words(k, name, N, zero="nothing"):
+    """k * reg * name in words: nothing, reg * W, 2 * reg * W, reg * W / N, -reg * W."""
+    if k is None:
+        return "something that is not a multiple of reg * %s" % name
+    if k == 0.0:
+        return zero
+    if close(k, 1.0, FACTOR_RTOL):
+        return "reg * %s" % name
+    if close(k, -1.0, FACTOR_RTOL):
+        return "-reg * %s" % name
+    if close(k * N, 1.0, FACTOR_RTOL):
+        return "reg * %s / N (N=%d)" % (name, N)
+    return "%.6g * reg * %s" % (k, name)
+
+
+def penalty_relation(penalty, weights, biases, tolerance):
+    """The first known relation penalty == sum(a_l (reg/2)||Wl||^2) + sum(c_l (reg/2)||bl||^2), as
+    (key, [a_l], [c_l]) with key one of project, twice, none, half, biases, twice_all, some; or None."""
+    w = [value for _, value in weights]
+    b = [value for _, value in biases]
+    uniform = (("project", 1.0, 0.0), ("twice", 2.0, 0.0), ("none", 0.0, 0.0), ("half", 0.5, 0.0),
+               ("biases", 1.0, 1.0), ("twice_all", 2.0, 2.0))
+    for key, a, c in uniform:
+        if abs(penalty - a * sum(w) - c * sum(b)) <= tolerance:
+            return key, [a] * len(w), [c] * len(b)
+    for mask in itertools.product((0.0, 1.0), repeat=len(w)):
+        if 0.0 < sum(mask) < len(w) and abs(penalty - sum(m * v for m, v in zip(mask, w))) <= tolerance:
+            return "some", list(mask), [0.0] * len(b)
+    return None

@@ -1,0 +1,234 @@
+"""What a diagnosis holds: the Diagnosis, and the raw results of each probe it carries.
+
+What it is for: the records the probes fill and the reader reads: Diagnosis (the verdict, its one
+serializer to_dict, and its text for a terminal), Probe (one call or gradient check and what it
+showed), StressLevel (one logit pattern of the stress probe), DeadUnits (the dead probe's reading
+of one hidden layer), DxResult (what the dX probe measured).
+What it is not for: running the probes (probes.py) or reading them (reader.py).
+"""
+import numpy as np
+
+from reference.diagnose.checks import close
+from reference.diagnose.plan import width_names
+from reference.diagnose.vocabulary import LOSS_RTOL
+
+
+class Diagnosis(object):
+    """The verdict on one loss function.
+
+    Attributes:
+    - signature: one string of SIGNATURES, the most specific root cause.
+    - params: tuple of implicated parameter names, in parameter order ("X" for dX).
+    - factor: float or None; analytic / numeric when one factor explains the mismatch.
+    - factor_tracks: None, "N", "1/N" or "constant": how the factor moves with the batch size.
+    - evidence: list of sentences, each naming the probe and the numbers behind it.
+    - findings: list of (signature, params) for every signature that applies, by precedence.
+    - probes: dict probe name -> Probe, the raw results.
+    - records: list of Evidence, one per evidence sentence (same order): the values each quotes.
+    - seed: the probe seed (the same seed gives the same probes, sizes included).
+    """
+
+    def __init__(self, signature, params, factor, factor_tracks, evidence, findings, probes, records=None):
+        self.signature = signature
+        self.params = tuple(params)
+        self.factor = factor
+        self.factor_tracks = factor_tracks
+        self.evidence = evidence
+        self.findings = findings
+        self.probes = probes
+        self.records = records if records is not None else []
+        self.seed = None
+
+    @property
+    def ok(self):
+        return self.signature == "ok"
+
+    def to_dict(self):
+        """A JSON-ready summary: the one serializer of a diagnosis (probes and records through their own)."""
+        return {
+            "signature": self.signature,
+            "seed": self.seed,
+            "params": list(self.params),
+            "factor": self.factor,
+            "factor_tracks": self.factor_tracks,
+            "evidence": list(self.evidence),
+            "findings": [{"signature": s, "params": list(p)} for s, p in self.findings],
+            "probes": {name: probe.summary() for name, probe in self.probes.items()},
+            "records": [record.to_dict() for record in self.records],
+        }
+
+    def text(self):
+        """The verdict, the evidence and the base probe's table, for a terminal."""
+        head = "signature: %s" % self.signature
+        if self.params:
+            head += "  params: %s" % ", ".join(self.params)
+        if self.factor is not None:
+            head += "  factor: %.6g" % self.factor
+            if self.factor_tracks:
+                head += " (tracks %s)" % self.factor_tracks if self.factor_tracks != "constant" else " (constant)"
+        lines = [head, "evidence:"] + ["  - " + e for e in self.evidence]
+        for name in ("base", "square"):
+            probe = self.probes.get(name)
+            if probe is not None and hasattr(probe.report, "table") and (name == "base" or not probe.report.passed):
+                lines += ["", "%s probe (%s):" % (name, probe.describe()), probe.report.table()]
+        return "\n".join(lines)
+
+
+class Probe(object):
+    """One call (or gradient check) of loss_fn on one problem, and what it showed."""
+
+    def __init__(self, name, sizes, reg, purpose):
+        self.name = name
+        self.sizes = sizes
+        self.reg = reg
+        self.purpose = purpose
+        self.error = None  # (kind, message, where) if the call raised
+        self.structure = None  # sentence if the return value is malformed
+        self.shape_problems = []  # (param, got shape or None, expected shape)
+        self.mutated = []  # names of inputs modified in place
+        self.nonfinite = []  # names among "loss", params with nan or inf
+        self.loss = None
+        self.reference_loss = None
+        self.report = None  # GradCheckReport against the function's own loss
+        self.reference_mismatch = []  # params whose gradient differs from the reference's
+        self.narrow = {}  # param -> dtype name, for gradients returned in a float type narrower than float64
+        self.problem = None  # (params, X, y) the call was given (the diagnoser's own arrays)
+        self.grads = None  # the gradients it returned, float64 arrays
+        self.reference_grads = None
+        self.returned_loss = None  # the loss as returned, also when it is nan or inf
+        self.dead_units = []  # dead probe: a DeadUnits per hidden layer
+        self.levels = []  # stress probe: StressLevel per logit pattern tried, when it is not finite
+        self.zero = None  # reg probe: (loss, grads) of the same call at reg = 0 passed explicitly
+        self.reg_part = None  # reg probe: check of the change from reg = 0 to reg > 0
+        self.dx = None  # dX probe: DxResult
+
+    def describe(self):
+        N, D = self.sizes[0], self.sizes[1]
+        widths = self.sizes[2:]
+        return "N=%d, D=%d, %s, reg=%g" % (
+            N, D, ", ".join("%s=%d" % (k, w) for k, w in zip(width_names(len(widths)), widths)),
+            self.reg)
+
+    @property
+    def ran(self):
+        return self.error is None and self.structure is None and not self.shape_problems
+
+    @property
+    def loss_differs(self):
+        return self.loss is not None and self.reference_loss is not None and not close(
+            self.loss, self.reference_loss, LOSS_RTOL)
+
+    def fd_mismatch(self):
+        """Parameters whose analytic gradient disagrees with the function's own loss."""
+        if self.report is None:
+            return []
+        return [name for name, p in self.report.params.items() if not p.passed]
+
+    def summary(self):
+        out = {"purpose": self.purpose, "sizes": list(self.sizes), "reg": self.reg}
+        if self.error:
+            out["error"] = "%s: %s (%s)" % self.error
+        if self.structure:
+            out["structure"] = self.structure
+        if self.shape_problems:
+            out["shapes"] = [[n, None if g is None else list(g), None if e is None else list(e)]
+                             for n, g, e in self.shape_problems]
+        if self.mutated:
+            out["mutated"] = list(self.mutated)
+        if self.nonfinite:
+            out["nonfinite"] = list(self.nonfinite)
+        if self.loss is not None:
+            out["loss"] = self.loss
+            out["reference_loss"] = self.reference_loss
+        if self.report is not None:
+            out["max_rel_error"] = {n: p.max_rel_error for n, p in self.report.params.items()}
+            out["mismatch"] = self.fd_mismatch()
+        if self.reference_mismatch:
+            out["differs_from_reference"] = list(self.reference_mismatch)
+        return out
+
+
+class StressLevel(object):
+    """One pattern of logits the stress probe tried: what the logits were, and what the call gave.
+
+    params: the parameters called with; scores: their (N, C) logits (the reference's forward pass);
+    max_logit, spread (largest max - min inside a row), gap (largest distance of the true class
+    below its row's max), rows_apart (max - min of the row maxima); nonfinite, loss, error.
+    """
+
+    def __init__(self, name, description, scores, y, params=None):
+        self.name = name
+        self.description = description
+        self.params = params
+        self.scores = scores
+        row_max = scores.max(axis=1)
+        self.max_logit = float(np.abs(scores).max())
+        self.spread = float((row_max - scores.min(axis=1)).max())
+        self.gap = float((row_max - scores[np.arange(len(y)), y]).max())
+        self.rows_apart = float(row_max.max() - row_max.min())
+        self.nonfinite = []
+        self.loss = None
+        self.error = None  # sentence when the call raised or returned something malformed
+
+    @property
+    def failed(self):
+        return bool(self.nonfinite) or self.error is not None
+
+    def what_failed(self):
+        if self.error is not None:
+            return self.error
+        if self.nonfinite == ["loss"] and self.loss is not None and np.isinf(self.loss):
+            return "the loss is %g" % self.loss
+        return "%s %s nan or inf" % (", ".join(self.nonfinite), "is" if len(self.nonfinite) == 1 else "are")
+
+
+class DeadUnits(object):
+    """The dead probe's reading of one hidden layer: the largest |numeric| and |analytic| gradient
+    along the dead units' weights (w_*) and biases (b_*), the largest pre-activation z there, and
+    the round-off resolution of the central difference."""
+
+    def __init__(self, layer, units, w_numeric, w_analytic, b_numeric, b_analytic, z_max, resolution):
+        self.layer = layer
+        self.units = units
+        self.w_numeric = w_numeric
+        self.w_analytic = w_analytic
+        self.b_numeric = b_numeric
+        self.b_analytic = b_analytic
+        self.z_max = z_max
+        self.resolution = resolution
+
+    @property
+    def numeric(self):
+        return max(self.w_numeric, self.b_numeric)
+
+    @property
+    def analytic(self):
+        return max(self.w_analytic, self.b_analytic)
+
+
+class DxResult(object):
+    """What the dX probe measured.
+
+    support: "named" (a return_dX parameter), "kwargs" (only **kwargs) or None; ignored: True when
+    a **kwargs function returned (loss, grads) anyway; dX and reference_dX (N, D) arrays; loss and
+    grads with return_dX=True; plain_loss and plain_grads without it (the reg probe's call);
+    loss_changed and changed (params whose gradient differs between the two calls); factor
+    (analytic / numeric along every direction, confirmed entry by entry against the reference's dX
+    when the loss is the reference's), reference_ratio (median, spread) of dX / reference_dX;
+    batch: (N, factor or None) at the batch probe's size when there is a factor.
+    """
+
+    def __init__(self, support):
+        self.support = support
+        self.ignored = False
+        self.dX = None
+        self.reference_dX = None
+        self.loss = None
+        self.grads = None
+        self.plain_loss = None
+        self.plain_grads = None
+        self.loss_changed = False
+        self.changed = []
+        self.factor = None
+        self.reference_ratio = None
+        self.batch = None

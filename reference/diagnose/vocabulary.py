@@ -1,0 +1,87 @@
+"""The diagnoser's vocabulary, in one place: the words it judges with and the numbers behind them.
+
+What it is for: the ordered table of signatures (name, precedence rank, meaning), from which
+SIGNATURES, PRECEDENCE and MEANINGS are derived; the kinds of evidence sentence; the tolerances
+that decide when a loss differs, a gradient is wrong or a factor is common. README.md's signature
+table and precedence sentence are this table in prose; tests/test_vocabulary.py keeps them equal.
+What it is not for: probe settings (plan.py) or reading results into findings (reader.py).
+"""
+from collections import namedtuple
+
+from reference import gradcheck
+
+Signature = namedtuple("Signature", ["name", "rank", "meaning"])
+Signature.__doc__ = """One signature: its name; its rank in PRECEDENCE when several findings apply (0 wins;
+None for ok, which is no finding); its meaning, as README.md's signature table gives it (code in
+backticks, as there)."""
+
+# In the order of SIGNATURES (the README's table lists them in this order).
+SIGNATURE_TABLE = (
+    Signature("ok", None, "passes every probe (entries on a kink excepted)"),
+    Signature("uniform_scale", 4,
+              "every gradient is the true one times one factor k (k = N: a missing 1/N; −1: a sign flip)"),
+    Signature("localized", 5,
+              "only a strict subset of the parameters is wrong; the evidence says which layer's backward. "
+              "`params: X`: dX is wrong while layer 1's gradients are right (the line dX = dz1 W1ᵀ), with a "
+              "factor when one explains it (−1, 1/N); grads that change with `return_dX=True` are localized "
+              "in those parameters"),
+    Signature("reg_only", 8,
+              "right at reg = 0, wrong at reg > 0 in the regularized weights (or in the biases); beside another "
+              "finding, when the change from reg = 0 to reg > 0 is itself wrong"),
+    Signature("shape_error", 1,
+              "a gradient (or dX: `params: X`) has the wrong shape, or the call raises a shape or broadcast error"),
+    Signature("nonfinite", 3, "nan or inf, usually only under large logits"),
+    Signature("loss_mismatch", 7,
+              "the gradients agree with the returned loss, but the loss is not the reference's (or the loss "
+              "changes with `return_dX=True`)"),
+    Signature("mixed", 6, "every gradient is wrong, with no common factor"),
+    Signature("mutates_input", 2, "params, X or y changed in place"),
+    Signature("crash", 0,
+              "raises anything else (also only with `return_dX=True`), or returns the wrong structure (not a "
+              "`(loss, grads)` pair, or `grads` without exactly the parameter keys, or not `(loss, grads, dX)` "
+              "with `return_dX=True`)"),
+)
+SIGNATURES = tuple(s.name for s in SIGNATURE_TABLE)
+PRECEDENCE = tuple(s.name for s in sorted((s for s in SIGNATURE_TABLE if s.rank is not None), key=lambda s: s.rank))
+MEANINGS = {s.name: s.meaning for s in SIGNATURE_TABLE}
+
+# Every kind of evidence sentence the reader writes, and what it reports. tests/test_evidence.py
+# has one check per kind that recomputes the quoted values from the raw probe results.
+EVIDENCE_KINDS = {
+    "raised": "the call raised an exception other than a shape or floating-point error",
+    "raised_shape": "the call raised a shape, broadcast or index error",
+    "fpe": "the call raised FloatingPointError",
+    "structure": "the return value is not (loss, grads), or (loss, grads, dX) with return_dX=True",
+    "shapes": "the loss, a gradient or dX has the wrong shape",
+    "mutated": "the call changed its inputs in place",
+    "nonfinite": "nan or inf at ordinary values",
+    "nonfinite_stress": "nan or inf under large logits, with the milder logit patterns that say why",
+    "loss_value": "the loss differs from the reference's, and whether the gradients agree with it",
+    "stress_gradients": "finite under large logits, but gradients that differ from the reference's",
+    "uniform_scale": "every gradient off by one common factor",
+    "localized": "a strict subset of the gradients wrong",
+    "mixed": "every gradient wrong, with no common factor",
+    "reg_as_well": "the reg probe disagrees too, by the error at reg = 0 alone",
+    "reg_only": "an error of the reg probe's own: the change from reg = 0 to reg > 0 is wrong",
+    "dead": "gradient through hidden units that are dead on every example",
+    "not_dead": "units the dead probe meant to kill are alive in this network",
+    "dx": "dX disagrees with the loss while layer 1's gradients agree",
+    "dx_inherited": "dX disagrees with the loss, as layer 1's gradients do",
+    "dx_flag": "return_dX=True changes the loss or the gradients",
+    "ok": "every probe passed",
+    "precision": "gradients returned in a float type narrower than float64, judged at its precision",
+    "loss_only": "gradients that are the reference's but disagree with the function's own loss",
+    "internal": "the diagnoser itself failed",
+}
+
+# Gradient entries count as wrong above this relative error (beyond the round-off resolution of
+# the central difference): the checker's own pass mark. Correct rewrites in tests/zoo*/ stay
+# below 2e-8 on every probe, over eight seeds.
+THRESHOLD = gradcheck.PASS_THRESHOLD
+# A loss differs from another beyond this relative difference (of max(1, |a|, |b|)).
+LOSS_RTOL = 1e-9
+# A gradient array differs from the reference's where an entry is off by more than this times
+# |a| + |b| (plus 1e-12 of the array's scale).
+REFERENCE_RTOL = 1e-7
+# Two factors (analytic / numeric ratios, or multiples of reg * W) are the same within this.
+FACTOR_RTOL = 1e-4
