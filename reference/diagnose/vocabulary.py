@@ -32,8 +32,10 @@ SIGNATURE_TABLE = (
               "a gradient (or dX: `params: X`) has the wrong shape, or the call raises a shape or broadcast error"),
     Signature("nonfinite", 3, "nan or inf, usually only under large logits"),
     Signature("loss_mismatch", 7,
-              "the gradients agree with the returned loss, but the loss is not the reference's (or the loss "
-              "changes with `return_dX=True`)"),
+              "the gradients agree with the returned loss, but the loss is not the reference's; or the "
+              "gradients equal the reference's and disagree with the returned loss (a loss summed while the "
+              "gradients average, a flipped loss sign: the backward pass is right, the forward pass is not); or "
+              "the loss changes with `return_dX=True`"),
     Signature("mixed", 6, "every gradient is wrong, with no common factor"),
     Signature("mutates_input", 2, "params, X or y changed in place"),
     Signature("crash", 0,
