@@ -19,7 +19,7 @@ import types
 
 from katas import names
 from katas.toml import tomllib
-from reference.diagnose import SIGNATURES
+from reference.diagnose import FACTOR_RTOL, SIGNATURES
 
 FORMAT_VERSION = 1
 CARDS_DIR = pathlib.Path(__file__).resolve().parent.parent / "cards"
@@ -385,6 +385,6 @@ def expectation_errors(card, diagnosis):
             if diagnosis.factor_tracks != card.factor:
                 problems.append("factor tracks %s, expected %s" % (diagnosis.factor_tracks, card.factor))
         elif not (is_number(diagnosis.factor)
-                  and abs(diagnosis.factor - card.factor) <= 1e-4 * max(1.0, abs(card.factor))):
+                  and abs(diagnosis.factor - card.factor) <= FACTOR_RTOL * max(1.0, abs(card.factor))):
             problems.append("factor %s, expected %s" % (diagnosis.factor, card.factor))
     return problems

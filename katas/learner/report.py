@@ -7,19 +7,8 @@ What it is not for: running anything or deciding the verdict.
 """
 from __future__ import annotations
 
-# One line per signature of reference.diagnose.SIGNATURES: what it means for the learner.
-MEANINGS = {
-    "ok": "the gradients agree with the loss, and the loss with the reference, under every probe",
-    "uniform_scale": "every gradient is off by one common factor",
-    "localized": "some gradients are wrong and the others right: look at the lines that form the wrong ones",
-    "reg_only": "everything is right without regularization: the L2 term, or its gradient, is wrong",
-    "shape_error": "a gradient has the wrong shape, or the shapes of an operation do not fit",
-    "nonfinite": "nan or inf appears in the loss or the gradients",
-    "loss_mismatch": "the loss value differs from the reference's: the forward pass computes something else",
-    "mixed": "every gradient is wrong, with no factor common to all",
-    "mutates_input": "the function modifies an input in place",
-    "crash": "loss raised an exception, or returned something other than (loss, grads)",
-}
+from reference.diagnose.vocabulary import HEADLINES, LOSS_RTOL
+
 OUTPUT_LINES = 15
 RESULTS_VERSION = 2
 
@@ -33,7 +22,7 @@ def headline(card, result):
     if result.verdict == "green":
         return "%s: GREEN, the diagnosis is ok" % label(card)
     if result.verdict == "red":
-        meaning = MEANINGS.get(result.signature)
+        meaning = HEADLINES.get(result.signature)
         return "%s: RED, %s%s" % (label(card), result.signature, ": " + meaning if meaning else "")
     return "%s: ERROR, your file could not be checked" % label(card)
 
@@ -106,7 +95,7 @@ def probe_status(summary):
         return "fail"
     loss, reference = summary.get("loss"), summary.get("reference_loss")
     if isinstance(loss, float) and isinstance(reference, float):
-        if abs(loss - reference) > 1e-9 * max(1.0, abs(loss), abs(reference)):
+        if abs(loss - reference) > LOSS_RTOL * max(1.0, abs(loss), abs(reference)):
             return "fail"
     return "pass"
 
@@ -128,7 +117,7 @@ def results_document(card, result, path):
         "line": result.line,
         "code": result.code or None,
         "signature": result.signature,
-        "meaning": MEANINGS.get(result.signature) if result.signature else None,
+        "meaning": HEADLINES.get(result.signature) if result.signature else None,
         "params": list(result.params),
         "factor": result.factor,
         "factor_tracks": result.factor_tracks,

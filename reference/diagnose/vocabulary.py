@@ -10,42 +10,53 @@ from collections import namedtuple
 
 from reference import gradcheck
 
-Signature = namedtuple("Signature", ["name", "rank", "meaning"])
+Signature = namedtuple("Signature", ["name", "rank", "meaning", "headline"])
 Signature.__doc__ = """One signature: its name; its rank in PRECEDENCE when several findings apply (0 wins;
 None for ok, which is no finding); its meaning, as README.md's signature table gives it (code in
-backticks, as there)."""
+backticks, as there); its headline, the line a learner reads beside a red verdict."""
 
 # In the order of SIGNATURES (the README's table lists them in this order).
 SIGNATURE_TABLE = (
-    Signature("ok", None, "passes every probe (entries on a kink excepted)"),
+    Signature("ok", None, "passes every probe (entries on a kink excepted)",
+              "the gradients agree with the loss, and the loss with the reference, under every probe"),
     Signature("uniform_scale", 4,
-              "every gradient is the true one times one factor k (k = N: a missing 1/N; −1: a sign flip)"),
+              "every gradient is the true one times one factor k (k = N: a missing 1/N; −1: a sign flip)",
+              "every gradient is off by one common factor"),
     Signature("localized", 5,
               "only a strict subset of the parameters is wrong; the evidence says which layer's backward. "
               "`params: X`: dX is wrong while layer 1's gradients are right (the line dX = dz1 W1ᵀ), with a "
               "factor when one explains it (−1, 1/N); grads that change with `return_dX=True` are localized "
-              "in those parameters"),
+              "in those parameters",
+              "some gradients are wrong and the others right: look at the lines that form the wrong ones"),
     Signature("reg_only", 8,
               "right at reg = 0, wrong at reg > 0 in the regularized weights (or in the biases); beside another "
-              "finding, when the change from reg = 0 to reg > 0 is itself wrong"),
+              "finding, when the change from reg = 0 to reg > 0 is itself wrong",
+              "everything is right without regularization: the L2 term, or its gradient, is wrong"),
     Signature("shape_error", 1,
-              "a gradient (or dX: `params: X`) has the wrong shape, or the call raises a shape or broadcast error"),
-    Signature("nonfinite", 3, "nan or inf, usually only under large logits"),
+              "a gradient (or dX: `params: X`) has the wrong shape, or the call raises a shape or broadcast error",
+              "a gradient has the wrong shape, or the shapes of an operation do not fit"),
+    Signature("nonfinite", 3, "nan or inf, usually only under large logits",
+              "nan or inf appears in the loss or the gradients"),
     Signature("loss_mismatch", 7,
               "the gradients agree with the returned loss, but the loss is not the reference's; or the "
               "gradients equal the reference's and disagree with the returned loss (a loss summed while the "
               "gradients average, a flipped loss sign: the backward pass is right, the forward pass is not); or "
-              "the loss changes with `return_dX=True`"),
-    Signature("mixed", 6, "every gradient is wrong, with no common factor"),
-    Signature("mutates_input", 2, "params, X or y changed in place"),
+              "the loss changes with `return_dX=True`",
+              "the loss value differs from the reference's: the forward pass computes something else"),
+    Signature("mixed", 6, "every gradient is wrong, with no common factor",
+              "every gradient is wrong, with no factor common to all"),
+    Signature("mutates_input", 2, "params, X or y changed in place",
+              "the function modifies an input in place"),
     Signature("crash", 0,
               "raises anything else (also only with `return_dX=True`), or returns the wrong structure (not a "
               "`(loss, grads)` pair, or `grads` without exactly the parameter keys, or not `(loss, grads, dX)` "
-              "with `return_dX=True`)"),
+              "with `return_dX=True`)",
+              "loss raised an exception, or returned something other than (loss, grads)"),
 )
 SIGNATURES = tuple(s.name for s in SIGNATURE_TABLE)
 PRECEDENCE = tuple(s.name for s in sorted((s for s in SIGNATURE_TABLE if s.rank is not None), key=lambda s: s.rank))
 MEANINGS = {s.name: s.meaning for s in SIGNATURE_TABLE}
+HEADLINES = {s.name: s.headline for s in SIGNATURE_TABLE}
 
 # Every kind of evidence sentence the reader writes, and what it reports. tests/test_evidence.py
 # has one check per kind that recomputes the quoted values from the raw probe results.
