@@ -216,8 +216,9 @@ def test_loss_side_bugs_are_told_apart_from_gradient_bugs(fn, signature, words):
     assert any(words in e for e in diagnosis.evidence), diagnosis.evidence
 
 
-@pytest.mark.parametrize("hidden_layers", [1, 2, 3])
+@pytest.mark.parametrize("hidden_layers", [1, 2, 3, 5, 8])
 def test_the_deep_reference_diagnoses_ok(hidden_layers):
+    """Every depth a card may declare (1 to 8 hidden layers)."""
     from reference import mlp
 
     diagnosis = diagnose.diagnose(mlp.loss, hidden_layers=hidden_layers)

@@ -472,3 +472,20 @@ def test_a_kata_seed_that_is_not_one_is_named_in_a_warning(learner_dir, capsys, 
     kata(capsys, "start", CARD)
     code, out, err = kata(capsys, "check", CARD)
     assert code == 1 and "KATA_SEED=abc is not a probe seed" in out + err and "probe seed " in out
+
+
+def test_a_crash_inside_a_copied_layer_function_names_the_call_that_led_there(learner_dir, capsys):
+    """Deep katas carry the layer functions in the file: the line that raised is one of them, and
+    the learner's own call with the wrong values is named too."""
+    kata(capsys, "start", "deep-wrong-layer-cache")
+    code, out, _ = kata(capsys, "check", "deep-wrong-layer-cache")
+    below = out.split("your line:")[1]
+    assert code == 1 and "RED, shape_error" in out
+    assert "dx = dout @ w.T" in below and "called from line" in below and "affine_caches[l])" in below
+
+
+def test_kata_cards_agrees_on_the_whole_catalogue(capsys):
+    code = main(["cards"])
+    out = capsys.readouterr().out
+    count = len(catalogue.load_catalogue()[0])
+    assert code == 0 and "%d of %d cards agree" % (count, count) in out, out

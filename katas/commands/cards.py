@@ -9,6 +9,7 @@ command. Exit code 0 when every card agrees and none is broken, 1 otherwise, 2 f
 """
 from katas import catalogue
 from katas.catalogue import sandboxed
+from katas.learner import katafile
 from katas.commands import argtypes, common
 
 
@@ -27,12 +28,12 @@ def rows(cards, time_limit=None, workers=None):
     jobs, built = [], []
     for card in cards:
         try:
-            source = catalogue.apply_edits(card)
+            source = katafile.render_kata(card)  # the file a learner gets: standalone
         except catalogue.CardError as exc:
             built.append((card, str(exc)))
             continue
         built.append((card, None))
-        jobs.append(sandboxed.Job(source, "%02d-%s.py" % (card.order, card.id), card.hidden_layers))
+        jobs.append(sandboxed.Job(source, katafile.kata_filename(card), card.hidden_layers))
     verdicts = sandboxed.judge_all(jobs, time_limit=time_limit, workers=workers)
     for card, error in built:
         if error is not None:

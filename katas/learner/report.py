@@ -51,7 +51,7 @@ def terminal(card, result, display_path):
     else:
         lines += ["", result.text]
         if result.line and result.verdict == "red":
-            lines += ["", "your line:"] + location(result)
+            lines += ["", "your line:"] + location(result) + ["    " + call for call in result.detail.splitlines()]
         if result.seed is not None:
             lines += ["", "probe seed %d: `kata check %s --seed %d` repeats exactly these probes" % (
                 result.seed, card.id, result.seed)]

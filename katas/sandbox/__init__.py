@@ -335,12 +335,13 @@ def from_diagnosis(diagnosis, run, entries):
     green = signature == "ok"
     problem = "the diagnosis is ok: the gradients agree with the loss and the reference under every probe" \
         if green else "the diagnosis is %s" % signature
-    line, code = None, ""
+    line, code, detail = None, "", ""
     if signature in RAISING_SIGNATURES and run.raised:
         line, code = run.raised[0]
+        detail = "\n".join("called from %s" % call for call in reversed(run.callers[0]))
     summary = jsonable(diagnosis.to_dict())
     return Result(
-        "green" if green else "red", problem, line=line, code=code or "", signature=signature,
+        "green" if green else "red", problem, line=line, code=code or "", detail=detail, signature=signature,
         params=list(diagnosis.params), factor=jsonable(diagnosis.factor), factor_tracks=diagnosis.factor_tracks,
         evidence=list(diagnosis.evidence), text=diagnosis.text(), diagnosis=summary,
         entries=entry_table(diagnosis) if entries else None)

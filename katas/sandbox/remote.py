@@ -33,6 +33,7 @@ class Run:
         self.timed_out = False
         self.stopped = None  # why the run stopped early: a Stopped exception
         self.raised = []  # (line, code) in the learner's file of each exception loss raised
+        self.callers = []  # for each of those, the calls of the learner's file that led there (see callers)
         self.exits = []  # (call, line, code) of os._exit / os.abort calls
         channel.send(evaluator.requests, {"op": "start", "job": job}, deadline=time.monotonic() + START_TIMEOUT)
         event = self.event(time.monotonic() + START_TIMEOUT)
@@ -156,6 +157,7 @@ class RemoteLoss:
             frames = valid_frames(reply.get("frames"))
             line = learner_frame(frames, self.source_path)
             self.run.raised.append(line)
+            self.run.callers.append(callers(frames, self.source_path))
             error = remote_exception(str(reply.get("type", "Exception")), str(reply.get("message", "")))
             error.remote_frames = frames
             raise error
@@ -200,6 +202,14 @@ def learner_frame(frames, path):
         if filename == path:
             chosen = (line, code)
     return chosen
+
+
+def callers(frames, path):
+    """The learner's own calls that led to the innermost line of its file, outermost first, as
+    "line N in function(): code" (the line that raised is reported apart; a helper copied into
+    the file, like a layer function, is reached through the call that passed it wrong values)."""
+    mine = [(line, function, code) for filename, line, function, code in frames if filename == path]
+    return ["line %d in %s(): %s" % entry for entry in mine[:-1] if entry[1] != "<module>"]
 
 
 EXCEPTION_TYPES = {}
