@@ -14,8 +14,22 @@ ROUNDOFF_ULPS * u * max(|L|, 1) / eps (u = 2.2e-16, about 1.8e-10 for a loss nea
 that, the numeric value carries no more digits to compare, whatever the relative error says.
 """
 import math
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+# params, and grads: parameter name -> float64 array.
+Params = Dict[str, np.ndarray]
+# f(params) -> (loss, grads): the function a check judges, a black box (its loss is anything
+# float() takes; grads are validated by validate_grads).
+LossFunction = Callable[[Params], Tuple[Any, ...]]
+# An entry of a parameter: an int into its flat array, or Ellipsis for the whole array ("ellipsis"
+# is type(Ellipsis) as type checkers name it; types.EllipsisType is Python 3.10).
+Index = Union[int, "ellipsis"]  # noqa: F821
+# One change of losses_at: (name, index, value) triples applied at once, value a number or an
+# array of the parameter's shape.
+Change = Tuple[Tuple[str, Index, Any], ...]
 
 EPS = 1e-5
 PASS_THRESHOLD = 1e-7
@@ -32,12 +46,12 @@ LOG_C_TOLERANCE = 0.01
 ROUNDOFF_ULPS = 8.0
 
 
-def resolution(loss_value, eps):
+def resolution(loss_value: float, eps: float) -> float:
     """Absolute round-off resolution of a central difference of a loss near loss_value."""
     return ROUNDOFF_ULPS * np.finfo(np.float64).eps * max(abs(float(loss_value)), 1.0) / eps
 
 
-def rel_error(analytic, numeric):
+def rel_error(analytic: ArrayLike, numeric: ArrayLike) -> np.ndarray:
     """Elementwise |a - n| / (|a| + |n|), with 0 where both are 0 and inf where either is nan or inf."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
@@ -51,7 +65,7 @@ def rel_error(analytic, numeric):
     return out
 
 
-def band(error):
+def band(error: float) -> str:
     """The cs231n band a relative error falls in, as a sentence."""
     for low, text in BANDS:
         if error > low:
@@ -59,7 +73,7 @@ def band(error):
     return BANDS[-1][1]
 
 
-def legend(threshold=PASS_THRESHOLD, eps=EPS):
+def legend(threshold: float = PASS_THRESHOLD, eps: float = EPS) -> str:
     """The relative-error bands, one per line, for the foot of a report."""
     lines = ["relative error = |a - n| / (|a| + |n|), 0 when both are 0; at eps = %g an entry fails above %g"
              " unless |a - n| is within the round-off resolution of the difference" % (eps, threshold)]
@@ -67,7 +81,7 @@ def legend(threshold=PASS_THRESHOLD, eps=EPS):
     return "\n".join(lines)
 
 
-def validate_params(params):
+def validate_params(params: object) -> None:
     """Raise a clear error unless params is a non-empty dict of float64 arrays."""
     if not isinstance(params, dict) or not params:
         raise TypeError("params must be a non-empty dict of name -> float64 array, got %r" % type(params).__name__)
@@ -85,7 +99,7 @@ def validate_params(params):
             raise ValueError("params[%r] is read-only: the checker perturbs entries in place" % name)
 
 
-def validate_grads(params, grads):
+def validate_grads(params: Params, grads: object) -> None:
     """Raise a clear error unless grads has exactly the keys and shapes of params."""
     if not isinstance(grads, dict):
         raise TypeError("grads must be a dict like params, got %s" % type(grads).__name__)
@@ -102,12 +116,12 @@ def validate_grads(params, grads):
             )
 
 
-def _scalar(f, params):
+def _scalar(f: LossFunction, params: Params) -> float:
     """f's loss as a Python float."""
     return float(f(params)[0])
 
 
-def _entry_views(array):
+def _entry_views(array: np.ndarray) -> np.ndarray:
     """A flat view of array's entries that writes through (a C-contiguous reshape)."""
     flat = array.reshape(-1)
     if not np.may_share_memory(flat, array):
@@ -118,7 +132,7 @@ def _entry_views(array):
 BATCH = 64  # perturbed evaluations sent at once to a function that takes many (see losses_at)
 
 
-def losses_at(f, params, changes):
+def losses_at(f: LossFunction, params: Params, changes: Sequence[Change]) -> List[float]:
     """f's loss at params changed by each change in turn; params come back bit for bit.
 
     A change is a tuple of (name, index, value): entry index (an int into the flat array, or
@@ -136,7 +150,7 @@ def losses_at(f, params, changes):
         return values
     values = []
     for change in changes:
-        undo = []
+        undo: List[Tuple[np.ndarray, Index, Any]] = []
         try:
             for name, index, value in change:
                 array = params[name]
@@ -168,7 +182,9 @@ class ParamReport(object):
     gradient is not negligible; spread = max - min); passed.
     """
 
-    def __init__(self, name, analytic, numeric, left, right, kinks, failed, threshold, rel_errors=None):
+    def __init__(self, name: str, analytic: np.ndarray, numeric: np.ndarray, left: np.ndarray, right: np.ndarray,
+                 kinks: np.ndarray, failed: np.ndarray, threshold: float,
+                 rel_errors: Optional[np.ndarray] = None) -> None:
         self.name = name
         self.shape = analytic.shape
         self.analytic = analytic
@@ -182,33 +198,33 @@ class ParamReport(object):
         self.passed = not failed.any()
         judged = np.where(kinks, 0.0, self.rel_errors).reshape(-1)
         flat_worst = int(np.argmax(judged)) if judged.size else 0
-        self.worst_index = np.unravel_index(flat_worst, self.shape) if judged.size else ()
+        self.worst_index: Tuple[Any, ...] = np.unravel_index(flat_worst, self.shape) if judged.size else ()
         self.max_rel_error = float(judged[flat_worst]) if judged.size else 0.0
         self.analytic_at_worst = float(analytic.reshape(-1)[flat_worst]) if judged.size else 0.0
         self.numeric_at_worst = float(numeric.reshape(-1)[flat_worst]) if judged.size else 0.0
-        self._ratios = None
+        self._ratios: Optional[Tuple[float, float]] = None
 
     @property
-    def ratio_median(self):
+    def ratio_median(self) -> float:
         """Median of analytic / numeric over entries where the numeric value is not negligible."""
         return self._ratio_summary()[0]
 
     @property
-    def ratio_spread(self):
+    def ratio_spread(self) -> float:
         """max - min of analytic / numeric over the same entries."""
         return self._ratio_summary()[1]
 
-    def _ratio_summary(self):
+    def _ratio_summary(self) -> Tuple[float, float]:
         if self._ratios is None:
             self._ratios = ratio_summary(self.analytic, self.numeric, self.kinks)
         return self._ratios
 
     @property
-    def n_kinks(self):
+    def n_kinks(self) -> int:
         return int(self.kinks.sum())
 
 
-def value_precision(value):
+def value_precision(value: ArrayLike) -> float:
     """The relative rounding of the float type value is stored in: 0 for float64 and wider.
 
     An analytic gradient returned as float32 is only known to about 1.2e-7 of itself, so an
@@ -220,14 +236,15 @@ def value_precision(value):
     return 0.0
 
 
-def failing_entries(analytic, numeric, threshold, resolution, rel_errors=None):
+def failing_entries(analytic: np.ndarray, numeric: np.ndarray, threshold: float, resolution: Union[float, np.ndarray],
+                    rel_errors: Optional[np.ndarray] = None) -> np.ndarray:
     """Entries whose relative error exceeds threshold by more than round-off can explain."""
     if rel_errors is None:
         rel_errors = rel_error(analytic, numeric)
     return (rel_errors > threshold) & ~(np.abs(analytic - numeric) <= resolution)
 
 
-def ratio_summary(analytic, numeric, kinks=None):
+def ratio_summary(analytic: np.ndarray, numeric: np.ndarray, kinks: Optional[np.ndarray] = None) -> Tuple[float, float]:
     """Median and spread (max - min) of analytic / numeric where |numeric| is not negligible."""
     scale = float(np.abs(numeric).max()) if numeric.size else 0.0
     usable = np.abs(numeric) > 1e-6 * scale
@@ -246,7 +263,8 @@ class GradCheckReport(object):
     eps, threshold, evaluations (calls of f made), passed (every parameter passed).
     """
 
-    def __init__(self, params, loss, eps, threshold, evaluations):
+    def __init__(self, params: Dict[str, ParamReport], loss: float, eps: float, threshold: float,
+                 evaluations: int) -> None:
         self.params = params
         self.loss = loss
         self.eps = eps
@@ -255,19 +273,20 @@ class GradCheckReport(object):
         self.passed = all(p.passed for p in params.values())
 
     @property
-    def max_rel_error(self):
+    def max_rel_error(self) -> float:
         return max(p.max_rel_error for p in self.params.values())
 
-    def failing(self):
+    def failing(self) -> List[str]:
         """Names of the parameters that failed, in order."""
         return [name for name, p in self.params.items() if not p.passed]
 
-    def table(self):
+    def table(self) -> str:
         """The report as a fixed-width table with a legend."""
         return format_table(self)
 
 
-def check_gradients(f, params, eps=EPS, threshold=PASS_THRESHOLD, kinks=True):
+def check_gradients(f: LossFunction, params: Params, eps: float = EPS, threshold: float = PASS_THRESHOLD,
+                    kinks: bool = True) -> GradCheckReport:
     """Check f's analytic gradients against central differences, one entry at a time.
 
     Inputs: f(params) -> (loss, grads), a black box; params, a dict of float64 arrays,
@@ -302,7 +321,7 @@ def check_gradients(f, params, eps=EPS, threshold=PASS_THRESHOLD, kinks=True):
         errors = rel_error(analytic, numeric)
         allowance = noise + (precision[name] * np.abs(analytic) if precision[name] else 0.0)
         failed = failing_entries(analytic, numeric, threshold, allowance, errors)
-        for i in np.flatnonzero(failed) if kinks else ():
+        for i in np.flatnonzero(failed).tolist() if kinks else ():
             on_kink[i] = _on_kink(f, params, flat, int(i), eps, loss0, plus[i], minus[i], analytic[i])
             evaluations += 2
         failed &= ~on_kink
@@ -321,7 +340,8 @@ def check_gradients(f, params, eps=EPS, threshold=PASS_THRESHOLD, kinks=True):
     return GradCheckReport(reports, loss0, eps, threshold, evaluations)
 
 
-def _on_kink(f, params, flat, i, eps, f0, fplus, fminus, analytic):
+def _on_kink(f: LossFunction, params: Params, flat: np.ndarray, i: int, eps: float, f0: float, fplus: float,
+             fminus: float, analytic: float) -> bool:
     """Whether entry i sits on a kink that explains its mismatch.
 
     Takes the four one-sided slopes on [-2eps, -eps, 0, eps, 2eps]. A smooth function
@@ -349,7 +369,8 @@ def _on_kink(f, params, flat, i, eps, f0, fplus, fminus, analytic):
     return min(left, right) - slack <= analytic <= max(left, right) + slack
 
 
-def directional_check(f, params, n_directions=4, seed=0, eps=EPS, threshold=PASS_THRESHOLD):
+def directional_check(f: LossFunction, params: Params, n_directions: int = 4, seed: int = 0, eps: float = EPS,
+                      threshold: float = PASS_THRESHOLD) -> "DirectionalReport":
     """Compare grads . v with a central difference along random unit directions v.
 
     Costs 2 evaluations per direction whatever the number of parameters: the fast mode for
@@ -377,7 +398,8 @@ def directional_check(f, params, n_directions=4, seed=0, eps=EPS, threshold=PASS
 class DirectionalReport(object):
     """Directional check: analytic and numeric derivative per direction, their errors."""
 
-    def __init__(self, analytic, numeric, loss, threshold, eps=EPS):
+    def __init__(self, analytic: np.ndarray, numeric: np.ndarray, loss: float, threshold: float,
+                 eps: float = EPS) -> None:
         self.analytic = analytic
         self.numeric = numeric
         self.threshold = threshold
@@ -387,7 +409,7 @@ class DirectionalReport(object):
         self.evaluations = 1 + 2 * len(analytic)
         self.passed = not failing_entries(analytic, numeric, threshold, resolution(loss, eps)).any()
 
-    def table(self):
+    def table(self) -> str:
         lines = ["%-9s %16s %16s %10s" % ("direction", "grads . v", "numeric", "rel error")]
         for i, (a, n, r) in enumerate(zip(self.analytic, self.numeric, self.rel_errors)):
             lines.append("%-9d %16.8e %16.8e %10.2e" % (i, a, n, r))
@@ -396,7 +418,8 @@ class DirectionalReport(object):
         return "\n".join(lines)
 
 
-def check_initial_loss(loss_value, num_classes, tolerance=LOG_C_TOLERANCE):
+def check_initial_loss(loss_value: float, num_classes: int,
+                       tolerance: float = LOG_C_TOLERANCE) -> Tuple[bool, float, float]:
     """Sanity check: with tiny weights the softmax is near uniform, so the loss is near log C.
 
     Returns (passed, expected, difference). Use it with reg = 0 and weights of scale ~1e-3.
@@ -406,7 +429,7 @@ def check_initial_loss(loss_value, num_classes, tolerance=LOG_C_TOLERANCE):
     return abs(difference) <= tolerance, expected, difference
 
 
-def verdict(param_report):
+def verdict(param_report: ParamReport) -> str:
     """'pass', 'pass (within round-off)' when the worst error is only round-off, or 'FAIL'."""
     if not param_report.passed:
         return "FAIL"
@@ -415,7 +438,7 @@ def verdict(param_report):
     return "pass"
 
 
-def format_table(report):
+def format_table(report: GradCheckReport) -> str:
     """Per-parameter table: max rel error, worst entry, both values there, ratio, verdict."""
     header = "%-5s %-9s %10s %-9s %14s %14s %12s %10s %5s %s" % (
         "param", "shape", "max rel", "worst at", "analytic", "numeric", "ratio med", "spread",

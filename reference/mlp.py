@@ -15,11 +15,12 @@ biases not regularized, ReLU'(0) = 0, integer labels. Shapes: N batch, D input, 
 width of hidden layer l, C classes; layer l maps width H(l-1) to Hl, with H0 = D, HL = C.
 """
 import numpy as np
+from typing import Any, Dict, Tuple
 
 from reference.net import affine_backward, affine_forward, relu_backward, relu_forward, softmax_cross_entropy
 
 
-def depth(params):
+def depth(params: Dict[str, np.ndarray]) -> int:
     """Number L of affine layers in params (keys W1, b1, ..., WL, bL); ValueError if malformed.
 
     The network has L - 1 hidden layers, so L >= 2. Every key must be Wl or bl for
@@ -54,7 +55,8 @@ def depth(params):
     return L
 
 
-def loss(params, X, y, reg=0.0, return_dX=False):
+def loss(params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, reg: float = 0.0,
+         return_dX: bool = False) -> Tuple[Any, ...]:
     """Loss and gradients of the L-layer network.
 
     Inputs:
@@ -75,8 +77,8 @@ def loss(params, X, y, reg=0.0, return_dX=False):
         # z: (N, Hl) = (N, H(l-1)) @ (H(l-1), Hl) + (Hl,)
         z, cache = affine_forward(h, params["W%d" % l], params["b%d" % l])
         affine_caches.append(cache)  # cache of layer l: (h of shape (N, H(l-1)), Wl)
-        h, cache = relu_forward(z)  # (N, Hl)
-        relu_caches.append(cache)  # z of shape (N, Hl)
+        h, relu_cache = relu_forward(z)  # (N, Hl)
+        relu_caches.append(relu_cache)  # z of shape (N, Hl)
     scores, cache = affine_forward(h, params["W%d" % L], params["b%d" % L])  # (N, C) = (N, H(L-1)) @ (H(L-1), C) + (C,)
     affine_caches.append(cache)  # cache of layer L
     data_loss, dscores = softmax_cross_entropy(scores, y)  # scalar, (N, C)
@@ -85,7 +87,7 @@ def loss(params, X, y, reg=0.0, return_dX=False):
 
     # Backward pass, top layer down: the input gradient of each affine layer is the
     # upstream of the layer below it.
-    grads = {}  # filled top down: WL, bL first
+    grads: Dict[str, np.ndarray] = {}  # filled top down: WL, bL first
     # dh, dWL, dbL: (N, H(L-1)), (H(L-1), C), (C,)
     dh, grads["W%d" % L], grads["b%d" % L] = affine_backward(dscores, affine_caches[L - 1])
     for l in range(L - 1, 0, -1):

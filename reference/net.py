@@ -15,9 +15,10 @@ Conventions (the seed's clarifying questions, answered):
 Shapes use fixed letters: N batch, D input, H hidden, C classes.
 """
 import numpy as np
+from typing import Any, Dict, Tuple
 
 
-def affine_forward(x, w, b):
+def affine_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
     """Affine layer out = x w + b.
 
     Inputs: x of shape (N, D), w of shape (D, M), b of shape (M,).
@@ -28,7 +29,8 @@ def affine_forward(x, w, b):
     return out, cache
 
 
-def affine_backward(dout, cache):
+def affine_backward(dout: np.ndarray,
+                    cache: Tuple[np.ndarray, np.ndarray]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward of the affine layer.
 
     Inputs: dout of shape (N, M), upstream dL/dout; cache = (x, w) from affine_forward.
@@ -41,7 +43,7 @@ def affine_backward(dout, cache):
     return dx, dw, db
 
 
-def relu_forward(z):
+def relu_forward(z: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """ReLU h = max(z, 0), elementwise.
 
     Input: z of shape (N, H). Returns (h, cache): h of shape (N, H); cache = z.
@@ -51,7 +53,7 @@ def relu_forward(z):
     return h, cache
 
 
-def relu_backward(dh, cache):
+def relu_backward(dh: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """Backward of the ReLU: pass dh where z > 0, block it elsewhere (ReLU'(0) = 0).
 
     Inputs: dh of shape (N, H), upstream dL/dh; cache = z of shape (N, H).
@@ -62,7 +64,7 @@ def relu_backward(dh, cache):
     return dz
 
 
-def softmax_cross_entropy(scores, y):
+def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> Tuple[float, np.ndarray]:
     """Mean softmax cross-entropy and its gradient, fused.
 
     Inputs: scores of shape (N, C), raw logits; y of shape (N,), integer labels in [0, C).
@@ -81,7 +83,8 @@ def softmax_cross_entropy(scores, y):
     return loss, dscores
 
 
-def loss(params, X, y, reg=0.0, return_dX=False):
+def loss(params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, reg: float = 0.0,
+         return_dX: bool = False) -> Tuple[Any, ...]:
     """Loss and gradients of the two-layer network.
 
     Inputs:

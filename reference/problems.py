@@ -5,10 +5,13 @@ tests share, with nonzero biases (an all-zero init can hide a wrong backward pas
 hidden pre-activation near the ReLU kink unless asked for.
 What it is not for: realistic data. Shapes: N batch, D input, H hidden, C classes.
 """
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
 import numpy as np
 
 
-def init_params(D, H, C, *, seed, scale=None):
+def init_params(D: int, H: int, C: int, *, seed: Union[int, Sequence[int]],
+                scale: Optional[float] = None) -> Dict[str, np.ndarray]:
     """Seeded parameters W1 (D, H), b1 (H,), W2 (H, C), b2 (C,), all float64 and nonzero.
 
     scale: standard deviation of every entry; None uses 1/sqrt(fan_in) per layer.
@@ -16,10 +19,11 @@ def init_params(D, H, C, *, seed, scale=None):
     return init_layers((D, H, C), seed=seed, scale=scale)
 
 
-def init_layers(sizes, *, seed, scale=None):
+def init_layers(sizes: Sequence[int], *, seed: Union[int, Sequence[int]],
+                scale: Optional[float] = None) -> Dict[str, np.ndarray]:
     """Seeded parameters W1, b1, ..., WL, bL for layer widths sizes = (D, H1, ..., C)."""
     rng = np.random.default_rng(seed)
-    params = {}
+    params: Dict[str, np.ndarray] = {}
     for i in range(len(sizes) - 1):
         fan_in, fan_out = sizes[i], sizes[i + 1]
         std = 1.0 / np.sqrt(fan_in) if scale is None else scale
@@ -28,14 +32,14 @@ def init_layers(sizes, *, seed, scale=None):
     return params
 
 
-def make_labels(N, C, rng):
+def make_labels(N: int, C: int, rng: np.random.Generator) -> np.ndarray:
     """Integer labels of shape (N,) in which every class appears when N >= C."""
     y = np.arange(N) % C
     rng.shuffle(y)
     return y
 
 
-def pre_activations(params, X):
+def pre_activations(params: Dict[str, np.ndarray], X: np.ndarray) -> List[np.ndarray]:
     """Every hidden layer's pre-activation z, for a network given as W1, b1, ..., WL, bL."""
     zs = []
     h = X
@@ -47,12 +51,13 @@ def pre_activations(params, X):
     return zs
 
 
-def kink_margin(params, X):
+def kink_margin(params: Dict[str, np.ndarray], X: np.ndarray) -> float:
     """Smallest |z| over every hidden pre-activation: how far the problem is from a kink."""
     return min(float(np.abs(z).min()) for z in pre_activations(params, X))
 
 
-def toy_problem(N, D, H, C, seed, *, margin=1e-3, scale=None):
+def toy_problem(N: int, D: int, H: int, C: int, seed: int, *, margin: float = 1e-3,
+                scale: Optional[float] = None) -> Tuple[Dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """A seeded problem (params, X, y) for the two-layer network.
 
     X (N, D) standard normal, y (N,) integer labels with every class present when N >= C,
@@ -63,7 +68,8 @@ def toy_problem(N, D, H, C, seed, *, margin=1e-3, scale=None):
     return layered_problem(N, (D, H, C), seed, margin=margin, scale=scale)
 
 
-def layered_problem(N, sizes, seed, *, margin=1e-3, scale=None, mixed_units=False):
+def layered_problem(N: int, sizes: Sequence[int], seed: int, *, margin: float = 1e-3, scale: Optional[float] = None,
+                    mixed_units: bool = False) -> Tuple[Dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Like toy_problem for layer widths sizes = (D, H1, ..., HL-1, C).
 
     mixed_units: also require every hidden unit to be active (z > 0) on some example, so that
@@ -87,7 +93,7 @@ def layered_problem(N, sizes, seed, *, margin=1e-3, scale=None, mixed_units=Fals
     raise ValueError("no seed within 1000 attempts keeps every |z| >= %g" % margin)
 
 
-def all_mixed(params, X):
+def all_mixed(params: Dict[str, np.ndarray], X: np.ndarray) -> bool:
     """Whether every hidden unit is positive on some example, each layer has a zero somewhere,
     and each layer's bias decides the sign of some pre-activation (a mask computed without the
     bias is wrong somewhere, as it is on almost every draw)."""

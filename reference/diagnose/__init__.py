@@ -72,7 +72,10 @@ This module is the public API: diagnose(), and the names code and tests use, re-
 the modules that define them. Each module imports the names it reads, so patching a name here
 (or where it is defined) changes nothing: a test must patch it in the module that reads it.
 """
+from typing import Optional
+
 from reference import net
+from reference.diagnose.calls import LossFn
 from reference.diagnose.calls import classify_exception, describe_value, dx_support
 from reference.diagnose.checks import (DIRECTIONS, PartialParam, PartialReport, close, coefficient, common_factor,
                                        consistent_factor, differs, factor_tracking, partial_check, same_bits)
@@ -111,7 +114,8 @@ __all__ = [
 ]
 
 
-def diagnose(loss_fn, *, reference=None, seed=0, hidden_layers=1):
+def diagnose(loss_fn: LossFn, *, reference: Optional[LossFn] = None, seed: int = 0,
+             hidden_layers: int = 1) -> Diagnosis:
     """Diagnose loss_fn(params, X, y, reg=0.0) -> (loss, grads) against a reference.
 
     reference: a correct function with the same interface; None means reference.net.loss
@@ -124,6 +128,6 @@ def diagnose(loss_fn, *, reference=None, seed=0, hidden_layers=1):
     return _Diagnoser(loss_fn, reference, seed, hidden_layers).run()
 
 
-def _mlp_loss():
+def _mlp_loss() -> LossFn:
     from reference import mlp
     return mlp.loss

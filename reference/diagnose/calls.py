@@ -8,15 +8,18 @@ What it is not for: choosing problems or judging the numbers (probes.py, checks.
 """
 import inspect
 import traceback
-
-try:
-    from collections.abc import Mapping
-except ImportError:  # pragma: no cover - Python 2 is not supported anyway
-    Mapping = dict
+from collections.abc import Mapping
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from reference import gradcheck
+from reference.gradcheck import Params
 from reference.diagnose.checks import same_bits
+from reference.diagnose.results import Probe
+
+# loss_fn(params, X, y, reg=0.0) -> (loss, grads), the function judged (or the reference).
+LossFn = Callable[..., Any]
 
 
 class ProbeFailed(Exception):
@@ -26,7 +29,7 @@ class ProbeFailed(Exception):
 class Caller(object):
     """Calls of loss_fn (and of the reference) for the probes; names: the parameter names."""
 
-    def __init__(self, loss_fn, reference, names):
+    def __init__(self, loss_fn: LossFn, reference: LossFn, names: List[str]) -> None:
         self.loss_fn = loss_fn
         self.reference = reference
         self.names = names
@@ -35,7 +38,7 @@ class Caller(object):
         except (TypeError, ValueError):
             self.reg_by_name = False
 
-    def arguments(self, args, reg, default_reg):
+    def arguments(self, args: Sequence[Any], reg: float, default_reg: bool) -> Tuple[Tuple[Any, ...], Dict[str, Any]]:
         """(args, kwargs) of a call: loss_fn(params, X, y) with its own default reg, or with reg
         passed by name if it has a parameter called reg (keyword-only included), else as the
         fourth argument."""
@@ -45,12 +48,13 @@ class Caller(object):
             return tuple(args), {"reg": reg}
         return tuple(args) + (reg,), {}
 
-    def invoke(self, args, reg, default_reg):
+    def invoke(self, args: Sequence[Any], reg: float, default_reg: bool) -> Any:
         """loss_fn called with args and reg as arguments() puts them; exceptions pass through."""
         args, kwargs = self.arguments(args, reg, default_reg)
         return self.loss_fn(*args, **kwargs)
 
-    def own_loss(self, X, y, reg, default_reg, grads=None, probe=None):
+    def own_loss(self, X: np.ndarray, y: np.ndarray, reg: float, default_reg: bool,
+                 grads: Optional[Params] = None, probe: Optional[Probe] = None) -> gradcheck.LossFunction:
         """The function's own loss as f(params) -> (loss, grads) for the gradient checks.
 
         Each call runs on copies. An exception ends the check (ProbeFailed) and, with a probe,
@@ -58,12 +62,12 @@ class Caller(object):
         (loss_fn.many(call, changes), as the sandbox's stand-in for a learner's loss does: one
         round trip instead of one per call), so does f (f.many, used by gradcheck.losses_at).
         """
-        def failed(exc):
+        def failed(exc: BaseException) -> ProbeFailed:
             if probe is not None:
                 probe.error = classify_exception(exc, self.loss_fn)
             return ProbeFailed()
 
-        def own(p):
+        def own(p: Dict[str, np.ndarray]) -> Tuple[float, Optional[Dict[str, np.ndarray]]]:
             args = ({k: v.copy() for k, v in p.items()}, X.copy(), y.copy())
             try:
                 with np.errstate(all="ignore"):
@@ -76,17 +80,18 @@ class Caller(object):
 
         many = getattr(self.loss_fn, "many", None)
         if many is not None:
-            def own_many(params, changes):
+            def own_many(params: Dict[str, np.ndarray], changes: Sequence[gradcheck.Change]) -> List[float]:
                 try:
                     return many(self.arguments((params, X, y), reg, default_reg), changes)
                 except KeyboardInterrupt:
                     raise
                 except BaseException as exc:  # noqa: BLE001 - recorded as the probe's error
                     raise failed(exc)
-            own.many = own_many
+            own.many = own_many  # type: ignore[attr-defined]  # a function's attribute, read by losses_at
         return own
 
-    def call(self, probe, params, X, y, reg, default_reg=False):
+    def call(self, probe: Probe, params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, reg: float,
+             default_reg: bool = False) -> Optional[Tuple[float, Dict[str, np.ndarray]]]:
         """Call loss_fn on copies; record errors, structure, shapes, mutation; return (loss, grads)."""
         copies = ({k: v.copy() for k, v in params.items()}, X.copy(), y.copy())
         try:
@@ -100,7 +105,8 @@ class Caller(object):
         self.check_integrity(probe, params, X, y, copies)
         return self.check_structure(probe, params, out)
 
-    def check_integrity(self, probe, params, X, y, copies):
+    def check_integrity(self, probe: Probe, params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray,
+                        copies: Tuple[Any, np.ndarray, np.ndarray]) -> None:
         given_params, given_X, given_y = copies
         if not isinstance(given_params, dict) or sorted(given_params) != sorted(params):
             probe.mutated.append("params (keys added or removed)")
@@ -113,7 +119,7 @@ class Caller(object):
         if not same_bits(given_y, y):
             probe.mutated.append("y")
 
-    def check_structure(self, probe, params, out):
+    def check_structure(self, probe: Probe, params: Params, out: Any) -> Optional[Tuple[float, Params]]:
         if not isinstance(out, tuple) or len(out) != 2:
             probe.structure = "returned %s instead of a (loss, grads) pair" % describe_value(out)
             return None
@@ -158,14 +164,16 @@ class Caller(object):
             name for name in self.names if not np.all(np.isfinite(arrays[name]))]
         return loss, arrays
 
-    def reference_call(self, params, X, y, reg):
+    def reference_call(self, params: Params, X: np.ndarray, y: np.ndarray, reg: float) -> Tuple[float, Params]:
         """The reference's (loss, grads) on the same inputs (the reference does not change them)."""
         with np.errstate(all="ignore"):
             return self.reference(params, X, y, reg)
 
-    def call_with_dx(self, probe, params, X, y, reg):
+    def call_with_dx(self, probe: Probe, params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray,
+                     reg: float) -> Optional[Tuple[float, Dict[str, np.ndarray], np.ndarray]]:
         """loss_fn(params, X, y, reg, return_dX=True) on copies; records like call(); returns
         (loss, grads, dX) or None."""
+        assert probe.dx is not None  # a probe called with return_dX=True is given its DxResult first
         copies = ({k: v.copy() for k, v in params.items()}, X.copy(), y.copy())
         try:
             with np.errstate(all="ignore"):
@@ -206,7 +214,7 @@ class Caller(object):
             probe.nonfinite.append("X")
         return result + (dX,)
 
-    def reference_dx(self, params, X, y, reg):
+    def reference_dx(self, params: Params, X: np.ndarray, y: np.ndarray, reg: float) -> Optional[np.ndarray]:
         """The reference's dX, when it takes return_dX; else None."""
         if dx_support(self.reference) != "named":
             return None
@@ -217,7 +225,7 @@ class Caller(object):
             return None
 
 
-def dx_support(loss_fn):
+def dx_support(loss_fn: LossFn) -> Optional[str]:
     """"named" if loss_fn has a return_dX parameter, "kwargs" if it takes **kwargs, else None."""
     try:
         parameters = inspect.signature(loss_fn).parameters
@@ -230,7 +238,7 @@ def dx_support(loss_fn):
     return None
 
 
-def describe_value(value):
+def describe_value(value: object) -> str:
     if isinstance(value, tuple):
         return "a tuple of %d values" % len(value)
     if isinstance(value, np.ndarray):
@@ -238,7 +246,7 @@ def describe_value(value):
     return "a %s" % type(value).__name__
 
 
-def classify_exception(exc, loss_fn):
+def classify_exception(exc: BaseException, loss_fn: LossFn) -> Tuple[str, str, str]:
     """(exception name, message, where) with where naming the line in loss_fn's file."""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
     target = getattr(loss_fn, "source_path", None) or getattr(

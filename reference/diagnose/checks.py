@@ -6,7 +6,10 @@ differs (beyond rounding), same_bits, consistent_factor and common_factor (one f
 mismatch), factor_tracking (how a factor moves with N), coefficient (delta as a multiple of a basis).
 What it is not for: the full entry-by-entry check with its table (reference/gradcheck.py).
 """
+from typing import Dict, List, Optional, Sequence, Tuple, Union, cast
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from reference import gradcheck
 from reference.diagnose.vocabulary import FACTOR_RTOL, REFERENCE_RTOL, THRESHOLD
@@ -23,7 +26,8 @@ class PartialParam(object):
     directions: the unit directions checked, or None for chosen entries.
     """
 
-    def __init__(self, analytic, numeric, resolution, directions=None):
+    def __init__(self, analytic: ArrayLike, numeric: ArrayLike, resolution: Union[float, np.ndarray],
+                 directions: Optional[List[np.ndarray]] = None) -> None:
         self.analytic = np.asarray(analytic, dtype=np.float64)
         self.numeric = np.asarray(numeric, dtype=np.float64)
         self.directions = directions
@@ -37,13 +41,14 @@ class PartialParam(object):
 class PartialReport(object):
     """A partial check: params maps name -> PartialParam; passed when all passed."""
 
-    def __init__(self, params):
+    def __init__(self, params: Dict[str, PartialParam]) -> None:
         self.params = params
         self.passed = all(p.passed for p in params.values())
         self.max_rel_error = max(p.max_rel_error for p in params.values()) if params else 0.0
 
 
-def partial_check(f, params, loss0, grads, mode, seed):
+def partial_check(f: gradcheck.LossFunction, params: gradcheck.Params, loss0: float, grads: Dict[str, np.ndarray],
+                  mode: Union[str, Sequence[Tuple[str, Tuple[int, ...]]]], seed: int) -> PartialReport:
     """Check f's grads along seeded random directions per parameter, or at chosen entries.
 
     Perturbs params through gradcheck.losses_at (restored bit for bit). mode is "directional"
@@ -51,7 +56,9 @@ def partial_check(f, params, loss0, grads, mode, seed):
     """
     eps = gradcheck.EPS
     noise = gradcheck.resolution(loss0, eps)
-    changes, plan = [], []  # plan: (name, analytic, rounding) per pair of changes
+    changes: List[gradcheck.Change] = []
+    # plan: (name, analytic, rounding) per pair of changes
+    plan: List[Tuple[str, float, float, Optional[np.ndarray]]] = []
     if mode == "directional":
         rng = np.random.default_rng(seed)
         for name, array in params.items():
@@ -63,6 +70,7 @@ def partial_check(f, params, loss0, grads, mode, seed):
                              v))
                 changes += [((name, Ellipsis, array + eps * v),), ((name, Ellipsis, array - eps * v),)]
     else:
+        assert not isinstance(mode, str), mode  # "directional" is the only mode given by name
         for name, index in mode:
             array = params[name]
             flat_index = int(np.ravel_multi_index(index, array.shape))
@@ -70,34 +78,34 @@ def partial_check(f, params, loss0, grads, mode, seed):
             plan.append((name, analytic, gradcheck.value_precision(grads[name]) * abs(analytic), None))
             changes += [((name, flat_index, array[index] + eps),), ((name, flat_index, array[index] - eps),)]
     values = gradcheck.losses_at(f, params, changes)
-    by_name = {}
+    by_name: Dict[str, List[Tuple[float, float, float, Optional[np.ndarray]]]] = {}
     for k, (name, analytic, rounding, direction) in enumerate(plan):
         numeric = (values[2 * k] - values[2 * k + 1]) / (2 * eps)
         by_name.setdefault(name, []).append((analytic, numeric, rounding, direction))
     results = {}
     for name, rows in by_name.items():
-        analytic, numeric, rounding, directions = zip(*rows)
-        results[name] = PartialParam(analytic, numeric, noise + np.array(rounding),
+        analytics, numerics, roundings, directions = zip(*rows)
+        results[name] = PartialParam(analytics, numerics, noise + np.array(roundings),
                                      list(directions) if mode == "directional" else None)
     return PartialReport(results)
 
 
-def close(a, b, rtol):
+def close(a: float, b: float, rtol: float) -> bool:
     return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
 
 
-def differs(a, b):
+def differs(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two gradient arrays differ beyond rounding."""
     scale = max(float(np.abs(b).max()) if b.size else 0.0, 1e-300)
     return bool(np.any(np.abs(a - b) > REFERENCE_RTOL * (np.abs(a) + np.abs(b)) + 1e-12 * scale))
 
 
-def same_bits(a, b):
+def same_bits(a: ArrayLike, b: np.ndarray) -> bool:
     a = np.asarray(a)
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
-def consistent_factor(param_report):
+def consistent_factor(param_report: Union[gradcheck.ParamReport, PartialParam]) -> Optional[float]:
     """analytic / numeric if it is the same for every entry that matters, else None."""
     median, spread = param_report.ratio_median, param_report.ratio_spread
     if not np.isfinite(median) or not np.isfinite(spread) or median == 0:
@@ -110,16 +118,17 @@ def consistent_factor(param_report):
     return median
 
 
-def common_factor(factors):
+def common_factor(factors: Sequence[Optional[float]]) -> Optional[float]:
     if not factors or any(f is None for f in factors):
         return None
-    first = factors[0]
-    if all(close(f, first, FACTOR_RTOL) for f in factors):
+    known = cast(Sequence[float], factors)  # none of them is None, as checked above
+    first = known[0]
+    if all(close(f, first, FACTOR_RTOL) for f in known):
         return float(first)
     return None
 
 
-def factor_tracking(factor, n_here, other_factor, n_there):
+def factor_tracking(factor: float, n_here: int, other_factor: float, n_there: int) -> Optional[str]:
     """How a factor moves between two batch sizes: "N", "1/N", "constant" or None."""
     if close(factor / other_factor, n_here / float(n_there), FACTOR_RTOL):
         return "N"
@@ -130,7 +139,7 @@ def factor_tracking(factor, n_here, other_factor, n_there):
     return None
 
 
-def coefficient(delta, basis):
+def coefficient(delta: ArrayLike, basis: ArrayLike) -> Optional[float]:
     """k with delta == k * basis entry by entry (to FACTOR_RTOL), 0.0 when delta is 0, else None."""
     delta = np.asarray(delta, dtype=np.float64)
     basis = np.asarray(basis, dtype=np.float64)

@@ -6,6 +6,8 @@ dead units of one seed: seed 0 the documented ones, any other seed drawn, so tha
 cannot recognise the probes by their sizes; the names of the parameters and widths of a depth.
 What it is not for: the problems themselves (reference/problems.py builds them) or the probes (probes.py).
 """
+from typing import List, Sequence
+
 import numpy as np
 
 # Probe settings. Sizes are all distinct so that a wrong transpose or a wrong axis changes a
@@ -38,14 +40,14 @@ class ProbePlan(object):
     """The sizes a seed gives the probes: base (N, D, H, C), the batch probe's N, the square
     probe's (N, w, w, w) and the hidden units the dead probe kills."""
 
-    def __init__(self, base, batch_n, square, dead_units):
+    def __init__(self, base: Sequence[int], batch_n: int, square: Sequence[int], dead_units: Sequence[int]) -> None:
         self.base = tuple(int(n) for n in base)
         self.batch_n = int(batch_n)
         self.square = tuple(int(n) for n in square)
         self.dead_units = tuple(int(u) for u in dead_units)
 
 
-def probe_plan(seed):
+def probe_plan(seed: int) -> ProbePlan:
     """The ProbePlan of a seed: seed 0 is the documented one; others are drawn from the ranges
     (every width distinct from the others and from N; the second N distinct from them all)."""
     if seed == 0:
@@ -65,7 +67,7 @@ def probe_plan(seed):
     return ProbePlan((N, D, H, C), batch_n, (square_n, width, width, width), dead)
 
 
-def param_names(depth):
+def param_names(depth: int) -> List[str]:
     """W1, b1, ..., WL, bL for a network of depth L (hidden layers + 1)."""
     names = []
     for layer in range(1, depth + 1):
@@ -73,7 +75,7 @@ def param_names(depth):
     return names
 
 
-def width_names(count):
+def width_names(count: int) -> List[str]:
     """Names of the widths after D: H, C for one hidden layer; H1, ..., C for more."""
     if count == 2:
         return ["H", "C"]

@@ -6,47 +6,54 @@ the dX probe; each call through a Caller (calls.py), each gradient check through
 own loss; then the Reader reads the results. Never raises: a failure of its own is a crash verdict.
 What it is not for: reading the results into findings (reader.py and the read_* modules).
 """
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
 import numpy as np
 
 from reference import gradcheck, problems
-from reference.diagnose.calls import Caller, ProbeFailed, classify_exception, dx_support
+from reference.diagnose.calls import Caller, LossFn, ProbeFailed, classify_exception, dx_support
 from reference.diagnose.checks import PartialParam, PartialReport, close, consistent_factor, differs, partial_check
 from reference.diagnose.evidence import Evidence
 from reference.diagnose.plan import (DEAD_BIAS, DX_DIRECTIONS, MILD_SPREAD, REG, ROWS_APART, STRESS_LOGIT,
                                      STRESS_OFFSET, param_names, probe_plan)
 from reference.diagnose.reader import Reader
-from reference.diagnose.results import Diagnosis, DeadUnits, DxResult, Probe, StressLevel
+from reference.diagnose.results import Diagnosis, DeadUnits, DxResult, Probe, Problem, StressLevel
 from reference.diagnose.vocabulary import FACTOR_RTOL, LOSS_RTOL, THRESHOLD
+
+# How a probe checks gradients: "full" (every entry), "directional", or a list of (name, index) entries.
+Mode = Union[str, Sequence[Tuple[str, Tuple[int, ...]]]]
 
 
 class _Diagnoser(object):
     """One run of diagnose(loss_fn): run() fills probes (dict name -> Probe) and returns the Diagnosis."""
 
-    def __init__(self, loss_fn, reference, seed, hidden_layers):
+    def __init__(self, loss_fn: LossFn, reference: LossFn, seed: int, hidden_layers: int) -> None:
         self.loss_fn = loss_fn
         self.seed = seed
         self.plan = probe_plan(seed)
         self.depth = hidden_layers + 1
         self.names = param_names(self.depth)
         self.caller = Caller(loss_fn, reference, self.names)
-        self.probes = {}
+        self.probes: Dict[str, Probe] = {}
+        self.base_problem: Problem  # set by _run, before any probe
+        self.dx_support: Optional[str] = None  # set by dx_probe
 
     # -- problems ---------------------------------------------------------------------
-    def sizes(self, N, D, H, C):
+    def sizes(self, N: int, D: int, H: int, C: int) -> Tuple[int, ...]:
         """(N, D, H1, ..., C): hidden widths H, H + 3, ... (all equal when H == C)."""
         step = 0 if H == C else 3
         return (N, D) + tuple(H + step * i for i in range(self.depth - 1)) + (C,)
 
-    def problem(self, sizes, seed_offset=0):
+    def problem(self, sizes: Tuple[int, ...], seed_offset: int = 0) -> Problem:
         N, widths = sizes[0], sizes[1:]
         return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset, mixed_units=True)
 
-    def base_copy(self):
+    def base_copy(self) -> Problem:
         """The base problem with its parameters copied, for a probe that changes them."""
         params, X, y = self.base_problem
         return {k: v.copy() for k, v in params.items()}, X, y
 
-    def batch_problem(self):
+    def batch_problem(self) -> Problem:
         """The base problem with more examples appended: the same weights, N changed alone.
 
         Its classes are never all equally frequent, so that a gradient which depends on the
@@ -67,8 +74,9 @@ class _Diagnoser(object):
         raise ValueError("no extra examples away from the kink within 1000 attempts")
 
     # -- probes -----------------------------------------------------------------------
-    def gradient_probe(self, name, sizes, reg, purpose, params=None, X=None, y=None, default_reg=False,
-                       mode="directional"):
+    def gradient_probe(self, name: str, sizes: Tuple[int, ...], reg: float, purpose: str,
+                       params: Optional[Dict[str, np.ndarray]] = None, X: Optional[np.ndarray] = None,
+                       y: Optional[np.ndarray] = None, default_reg: bool = False, mode: Mode = "directional") -> Probe:
         """Call once, then (if the result is usable) check gradients against the own loss.
 
         mode "full" checks every entry (the table a learner reads); "directional" checks each
@@ -77,7 +85,7 @@ class _Diagnoser(object):
         """
         probe = Probe(name, sizes, reg, purpose)
         self.probes[name] = probe
-        if params is None:
+        if params is None or X is None or y is None:
             params, X, y = self.problem(sizes, len(self.probes))
         result = self.caller.call(probe, params, X, y, reg, default_reg)
         probe.problem = (params, X, y)
@@ -103,7 +111,7 @@ class _Diagnoser(object):
             probe.report = None
         return probe
 
-    def stress_probe(self):
+    def stress_probe(self) -> Probe:
         """Logits near 1e4 with large spreads; everything finite and equal to the reference."""
         sizes = self.sizes(*self.plan.base)
         probe = Probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows" % STRESS_LOGIT)
@@ -143,7 +151,7 @@ class _Diagnoser(object):
             self.check_own(probe, params, X, y, 0.0, True, grads, "directional")
         return probe
 
-    def stress_levels(self, sizes):
+    def stress_levels(self, sizes: Tuple[int, ...]) -> List[StressLevel]:
         """Three milder logit patterns, each called once, to tell why the stress probe is not finite.
 
         offset: every logit of the base problem shifted by STRESS_OFFSET (the spreads stay small);
@@ -178,13 +186,15 @@ class _Diagnoser(object):
                 level.error = "it raises %s: %s" % scratch.error[:2]
             elif scratch.structure or scratch.shape_problems:
                 level.error = "it returns something malformed"
-            else:
+            elif result is not None:
                 level.nonfinite, level.loss = list(scratch.nonfinite), result[0]
             levels.append(level)
         return levels
 
-    def check_own(self, probe, params, X, y, reg, default_reg, grads, mode):
+    def check_own(self, probe: Probe, params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, reg: float,
+                  default_reg: bool, grads: Dict[str, np.ndarray], mode: Mode) -> None:
         """Check grads against the function's own loss at params (a probe that was only called)."""
+        assert probe.loss is not None  # the loss its call returned
         own = self.caller.own_loss(X, y, reg, default_reg, grads, probe)
         try:
             probe.report = partial_check(own, {k: v.copy() for k, v in params.items()}, probe.loss, grads, mode,
@@ -192,14 +202,14 @@ class _Diagnoser(object):
         except ProbeFailed:
             probe.report = None
 
-    def dead_probe(self):
+    def dead_probe(self) -> Probe:
         """Units whose pre-activation is negative on every example: a flat loss along them."""
         sizes = self.sizes(*self.plan.base)
         dead_units = list(self.plan.dead_units)
         params, X, y = self.base_copy()
         for layer in range(1, self.depth):
             params["b%d" % layer][dead_units] = DEAD_BIAS
-        entries = []
+        entries: List[Tuple[str, Tuple[int, ...]]] = []
         for layer in range(1, self.depth):
             for unit in dead_units:
                 entries += [("W%d" % layer, (row, unit)) for row in range(params["W%d" % layer].shape[0])]
@@ -207,7 +217,7 @@ class _Diagnoser(object):
         probe = self.gradient_probe(
             "dead", sizes, 0.0, "hidden units %s forced dead (bias %g)" % (dead_units, DEAD_BIAS),
             params, X, y, default_reg=True, mode=entries)
-        if probe.report is None:
+        if probe.report is None or probe.loss is None:
             return probe
         resolution = gradcheck.resolution(probe.loss, gradcheck.EPS)
         zs = problems.pre_activations(params, X)
@@ -220,12 +230,12 @@ class _Diagnoser(object):
         return probe
 
     # -- the run ----------------------------------------------------------------------
-    def run(self):
+    def run(self) -> Diagnosis:
         diagnosis = self._judge()
         diagnosis.seed = self.seed
         return diagnosis
 
-    def _judge(self):
+    def _judge(self) -> Diagnosis:
         try:
             return self._run()
         except KeyboardInterrupt:
@@ -236,7 +246,7 @@ class _Diagnoser(object):
                 record.q("exception", type(exc).__name__, None), record.q("message", str(exc), None))
             return Diagnosis("crash", (), None, None, [record.text], [("crash", ())], self.probes, [record])
 
-    def _run(self):
+    def _run(self) -> Diagnosis:
         base_sizes = self.sizes(*self.plan.base)
         self.base_problem = self.problem(base_sizes, 1)
         params, X, y = self.base_problem
@@ -259,12 +269,12 @@ class _Diagnoser(object):
         return Reader(self).verdict()
 
     # -- after the probes: the reg probe at reg = 0, and dX ------------------------------
-    def reg_part_check(self):
+    def reg_part_check(self) -> None:
         """The reg probe's call once more at reg = 0 (passed explicitly), kept as probe.zero; where
         the reg probe disagrees, the change from reg = 0 to reg > 0 checked on its own: the
         gradient's change against the loss's change, along the reg probe's own directions."""
         probe = self.probes.get("reg")
-        if probe is None or probe.report is None:
+        if probe is None or not isinstance(probe.report, PartialReport) or probe.problem is None or probe.loss is None:
             return
         params, X, y = probe.problem
         scratch = Probe("reg0", probe.sizes, 0.0, "the reg probe's call at reg = 0")
@@ -282,7 +292,7 @@ class _Diagnoser(object):
         own = self.caller.own_loss(X, y, 0.0, False)  # an exception here leaves the reg probe's own reading
         work = {k: v.copy() for k, v in params.items()}
         changes = [((name, Ellipsis, work[name] + sign * eps * v),)
-                   for name in wrong for v in probe.report.params[name].directions for sign in (1.0, -1.0)]
+                   for name in wrong for v in probe.report.params[name].directions or [] for sign in (1.0, -1.0)]
         try:
             values = iter(gradcheck.losses_at(own, work, changes))
         except ProbeFailed:
@@ -291,14 +301,14 @@ class _Diagnoser(object):
         for name in wrong:
             checked = probe.report.params[name]
             analytic, numeric = [], []
-            for v, a_reg, n_reg in zip(checked.directions, checked.analytic, checked.numeric):
+            for v, a_reg, n_reg in zip(checked.directions or [], checked.analytic, checked.numeric):
                 plus, minus = next(values), next(values)
                 analytic.append(a_reg - float(np.sum(grads0[name] * v)))
                 numeric.append(n_reg - (plus - minus) / (2 * eps))
             parts[name] = PartialParam(analytic, numeric, noise, checked.directions)
         probe.reg_part = PartialReport(parts)
 
-    def dx_probe(self):
+    def dx_probe(self) -> Optional[Probe]:
         """The reg probe's call with return_dX=True, when the function takes return_dX (by name or
         through **kwargs): the same loss and grads as without it, dX of shape (N, D) and equal to
         the derivative of the function's own loss along X (central differences along
@@ -306,7 +316,7 @@ class _Diagnoser(object):
         dX is off by a factor."""
         support = self.dx_support = dx_support(self.loss_fn)
         reg = self.probes.get("reg")
-        if support is None or reg is None or reg.grads is None:
+        if support is None or reg is None or reg.grads is None or reg.problem is None or reg.loss is None:
             return None
         params, X, y = reg.problem
         probe = Probe("dX", reg.sizes, reg.reg, "the reg probe's call with return_dX=True")
@@ -354,12 +364,14 @@ class _Diagnoser(object):
                     dx.batch = (b_X.shape[0], 1.0 if other.passed else consistent_factor(other))
         return probe
 
-    def check_dx(self, probe, params, X, y, reg, dX):
+    def check_dx(self, probe: Probe, params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, reg: float,
+                 dX: np.ndarray) -> Optional[PartialParam]:
         """dX . v against the central difference of the function's own loss (the plain call) along v."""
+        assert probe.loss is not None  # the loss of the call that returned dX
         eps = gradcheck.EPS
         rng = np.random.default_rng([self.seed, 5])
 
-        def own(X_moved):
+        def own(X_moved: np.ndarray) -> float:
             args = ({k: v.copy() for k, v in params.items()}, X_moved, y.copy())
             with np.errstate(all="ignore"):
                 return float(self.caller.invoke(args, reg, False)[0])

@@ -5,15 +5,23 @@ reg = 0 into uniform_scale, localized or mixed (or loss_mismatch, when the gradi
 reference's), how a factor moves with the batch size, what the dead probe says, and the dX probe.
 What it is not for: the loss value (read_losses.py) or the reg probe (read_regularization.py).
 """
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
+
 from reference import gradcheck
-from reference.diagnose.checks import close, coefficient, common_factor, consistent_factor, factor_tracking
+from reference.gradcheck import GradCheckReport
+from reference.diagnose.checks import (PartialReport, close, coefficient, common_factor, consistent_factor,
+                                       factor_tracking)
 from reference.diagnose.evidence import Evidence, verb
 from reference.diagnose.plan import DEAD_BIAS
 from reference.diagnose.read_regularization import multiple_words
+from reference.diagnose.results import DeadUnits, Probe
 from reference.diagnose.vocabulary import FACTOR_RTOL, PRECEDENCE
 
+if TYPE_CHECKING:  # reader.py imports this module
+    from reference.diagnose.reader import Reader
 
-def read_gradients(reader):
+
+def read_gradients(reader: "Reader") -> None:
     """The first probe at reg = 0 with wrong gradients (base, batch, dead, square) read into its pattern."""
     for name in ("base", "batch", "dead", "square"):
         probe = reader.probes.get(name)
@@ -31,14 +39,15 @@ def read_gradients(reader):
             also = [n for n in reader.ordered(batch.fd_mismatch()) if n not in wrong]
         read_pattern(reader, probe, reader.ordered(wrong + also), also=(batch, also))
         dead = reader.probes.get("dead")
-        for units in (dead.dead_units if dead is not None else []):
-            ev = dead_units(dead, units)
-            if ev is not None:
-                reader.note(ev)
+        if dead is not None:
+            for units in dead.dead_units:
+                ev = dead_units(dead, units)
+                if ev is not None:
+                    reader.note(ev)
         return
 
 
-def dead_units(probe, units):
+def dead_units(probe: Probe, units: DeadUnits) -> Optional[Evidence]:
     """What the dead probe's numbers say, only where they say it."""
     layer = units.layer
     if units.numeric <= units.resolution and units.analytic > units.resolution:
@@ -71,13 +80,17 @@ def dead_units(probe, units):
     return None
 
 
-def read_pattern(reader, probe, wrong, also=(None, ())):
+def read_pattern(reader: "Reader", probe: Probe, wrong: List[str],
+                 also: Tuple[Optional[Probe], Sequence[str]] = (None, ())) -> None:
     """wrong: the parameters wrong under probe, plus those (also[1]) wrong only under also[0]."""
     report = probe.report
+    assert report is not None  # the probe whose gradients were found wrong
     other, only_there = also
 
-    def report_of(n):
-        return other.report if n in only_there else report
+    def report_of(n: str) -> Union[GradCheckReport, PartialReport]:
+        checked = other.report if other is not None and n in only_there else report
+        assert checked is not None  # only_there is not empty only when other was checked
+        return checked
 
     factors = {n: consistent_factor(report_of(n).params[n]) for n in wrong}
     only_at = {"only_at_batch": tuple(only_there)} if only_there else {}
@@ -110,9 +123,10 @@ def read_pattern(reader, probe, wrong, also=(None, ())):
         ("%s x%s" % (n, ev.q("factor." + n, f, "%.6g")) if f is not None else
          "%s (no common factor, max rel error %s)" % (n, ev.q("max_rel_error." + n,
                                                               report_of(n).params[n].max_rel_error, "%.2g")))
-        + (" at N=%d only" % other.sizes[0] if n in only_there else "")
+        + (" at N=%d only" % other.sizes[0] if other is not None and n in only_there else "")
         for n, f in factors.items())
     if kind == "uniform_scale":
+        assert common is not None  # uniform_scale is one common factor
         reader.factor = common
         reader.factor_tracks = tracking(reader, probe, common)
         tail = tracking_sentence(reader, common, ev)
@@ -154,7 +168,7 @@ def read_pattern(reader, probe, wrong, also=(None, ())):
         reader.add("mixed", wrong, ev)
 
 
-def tracking(reader, probe, factor):
+def tracking(reader: "Reader", probe: Probe, factor: float) -> Optional[str]:
     """How the factor moves between the base and batch probes: "N", "1/N", "constant" or None.
 
     Also keeps (N here, N there, factor there) for tracking_sentence.
@@ -172,13 +186,14 @@ def tracking(reader, probe, factor):
     return factor_tracking(factor, probe.sizes[0], other_factor, other.sizes[0])
 
 
-def tracking_sentence(reader, factor, ev, tracks=False, other_batch=False):
+def tracking_sentence(reader: "Reader", factor: float, ev: Evidence, tracks: Union[str, None, bool] = False,
+                      other_batch: Union[Tuple[int, int, float], None, bool] = False) -> str:
     """What the factor's behaviour across batch sizes says about its cause (the reader's own
     tracking unless tracks and other_batch are given)."""
     tracks = reader.factor_tracks if tracks is False else tracks
     other_batch = reader.other_batch if other_batch is False else other_batch
     ev.values["tracking"] = tracks
-    if other_batch is None:
+    if not isinstance(other_batch, tuple):  # None: no other batch size to compare with
         return ""
     n_here, n_there, other = other_batch
     ev.values["other_N"] = n_there
@@ -204,7 +219,7 @@ def tracking_sentence(reader, factor, ev, tracks=False, other_batch=False):
     return "; at N=%s it is %s: no simple relation to the batch size" % (there, ev.q("other_factor", other, "%.6g"))
 
 
-def layer_sentence(reader, wrong):
+def layer_sentence(reader: "Reader", wrong: Sequence[str]) -> str:
     """Where in the backward pass a strict subset of wrong gradients points."""
     depth = reader.d.depth
     layers = sorted({int(n[1:]) for n in wrong}, reverse=True)
@@ -234,7 +249,7 @@ def layer_sentence(reader, wrong):
 
 
 # -- dX -----------------------------------------------------------------------------
-def read_dx(reader):
+def read_dx(reader: "Reader") -> None:
     """The dX probe: dX wrong on its own (localized in X), inherited from layer 1, or changed calls."""
     probe = reader.probes.get("dX")
     if probe is None or probe.dx is None:
@@ -263,6 +278,7 @@ def read_dx(reader):
     ev = Evidence("dx", probe.name)
     where = ev.where(probe)
     base = reader.probes["base"]
+    assert base.report is not None  # checked above
     layer1_error = max(base.report.params[n].max_rel_error for n in layer1)
     if dx.factor is not None:
         what = "dX is the true dL/dX times %s along all %s directions checked" % (
@@ -280,7 +296,7 @@ def read_dx(reader):
     else:
         what = "dX disagrees with the derivative of the loss along X (max rel error %s over %s random directions)" % (
             ev.q("max_rel_error", check.max_rel_error, "%.2g"), ev.q("directions", len(check.analytic), "%d"))
-        if dx.reference_dX is not None:
+        if dx.reference_dX is not None and dx.dX is not None:
             what += " and differs from the reference's dX (max rel error %s)" % ev.q(
                 "reference_rel_error", float(gradcheck.rel_error(dx.dX, dx.reference_dX).max()), "%.2g")
     ev.body = ("%s: with return_dX=True, %s. Layer 1's gradients dW1, db1, formed from the same dz1, agree with "
@@ -289,9 +305,11 @@ def read_dx(reader):
     reader.add("localized", ["X"], ev)
 
 
-def read_dx_flag(reader, probe):
+def read_dx_flag(reader: "Reader", probe: Probe) -> None:
     """return_dX=True must only add dX: the loss and grads must be the plain call's."""
     dx = probe.dx
+    # the calls with and without return_dX both returned
+    assert dx is not None and dx.grads is not None and dx.plain_grads is not None and probe.problem is not None
     ev = Evidence("dx_flag", probe.name)
     parts = []
     if dx.loss_changed:

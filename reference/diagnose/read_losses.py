@@ -5,16 +5,22 @@ What it is for: functions of the Reader (each takes it first) that read the loss
 why, from the milder logit patterns), and gradients that go wrong only at large logits.
 What it is not for: gradient patterns (read_gradients.py) or the penalty (read_regularization.py).
 """
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from reference import gradcheck
 from reference.diagnose.evidence import Evidence
 from reference.diagnose.plan import STRESS_LOGIT, STRESS_OFFSET
 from reference.diagnose.read_regularization import penalty_clause, penalty_gradient_clause
+from reference.diagnose.results import Probe
 from reference.diagnose.vocabulary import THRESHOLD
 
+if TYPE_CHECKING:  # reader.py imports this module
+    from reference.diagnose.reader import Reader
 
-def read_losses(reader):
+
+def read_losses(reader: "Reader") -> None:
     """The loss value against the reference's, probe by probe (the first difference is read).
 
     A loss that differs while the gradients agree with it is loss_mismatch: no gradient
@@ -48,8 +54,9 @@ def read_losses(reader):
         reader.add(reader.pattern(params), params, ev)
 
 
-def loss_sentence(reader, probe, reading, penalty=True):
+def loss_sentence(reader: "Reader", probe: Probe, reading: str, penalty: bool = True) -> Evidence:
     """The loss against the reference's at one probe, and what the gradients say about it."""
+    assert probe.loss is not None  # a loss that differs from the reference's
     ev = Evidence("loss_value", probe.name)
     ev.values["reading"] = reading
     ratio = probe.loss / probe.reference_loss if probe.reference_loss else float("nan")
@@ -78,7 +85,7 @@ def loss_sentence(reader, probe, reading, penalty=True):
     return ev
 
 
-def stress_loss_tail(probe, base, ev):
+def stress_loss_tail(probe: Probe, base: Probe, ev: Evidence) -> str:
     """Whether the gradients follow the loss at the stress logits: measured there, not assumed."""
     at_base = agreement(base, ev, "base.max_rel_error")
     own = probe.report
@@ -103,10 +110,11 @@ def stress_loss_tail(probe, base, ev):
             "function at large logits" % (at_base, here))
 
 
-def agreement(probe, ev, name):
+def agreement(probe: Probe, ev: Evidence, name: str) -> str:
     """'max rel error X' for a check that passed, and when entries above THRESHOLD passed only
     because they are within the central difference's round-off resolution, how far they are off."""
     report = probe.report
+    assert report is not None and probe.loss is not None  # a probe whose gradients were checked
     shown = "max rel error %s" % ev.q(name, report.max_rel_error, "%.2g")
     loose = [np.abs(p.analytic - p.numeric)[np.asarray(p.rel_errors) > THRESHOLD] for p in report.params.values()]
     loose = [float(d.max()) for d in loose if d.size]
@@ -118,13 +126,13 @@ def agreement(probe, ev, name):
                                         ev.q(name + ".resolution", resolution, "%.2g"))
 
 
-def stress_nonfinite(probe):
+def stress_nonfinite(probe: Probe) -> Evidence:
     """nan or inf under large logits, and what the milder logit patterns say about why."""
     ev = Evidence("nonfinite_stress", probe.name)
     names = list(probe.nonfinite)
     head = "%s: nan or inf in %s" % (ev.where(probe), ev.q("nonfinite", ", ".join(names), None))
     if names == ["loss"]:
-        head += " (the loss is %s; the gradients are finite)" % ev.q("loss", float(probe.returned_loss), "%g")
+        head += " (the loss is %s; the gradients are finite)" % ev.q("loss", probe.returned_loss, "%g")
     elif "loss" not in names:
         head += " (the loss is finite)"
     levels = {level.name: level for level in probe.levels}
@@ -159,7 +167,7 @@ def stress_nonfinite(probe):
                    "mishandles differences of a few hundred inside a row" % (
                        head, finite, ev.q("mild.spread", mild.spread, "%.4g"),
                        ev.q("mild.failed", mild.what_failed(), None)))
-    elif names == ["loss"] and float(probe.returned_loss) == float("inf"):
+    elif names == ["loss"] and probe.returned_loss == float("inf"):
         ev.values["cause"] = "underflow"
         ev.body = ("%s. %s, and with spreads inside a row up to %s (the true class at most %s below its row's "
                    "max), all is finite: large logits as such are handled row by row. At the stress logits the "

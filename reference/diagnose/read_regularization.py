@@ -7,15 +7,23 @@ put such multiples in words.
 What it is not for: the gradient patterns at reg = 0 (read_gradients.py).
 """
 import itertools
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
 import numpy as np
 
 from reference.diagnose.checks import close, coefficient
 from reference.diagnose.evidence import Evidence, verb
+from reference.diagnose.results import Probe
 from reference.diagnose.vocabulary import FACTOR_RTOL, LOSS_RTOL
 
+if TYPE_CHECKING:  # reader.py imports this module, through read_gradients.py and read_losses.py
+    from reference.diagnose.reader import Reader
 
-def read_regularization(reader):
+# The penalty measured against this project's: (key, [a_l] per weight matrix, [c_l] per bias), see penalty_relation.
+PenaltyRelation = Tuple[str, List[float], List[float]]
+
+
+def read_regularization(reader: "Reader") -> None:
     """The reg probe: reg_only when everything at reg = 0 is right, else whether it has an error of its own."""
     probe = reader.probes.get("reg")
     if probe is None or probe.report is None:
@@ -43,14 +51,14 @@ def read_regularization(reader):
     drop_penalty_from_loss_note(reader, ev)
 
 
-def drop_penalty_from_loss_note(reader, finding):
+def drop_penalty_from_loss_note(reader: "Reader", finding: Evidence) -> None:
     """The reg probe's loss note without its penalty clause, once a reg_only finding states it."""
     entry, plain_note = reader.reg_loss_note
-    if entry is not None and "penalty" in finding.values and entry in reader.ranked:
+    if entry is not None and plain_note is not None and "penalty" in finding.values and entry in reader.ranked:
         reader.ranked[reader.ranked.index(entry)] = (entry[0], plain_note)
 
 
-def read_reg_beyond(reader, probe, fd):
+def read_reg_beyond(reader: "Reader", probe: Probe, fd: List[str]) -> None:
     """The reg probe disagrees while other findings stand: is there an error of its own?"""
     part = probe.reg_part
     if part is None or any(n not in part.params for n in fd):
@@ -84,7 +92,8 @@ def read_reg_beyond(reader, probe, fd):
         reader.note(ev)
 
 
-def penalty_parts(reader, probe):
+def penalty_parts(reader: "Reader",
+                  probe: Probe) -> Optional[Tuple[float, List[Tuple[str, float]], List[Tuple[str, float]]]]:
     """(penalty the function adds, [(Wl, (reg/2)||Wl||^2)], [(bl, (reg/2)||bl||^2)]) or None."""
     if probe.zero is None or probe.loss is None or probe.problem is None:
         return None
@@ -94,11 +103,11 @@ def penalty_parts(reader, probe):
     return probe.loss - float(probe.zero[0]), weights, biases
 
 
-def penalty_clause(reader, probe, ev):
+def penalty_clause(reader: "Reader", probe: Probe, ev: Evidence) -> str:
     """The penalty in the function's loss, measured (its loss at reg minus at reg = 0), and its
     exact relation to this project's (reg/2) * sum of ||Wl||^2 where one holds; "" if unmeasured."""
     parts = penalty_parts(reader, probe)
-    if parts is None:
+    if parts is None or probe.loss is None:
         return ""
     penalty, weights, biases = parts
     project = sum(w for _, w in weights)
@@ -126,7 +135,7 @@ def penalty_clause(reader, probe, ev):
     if key == "twice_all":
         return ("%s, exactly reg * (%s): twice this project's penalty and on the biases too ((reg/2) * (%s) = %s)"
                 % (head, every, norms, reference))
-    if key == "some":
+    if key == "some" and relation is not None:
         kept = [n for (n, _), a in zip(weights, relation[1]) if a]
         missing = [n for (n, _), a in zip(weights, relation[1]) if not a]
         return ("%s, exactly (reg/2) * (%s): %s %s not penalized; this project penalizes every weight matrix "
@@ -136,7 +145,7 @@ def penalty_clause(reader, probe, ev):
             "too, some layers only)" % (head, norms, reference))
 
 
-def penalty_gradient_clause(reader, probe, ev):
+def penalty_gradient_clause(reader: "Reader", probe: Probe, ev: Evidence) -> str:
     """What the gradients add from reg = 0 to reg > 0, as multiples of reg * parameter, and
     whether that is the derivative of the penalty measured in the loss."""
     if probe.zero is None or probe.grads is None or probe.problem is None:
@@ -144,7 +153,7 @@ def penalty_gradient_clause(reader, probe, ev):
     params = probe.problem[0]
     zero_grads = probe.zero[1]
     N = probe.sizes[0]
-    added = {}
+    added: Dict[str, Optional[float]] = {}
     for name in reader.names:
         added[name] = coefficient(probe.grads[name] - zero_grads[name], probe.reg * params[name])
         ev.values["grad_k." + name] = added[name]
@@ -153,14 +162,14 @@ def penalty_gradient_clause(reader, probe, ev):
     if relation is not None and all(k is not None for k in added.values()):
         due = dict(zip([n for n in reader.names if n.startswith("W")], relation[1]))
         due.update(zip([n for n in reader.names if n.startswith("b")], relation[2]))
-        matches = all(close(added[n], due[n], FACTOR_RTOL) for n in reader.names)
+        matches = all(close(cast(float, added[n]), due[n], FACTOR_RTOL) for n in reader.names)  # none is None
         ev.values["gradient_matches_penalty"] = matches
         text += (", which is that penalty's gradient" if matches else
                  ", where that penalty's gradient is " + multiples_sentence(due, reader.names, N, False))
     return text
 
 
-def penalty_sentences(reader, probe, ev):
+def penalty_sentences(reader: "Reader", probe: Probe, ev: Evidence) -> str:
     """'. <penalty clause>; <gradient clause>', or '' when unmeasured."""
     penalty = penalty_clause(reader, probe, ev)
     if not penalty:
@@ -169,10 +178,11 @@ def penalty_sentences(reader, probe, ev):
 
 
 # -- multiples of reg * parameter, in words ----------------------------------------
-def multiples_sentence(multiples, names, N, measured=True):
+def multiples_sentence(multiples: Mapping[str, Optional[float]], names: Sequence[str], N: int,
+                       measured: bool = True) -> str:
     """'exactly 2 * reg * W to dW1, dW2 and nothing to db1, db2': parameters grouped by multiple
     ("exactly" only for measured multiples)."""
-    groups = []  # [words, names] in parameter order of first appearance
+    groups: List[Tuple[str, List[str]]] = []  # (words, names) in parameter order of first appearance
     for name in names:
         words = multiple_words(multiples[name], name[0], N)
         if measured and words != "nothing" and multiples[name] is not None:
@@ -182,12 +192,12 @@ def multiples_sentence(multiples, names, N, measured=True):
                 group[1].append(name)
                 break
         else:
-            groups.append([words, [name]])
+            groups.append((words, [name]))
     pieces = ["%s to %s" % (words, ", ".join("d" + n for n in group_names)) for words, group_names in groups]
     return pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + " and " + pieces[-1]
 
 
-def multiple_words(k, name, N, zero="nothing"):
+def multiple_words(k: Optional[float], name: str, N: int, zero: str = "nothing") -> str:
     """k * reg * name in words: nothing, reg * W, 2 * reg * W, reg * W / N, -reg * W."""
     if k is None:
         return "something that is not a multiple of reg * %s" % name
@@ -202,7 +212,8 @@ def multiple_words(k, name, N, zero="nothing"):
     return "%.6g * reg * %s" % (k, name)
 
 
-def penalty_relation(penalty, weights, biases, tolerance):
+def penalty_relation(penalty: float, weights: Sequence[Tuple[str, float]], biases: Sequence[Tuple[str, float]],
+                     tolerance: float) -> Optional[PenaltyRelation]:
     """The first known relation penalty == sum(a_l (reg/2)||Wl||^2) + sum(c_l (reg/2)||bl||^2), as
     (key, [a_l], [c_l]) with key one of project, twice, none, half, biases, twice_all, some; or None."""
     w = [value for _, value in weights]

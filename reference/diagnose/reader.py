@@ -7,6 +7,7 @@ per sentence.
 What it is not for: running probes (probes.py) or deciding numbers (checks.py).
 """
 import re
+from typing import TYPE_CHECKING, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -15,8 +16,11 @@ from reference.diagnose.plan import STRESS_LOGIT
 from reference.diagnose.read_gradients import read_dx, read_gradients
 from reference.diagnose.read_losses import read_losses, stress_nonfinite
 from reference.diagnose.read_regularization import read_regularization
-from reference.diagnose.results import Diagnosis
+from reference.diagnose.results import Diagnosis, Probe
 from reference.diagnose.vocabulary import PRECEDENCE
+
+if TYPE_CHECKING:  # probes.py imports this module
+    from reference.diagnose.probes import _Diagnoser
 
 SHAPE_MESSAGE = re.compile(
     r"shape|broadcast|align|dimension|operand|size \d+ is different|cannot reshape|"
@@ -34,40 +38,43 @@ class Reader(object):
     read_regularization) are what one reading leaves for another.
     """
 
-    def __init__(self, diagnoser):
+    def __init__(self, diagnoser: "_Diagnoser") -> None:
         self.d = diagnoser
         self.names = diagnoser.names
         self.probes = diagnoser.probes
-        self.ranked = []  # (rank, Evidence)
-        self.repeats = {}  # repeat key -> the Evidence first recorded under it
-        self.findings = []  # (signature, params)
-        self.factor = None
-        self.factor_tracks = None
-        self.other_batch = None
-        self.reg_loss_note = (None, None)  # (the reg probe's loss note as ranked, the same without its penalty clause)
+        self.ranked: List[Tuple[int, Evidence]] = []  # (rank, Evidence)
+        self.repeats: Dict[Hashable, Evidence] = {}  # repeat key -> the Evidence first recorded under it
+        self.findings: List[Tuple[str, Tuple[str, ...]]] = []  # (signature, params)
+        self.factor: Optional[float] = None
+        self.factor_tracks: Optional[str] = None
+        self.other_batch: Optional[Tuple[int, int, float]] = None
+        # (the reg probe's loss note as ranked, the same without its penalty clause)
+        self.reg_loss_note: Tuple[Optional[Tuple[int, Evidence]], Optional[Evidence]] = (None, None)
 
-    def add(self, signature, params, evidence, repeat_key=None, probe=None):
+    def add(self, signature: str, params: Iterable[str], evidence: Evidence, repeat_key: Optional[Hashable] = None,
+            probe: Optional[str] = None) -> None:
         """Record a finding. A repeat (same repeat_key) under another probe is only named."""
         if repeat_key is not None:
             if repeat_key in self.repeats:
+                assert probe is not None  # a repeat is named by its probe
                 self.repeats[repeat_key].also.append(probe)
                 return
             self.repeats[repeat_key] = evidence
         self.findings.append((signature, tuple(params)))
         self.ranked.append((PRECEDENCE.index(signature), evidence))
 
-    def note(self, evidence):
+    def note(self, evidence: Evidence) -> None:
         """Evidence that supports a finding without being one; listed after the findings."""
         self.ranked.append((len(PRECEDENCE), evidence))
 
-    def final_records(self):
+    def final_records(self) -> List[Evidence]:
         return [evidence for _, evidence in sorted(self.ranked, key=lambda r: r[0])]
 
-    def ordered(self, params):
+    def ordered(self, params: Iterable[str]) -> List[str]:
         return [n for n in self.names + ["X"] if n in params]
 
-    def verdict(self):
-        narrow = {}
+    def verdict(self) -> Diagnosis:
+        narrow: Dict[str, str] = {}
         for probe in self.probes.values():
             narrow.update(probe.narrow)
         if narrow:
@@ -99,7 +106,7 @@ class Reader(object):
         return Diagnosis(signature, params, factor, tracks, [r.text for r in records], ordered_findings,
                          self.probes, records)
 
-    def all_passed(self):
+    def all_passed(self) -> Evidence:
         ev = Evidence("ok")
         errors = ", ".join("%s %s" % (name, ev.q("max_rel_error." + name, probe.report.max_rel_error, "%.1e"))
                            for name, probe in self.probes.items() if probe.report is not None)
@@ -108,11 +115,11 @@ class Reader(object):
                        errors, ev.q("stress_logit", STRESS_LOGIT, "%g"), self.dx_clause(ev)))
         return ev
 
-    def dx_clause(self, ev):
+    def dx_clause(self, ev: Evidence) -> str:
         """How dX was judged, for the all-passed sentence."""
         probe = self.probes.get("dX")
         support = getattr(self.d, "dx_support", None)
-        if probe is not None and probe.report is not None:
+        if probe is not None and probe.report is not None and probe.dx is not None:
             ev.values["dx"] = "checked"
             same = "" if probe.dx.reference_dX is None else (
                 " and differs from the reference's" if probe.reference_mismatch else " and equals the reference's")
@@ -128,12 +135,12 @@ class Reader(object):
         ev.values["dx"] = "not checked"
         return "; dX not checked"
 
-    def pattern(self, params):
+    def pattern(self, params: Sequence[str]) -> str:
         """The signature of a set of wrong gradients that share no factor: all of them, or some."""
         return "mixed" if len(params) == len(self.names) else "localized"
 
     # -- crash, shapes, structure -----------------------------------------------------
-    def read_errors(self, probe):
+    def read_errors(self, probe: Probe) -> None:
         only_dx = (": only with return_dX=True; the same call without it runs (reg probe)"
                    if probe.name == "dX" else "")
         if probe.error is not None:
@@ -187,14 +194,14 @@ class Reader(object):
             self.add("shape_error", self.ordered(params) or self.localize_by_square(), ev,
                      ("shapes", tuple(params)), probe.name)
 
-    def localize_by_square(self):
+    def localize_by_square(self) -> List[str]:
         """With every width equal, which gradients are wrong (a transpose no longer crashes)."""
         square = self.probes.get("square")
         if square is None or square.report is None:
             return []
         return self.ordered(square.fd_mismatch())
 
-    def square_hint(self, params, ev):
+    def square_hint(self, params: Sequence[str], ev: Evidence) -> str:
         square = self.probes.get("square")
         if not params or square is None or square.report is None or "X" in params:
             return ""
@@ -210,7 +217,7 @@ class Reader(object):
                "arrays (factors in the wrong order, a missing transpose, or another layer's values)" % "; ".join(parts)
 
     # -- inputs changed in place, nan or inf -------------------------------------------
-    def read_integrity(self, probe):
+    def read_integrity(self, probe: Probe) -> None:
         if probe.mutated:
             ev = Evidence("mutated", probe.name)
             ev.body = ("%s: the call modified %s in place: a loss function must leave its inputs bit-identical "
@@ -230,7 +237,7 @@ class Reader(object):
             self.add("nonfinite", params, ev, ("nonfinite", probe.name == "stress"), probe.name)
 
 
-def shape_hint(got, expected):
+def shape_hint(got: Tuple[int, ...], expected: Tuple[int, ...]) -> str:
     """Why a gradient might have the shape it has."""
     if len(got) == 2 and tuple(got) == tuple(expected)[::-1]:
         return " (its transpose: the product's factors are in the wrong order, e.g. G^T X instead of X^T G)"
@@ -243,7 +250,7 @@ def shape_hint(got, expected):
     return ""
 
 
-def dx_shape_hint(got, expected, sizes):
+def dx_shape_hint(got: Tuple[int, ...], expected: Tuple[int, ...], sizes: Sequence[int]) -> str:
     """Why dX might have the shape it has."""
     if len(got) == 2 and tuple(got) == tuple(expected)[::-1]:
         return " (its transpose: the factors are in the wrong order, W1 dz1^T instead of dz1 W1^T)"

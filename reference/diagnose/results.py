@@ -6,11 +6,18 @@ showed), StressLevel (one logit pattern of the stress probe), DeadUnits (the dea
 of one hidden layer), DxResult (what the dX probe measured).
 What it is not for: running the probes (probes.py) or reading them (reader.py).
 """
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
 import numpy as np
 
-from reference.diagnose.checks import close
+from reference.diagnose.checks import PartialReport, close
+from reference.diagnose.evidence import Evidence
 from reference.diagnose.plan import width_names
 from reference.diagnose.vocabulary import LOSS_RTOL
+from reference.gradcheck import GradCheckReport
+
+# What a probe gave a function: params, X, y.
+Problem = Tuple[Dict[str, np.ndarray], np.ndarray, np.ndarray]
 
 
 class Diagnosis(object):
@@ -28,7 +35,9 @@ class Diagnosis(object):
     - seed: the probe seed (the same seed gives the same probes, sizes included).
     """
 
-    def __init__(self, signature, params, factor, factor_tracks, evidence, findings, probes, records=None):
+    def __init__(self, signature: str, params: Sequence[str], factor: Optional[float], factor_tracks: Optional[str],
+                 evidence: List[str], findings: List[Tuple[str, Tuple[str, ...]]], probes: Dict[str, "Probe"],
+                 records: Optional[List[Evidence]] = None) -> None:
         self.signature = signature
         self.params = tuple(params)
         self.factor = factor
@@ -37,13 +46,13 @@ class Diagnosis(object):
         self.findings = findings
         self.probes = probes
         self.records = records if records is not None else []
-        self.seed = None
+        self.seed: Optional[int] = None
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.signature == "ok"
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """A JSON-ready summary: the one serializer of a diagnosis (probes and records through their own)."""
         return {
             "signature": self.signature,
@@ -57,7 +66,7 @@ class Diagnosis(object):
             "records": [record.to_dict() for record in self.records],
         }
 
-    def text(self):
+    def text(self) -> str:
         """The verdict, the evidence and the base probe's table, for a terminal."""
         head = "signature: %s" % self.signature
         if self.params:
@@ -69,7 +78,8 @@ class Diagnosis(object):
         lines = [head, "evidence:"] + ["  - " + e for e in self.evidence]
         for name in ("base", "square"):
             probe = self.probes.get(name)
-            if probe is not None and hasattr(probe.report, "table") and (name == "base" or not probe.report.passed):
+            if (probe is not None and isinstance(probe.report, GradCheckReport)
+                    and (name == "base" or not probe.report.passed)):
                 lines += ["", "%s probe (%s):" % (name, probe.describe()), probe.report.table()]
         return "\n".join(lines)
 
@@ -77,32 +87,36 @@ class Diagnosis(object):
 class Probe(object):
     """One call (or gradient check) of loss_fn on one problem, and what it showed."""
 
-    def __init__(self, name, sizes, reg, purpose):
+    def __init__(self, name: str, sizes: Tuple[int, ...], reg: float, purpose: str) -> None:
         self.name = name
         self.sizes = sizes
         self.reg = reg
         self.purpose = purpose
-        self.error = None  # (kind, message, where) if the call raised
-        self.structure = None  # sentence if the return value is malformed
-        self.shape_problems = []  # (param, got shape or None, expected shape)
-        self.mutated = []  # names of inputs modified in place
-        self.nonfinite = []  # names among "loss", params with nan or inf
-        self.loss = None
-        self.reference_loss = None
-        self.report = None  # GradCheckReport against the function's own loss
-        self.reference_mismatch = []  # params whose gradient differs from the reference's
-        self.narrow = {}  # param -> dtype name, for gradients returned in a float type narrower than float64
-        self.problem = None  # (params, X, y) the call was given (the diagnoser's own arrays)
-        self.grads = None  # the gradients it returned, float64 arrays
-        self.reference_grads = None
-        self.returned_loss = None  # the loss as returned, also when it is nan or inf
-        self.dead_units = []  # dead probe: a DeadUnits per hidden layer
-        self.levels = []  # stress probe: StressLevel per logit pattern tried, when it is not finite
-        self.zero = None  # reg probe: (loss, grads) of the same call at reg = 0 passed explicitly
-        self.reg_part = None  # reg probe: check of the change from reg = 0 to reg > 0
-        self.dx = None  # dX probe: DxResult
+        self.error: Optional[Tuple[str, str, str]] = None  # (kind, message, where) if the call raised
+        self.structure: Optional[str] = None  # sentence if the return value is malformed
+        # (param, got shape or None, expected shape)
+        self.shape_problems: List[Tuple[str, Tuple[int, ...], Tuple[int, ...]]] = []
+        self.mutated: List[str] = []  # names of inputs modified in place
+        self.nonfinite: List[str] = []  # names among "loss", params with nan or inf
+        self.loss: Optional[float] = None
+        self.reference_loss: Optional[float] = None
+        # GradCheckReport against the function's own loss
+        self.report: Union[GradCheckReport, PartialReport, None] = None
+        self.reference_mismatch: List[str] = []  # params whose gradient differs from the reference's
+        # param -> dtype name, for gradients returned in a float type narrower than float64
+        self.narrow: Dict[str, str] = {}
+        self.problem: Optional[Problem] = None  # (params, X, y) the call was given (the diagnoser's own arrays)
+        self.grads: Optional[Dict[str, np.ndarray]] = None  # the gradients it returned, float64 arrays
+        self.reference_grads: Optional[Dict[str, np.ndarray]] = None
+        self.returned_loss: Optional[float] = None  # the loss as returned, also when it is nan or inf
+        self.dead_units: List[DeadUnits] = []  # dead probe: a DeadUnits per hidden layer
+        self.levels: List[StressLevel] = []  # stress probe: StressLevel per logit pattern tried, when it is not finite
+        # reg probe: (loss, grads) of the same call at reg = 0 passed explicitly
+        self.zero: Optional[Tuple[float, Dict[str, np.ndarray]]] = None
+        self.reg_part: Optional[PartialReport] = None  # reg probe: check of the change from reg = 0 to reg > 0
+        self.dx: Optional[DxResult] = None  # dX probe: DxResult
 
-    def describe(self):
+    def describe(self) -> str:
         N, D = self.sizes[0], self.sizes[1]
         widths = self.sizes[2:]
         return "N=%d, D=%d, %s, reg=%g" % (
@@ -110,22 +124,22 @@ class Probe(object):
             self.reg)
 
     @property
-    def ran(self):
+    def ran(self) -> bool:
         return self.error is None and self.structure is None and not self.shape_problems
 
     @property
-    def loss_differs(self):
+    def loss_differs(self) -> bool:
         return self.loss is not None and self.reference_loss is not None and not close(
             self.loss, self.reference_loss, LOSS_RTOL)
 
-    def fd_mismatch(self):
+    def fd_mismatch(self) -> List[str]:
         """Parameters whose analytic gradient disagrees with the function's own loss."""
         if self.report is None:
             return []
         return [name for name, p in self.report.params.items() if not p.passed]
 
-    def summary(self):
-        out = {"purpose": self.purpose, "sizes": list(self.sizes), "reg": self.reg}
+    def summary(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"purpose": self.purpose, "sizes": list(self.sizes), "reg": self.reg}
         if self.error:
             out["error"] = "%s: %s (%s)" % self.error
         if self.structure:
@@ -156,7 +170,8 @@ class StressLevel(object):
     below its row's max), rows_apart (max - min of the row maxima); nonfinite, loss, error.
     """
 
-    def __init__(self, name, description, scores, y, params=None):
+    def __init__(self, name: str, description: str, scores: np.ndarray, y: np.ndarray,
+                 params: Optional[Dict[str, np.ndarray]] = None) -> None:
         self.name = name
         self.description = description
         self.params = params
@@ -166,15 +181,15 @@ class StressLevel(object):
         self.spread = float((row_max - scores.min(axis=1)).max())
         self.gap = float((row_max - scores[np.arange(len(y)), y]).max())
         self.rows_apart = float(row_max.max() - row_max.min())
-        self.nonfinite = []
-        self.loss = None
-        self.error = None  # sentence when the call raised or returned something malformed
+        self.nonfinite: List[str] = []
+        self.loss: Optional[float] = None
+        self.error: Optional[str] = None  # sentence when the call raised or returned something malformed
 
     @property
-    def failed(self):
+    def failed(self) -> bool:
         return bool(self.nonfinite) or self.error is not None
 
-    def what_failed(self):
+    def what_failed(self) -> str:
         if self.error is not None:
             return self.error
         if self.nonfinite == ["loss"] and self.loss is not None and np.isinf(self.loss):
@@ -187,7 +202,8 @@ class DeadUnits(object):
     along the dead units' weights (w_*) and biases (b_*), the largest pre-activation z there, and
     the round-off resolution of the central difference."""
 
-    def __init__(self, layer, units, w_numeric, w_analytic, b_numeric, b_analytic, z_max, resolution):
+    def __init__(self, layer: int, units: List[int], w_numeric: float, w_analytic: float, b_numeric: float,
+                 b_analytic: float, z_max: float, resolution: float) -> None:
         self.layer = layer
         self.units = units
         self.w_numeric = w_numeric
@@ -198,11 +214,11 @@ class DeadUnits(object):
         self.resolution = resolution
 
     @property
-    def numeric(self):
+    def numeric(self) -> float:
         return max(self.w_numeric, self.b_numeric)
 
     @property
-    def analytic(self):
+    def analytic(self) -> float:
         return max(self.w_analytic, self.b_analytic)
 
 
@@ -218,17 +234,17 @@ class DxResult(object):
     batch: (N, factor or None) at the batch probe's size when there is a factor.
     """
 
-    def __init__(self, support):
+    def __init__(self, support: Optional[str]) -> None:
         self.support = support
         self.ignored = False
-        self.dX = None
-        self.reference_dX = None
-        self.loss = None
-        self.grads = None
-        self.plain_loss = None
-        self.plain_grads = None
+        self.dX: Optional[np.ndarray] = None
+        self.reference_dX: Optional[np.ndarray] = None
+        self.loss: Optional[float] = None
+        self.grads: Optional[Dict[str, np.ndarray]] = None
+        self.plain_loss: Optional[float] = None
+        self.plain_grads: Optional[Dict[str, np.ndarray]] = None
         self.loss_changed = False
-        self.changed = []
-        self.factor = None
-        self.reference_ratio = None
-        self.batch = None
+        self.changed: List[str] = []
+        self.factor: Optional[float] = None
+        self.reference_ratio: Optional[Tuple[float, float]] = None
+        self.batch: Optional[Tuple[int, Optional[float]]] = None

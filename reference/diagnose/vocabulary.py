@@ -6,14 +6,21 @@ that decide when a loss differs, a gradient is wrong or a factor is common. READ
 table and precedence sentence are this table in prose; tests/test_vocabulary.py keeps them equal.
 What it is not for: probe settings (plan.py) or reading results into findings (reader.py).
 """
-from collections import namedtuple
+from typing import NamedTuple, Optional
 
 from reference import gradcheck
 
-Signature = namedtuple("Signature", ["name", "rank", "meaning", "headline"])
-Signature.__doc__ = """One signature: its name; its rank in PRECEDENCE when several findings apply (0 wins;
-None for ok, which is no finding); its meaning, as README.md's signature table gives it (code in
-backticks, as there); its headline, the line a learner reads beside a red verdict."""
+
+class Signature(NamedTuple):
+    """One signature: its name; its rank in PRECEDENCE when several findings apply (0 wins;
+    None for ok, which is no finding); its meaning, as README.md's signature table gives it (code in
+    backticks, as there); its headline, the line a learner reads beside a red verdict."""
+
+    name: str
+    rank: Optional[int]
+    meaning: str
+    headline: str
+
 
 # In the order of SIGNATURES (the README's table lists them in this order).
 SIGNATURE_TABLE = (
@@ -54,7 +61,7 @@ SIGNATURE_TABLE = (
               "loss raised an exception, or returned something other than (loss, grads)"),
 )
 SIGNATURES = tuple(s.name for s in SIGNATURE_TABLE)
-PRECEDENCE = tuple(s.name for s in sorted((s for s in SIGNATURE_TABLE if s.rank is not None), key=lambda s: s.rank))
+PRECEDENCE = tuple(name for _, name in sorted((s.rank, s.name) for s in SIGNATURE_TABLE if s.rank is not None))
 MEANINGS = {s.name: s.meaning for s in SIGNATURE_TABLE}
 HEADLINES = {s.name: s.headline for s in SIGNATURE_TABLE}
 
