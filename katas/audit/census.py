@@ -9,6 +9,8 @@ is stopped after `timeout` seconds and recorded as such while the others go on, 
 the mutants' code never runs in the caller's process.
 What it is not for: running the tests (mutmut does) or deciding a mutant's status.
 """
+from __future__ import annotations
+
 import json
 import os
 import pathlib
@@ -18,14 +20,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import IO, Any
 
 from katas.audit import lifeline
+from reference.diagnose import Diagnosis
 
 DEFAULT_TIMEOUT = 10.0
 BLAS_SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def summarize(diagnosis):
+def summarize(diagnosis: Diagnosis) -> dict[str, Any]:
     """The JSON-ready part of a Diagnosis the audit keeps."""
     return {
         "signature": diagnosis.signature,
@@ -36,7 +40,7 @@ def summarize(diagnosis):
     }
 
 
-def diagnose_source(source, name, hidden_layers=1):
+def diagnose_source(source: str, name: str, hidden_layers: int = 1) -> dict[str, Any]:
     """Load source as a module and diagnose its loss; a dict from summarize(), or an error dict."""
     from katas import catalogue
     from reference import diagnose
@@ -50,7 +54,7 @@ def diagnose_source(source, name, hidden_layers=1):
     return summarize(diagnose.diagnose(loss, hidden_layers=hidden_layers))
 
 
-def worker(jobs_path, start, step):
+def worker(jobs_path: str, start: int, step: int) -> int:
     """Diagnose jobs start, start + step, ...; one JSON line per job on the original stdout.
 
     The first line says the imports are done ({"ready": true}); the time limit of each job
@@ -77,34 +81,39 @@ def worker(jobs_path, start, step):
 class _Worker(object):
     """One worker process and where it is in its share of the jobs."""
 
-    def __init__(self, jobs_path, start, step, cwd, env):
+    def __init__(self, jobs_path: pathlib.Path, start: int, step: int, cwd: pathlib.Path,
+                 env: dict[str, str]) -> None:
         self.step = step
         self.expected = start
         self.buffer = b""
         self.ready = False
-        self.deadline = None
+        self.deadline = 0.0  # time.monotonic() by which the worker must have said something
         self.log_path = jobs_path.parent / ("worker-%d.log" % start)
         with open(self.log_path, "wb") as log:
             self.process = lifeline.spawn(
                 [sys.executable, "-m", "katas.audit.census", str(jobs_path), str(start), str(step)], new_session=False,
                 cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
-        os.set_blocking(self.process.stdout.fileno(), False)
+        assert self.process.stdout is not None  # stdout=PIPE
+        self.stdout: IO[bytes] = self.process.stdout
+        os.set_blocking(self.stdout.fileno(), False)
 
-    def last_words(self):
+    def last_words(self) -> str:
         try:
             lines = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
         except OSError:
             return ""
         return lines[-1] if lines else ""
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self.process.stdout.close()
+        self.stdout.close()
 
 
-def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0, folder=None):
+def diagnose_all(jobs: list[dict[str, Any]], cwd: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT,
+                 workers: int = 1, startup: float = 60.0,
+                 folder: str | os.PathLike[str] | None = None) -> list[dict[str, Any] | None]:
     """Diagnose every job; return a list of result dicts, one per job, in order.
 
     jobs: dicts with name, source and optionally hidden_layers. cwd: the directory the
@@ -117,7 +126,7 @@ def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0, fo
     logs go (created, and removed afterwards; default: a new temporary folder). The workers
     die with this process (katas.lifeline.spawn, on Linux).
     """
-    results = [None] * len(jobs)
+    results: list[dict[str, Any] | None] = [None] * len(jobs)
     if not jobs:
         return results
     cwd = pathlib.Path(cwd)
@@ -131,17 +140,17 @@ def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0, fo
     env = dict(os.environ, **BLAS_SINGLE_THREAD)
     workers = max(1, min(workers, len(jobs)))
     selector = selectors.DefaultSelector()
-    running = []
+    running: list[_Worker] = []
 
-    def start(first, step):
+    def start(first: int, step: int) -> None:
         w = _Worker(jobs_path, first, step, cwd, env)
         w.deadline = time.monotonic() + startup
-        selector.register(w.process.stdout, selectors.EVENT_READ, w)
+        selector.register(w.stdout, selectors.EVENT_READ, w)
         running.append(w)
 
-    def retire(w, reason):
+    def retire(w: _Worker, reason: str) -> None:
         """Record reason for the job w was on, then restart after it if jobs remain."""
-        selector.unregister(w.process.stdout)
+        selector.unregister(w.stdout)
         running.remove(w)
         w.stop()
         failed = [w.expected] if w.ready else list(range(w.expected, len(jobs), w.step))
@@ -161,7 +170,7 @@ def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0, fo
             wait = max(0.0, min(w.deadline for w in running) - now)
             for key, _ in selector.select(timeout=wait):
                 w = key.data
-                chunk = os.read(w.process.stdout.fileno(), 1 << 16)
+                chunk = os.read(w.stdout.fileno(), 1 << 16)
                 if not chunk:
                     w.process.wait()
                     retire(w, "the diagnosis process died (exit code %s)" % w.process.returncode)
@@ -176,7 +185,7 @@ def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0, fo
                     w.ready = True
                     w.deadline = time.monotonic() + timeout
                 if w.expected >= len(jobs):
-                    selector.unregister(w.process.stdout)
+                    selector.unregister(w.stdout)
                     running.remove(w)
                     w.stop()
             now = time.monotonic()
@@ -184,7 +193,7 @@ def diagnose_all(jobs, cwd, timeout=DEFAULT_TIMEOUT, workers=1, startup=60.0, fo
                 retire(w, "the diagnosis did not finish within %g s" % timeout)
     finally:
         for w in list(running):
-            selector.unregister(w.process.stdout)
+            selector.unregister(w.stdout)
             w.stop()
         selector.close()
         shutil.rmtree(scratch, ignore_errors=True)

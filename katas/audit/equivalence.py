@@ -11,12 +11,15 @@ killed, and the audit reports the error first and gives no grade).
 What it is not for: deciding equivalence. A person argues it in the reason; a survivor is a
 gap in the checks until someone shows no input can tell it apart from the original.
 """
-import dataclasses
-import pathlib
+from __future__ import annotations
 
+import dataclasses
+import os
+import pathlib
+from collections.abc import Iterable
 
 from katas.toml import tomllib
-from katas.audit.mutants import normalize
+from katas.audit.mutants import Mutant, normalize
 
 FORMAT_VERSION = 1
 REGISTER_PATH = pathlib.Path(__file__).resolve().parent / "equivalent_mutants.toml"
@@ -43,21 +46,21 @@ class Entry:
     reason: str
     index: int
 
-    def key(self):
+    def key(self) -> tuple[str, str, str, str]:
         return (self.file, self.function, normalize(self.before.splitlines()), normalize(self.after.splitlines()))
 
-    def describe(self):
+    def describe(self) -> str:
         return "entry %d (%s, %s(): %s -> %s)" % (
             self.index, self.file, self.function, normalize(self.before.splitlines()) or "(nothing)",
             normalize(self.after.splitlines()) or "(nothing)")
 
 
-def mutant_key(mutant):
+def mutant_key(mutant: Mutant) -> tuple[str, str, str, str]:
     """The key a register entry must have to match this mutant."""
     return (mutant.path, mutant.function, normalize(mutant.before), normalize(mutant.after))
 
 
-def load_register(path=REGISTER_PATH):
+def load_register(path: str | os.PathLike[str] = REGISTER_PATH) -> list[Entry]:
     """The entries of a register file; RegisterError if it is malformed. A missing file is empty."""
     path = pathlib.Path(path)
     if not path.exists():
@@ -75,7 +78,7 @@ def load_register(path=REGISTER_PATH):
     raw = data.get("mutant", [])
     if not isinstance(raw, list):
         raise RegisterError("%s: mutant must be an array of tables, written [[mutant]]" % path.name)
-    entries = []
+    entries: list[Entry] = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
             raise RegisterError("%s: mutant %d is not a table; write each entry as [[mutant]]" % (path.name, index))
@@ -97,7 +100,7 @@ def load_register(path=REGISTER_PATH):
     return entries
 
 
-def apply_register(entries, mutants):
+def apply_register(entries: Iterable[Entry], mutants: Iterable[Mutant]) -> list[str]:
     """Mark registered mutants (mutant.equivalent = reason); return the register's problems.
 
     A problem is a sentence: an entry that matches no mutant, or one that matches a mutant the
@@ -105,10 +108,10 @@ def apply_register(entries, mutants):
     and counts as killed in the score. An empty list means the register is sound; any problem
     means it is stale, and the audit gives no grade (katas.audit.compute_score).
     """
-    by_key = {}
+    by_key: dict[tuple[str, str, str, str], list[Mutant]] = {}
     for mutant in mutants:
         by_key.setdefault(mutant_key(mutant), []).append(mutant)
-    problems = []
+    problems: list[str] = []
     for entry in entries:
         matched = by_key.get(entry.key(), [])
         if not matched:
@@ -124,7 +127,7 @@ def apply_register(entries, mutants):
     return problems
 
 
-def entry_text(mutant, reason="TO WRITE: why no input can tell this mutant from the original"):
+def entry_text(mutant: Mutant, reason: str = "TO WRITE: why no input can tell this mutant from the original") -> str:
     """A [[mutant]] table for the register, ready to paste, for one mutant."""
     from katas.audit.promote import toml_string
     return "\n".join([

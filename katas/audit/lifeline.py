@@ -16,6 +16,8 @@ Elsewhere than Linux there is no parent-death signal: the watchdog alone ends mu
 and removes the folder (a census worker then ends when its mutants are done).
 What it is not for: running learner or card code (katas.sandbox does, with its own limits).
 """
+from __future__ import annotations
+
 import contextlib
 import ctypes
 import os
@@ -25,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+import types
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # The signals that stop the audit with its clean-up; SIGINT raises KeyboardInterrupt by itself.
@@ -58,32 +63,32 @@ if not done:
 class Stopped(KeyboardInterrupt):
     """SIGTERM or SIGHUP arrived: raised where the program was, so that it cleans up as on Ctrl-C."""
 
-    def __init__(self, signum):
+    def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
 
     @property
-    def name(self):
+    def name(self) -> str:
         return signal.Signals(self.signum).name
 
 
-def exit_code(interrupt):
+def exit_code(interrupt: BaseException) -> int:
     """128 + the number of the signal that stopped the program (130 for Ctrl-C)."""
     return 128 + getattr(interrupt, "signum", signal.SIGINT)
 
 
-def signal_name(interrupt):
+def signal_name(interrupt: BaseException) -> str:
     return signal.Signals(getattr(interrupt, "signum", signal.SIGINT)).name
 
 
 @contextlib.contextmanager
-def stop_signals():
+def stop_signals() -> Iterator[None]:
     """Within: SIGTERM and SIGHUP raise Stopped in the main thread (elsewhere: nothing changes)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: types.FrameType | None) -> None:
         raise Stopped(signum)
 
     previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
@@ -95,7 +100,7 @@ def stop_signals():
 
 
 @contextlib.contextmanager
-def signals_ignored():
+def signals_ignored() -> Iterator[None]:
     """Within (main thread only): SIGINT, SIGTERM and SIGHUP are ignored, so a clean-up completes."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -108,7 +113,7 @@ def signals_ignored():
             signal.signal(signum, handler)
 
 
-def parent_death_signal():
+def parent_death_signal() -> Callable[[], None] | None:
     """A preexec_fn that makes the child get SIGKILL when this process dies (Linux), or None.
 
     The child also kills itself at once if this process died before the request took effect.
@@ -121,7 +126,7 @@ def parent_death_signal():
         return None
     parent = os.getpid()
 
-    def arm():
+    def arm() -> None:
         prctl(ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0), ctypes.c_ulong(0),
               ctypes.c_ulong(0))
         if os.getppid() != parent:
@@ -130,7 +135,7 @@ def parent_death_signal():
     return arm
 
 
-def spawn(argv, new_session=True, **options):
+def spawn(argv: Sequence[str], new_session: bool = True, **options: Any) -> subprocess.Popen[Any]:
     """subprocess.Popen(argv, **options) for a child that dies with this process.
 
     new_session: the child leads a process group of its own (stop_group ends it with
@@ -140,7 +145,7 @@ def spawn(argv, new_session=True, **options):
     return subprocess.Popen(argv, start_new_session=new_session, preexec_fn=parent_death_signal(), **options)
 
 
-def stop_group(process, grace=3.0):
+def stop_group(process: subprocess.Popen[Any], grace: float = 3.0) -> None:
     """Stop a child started in its own session, and everything in its process group.
 
     SIGINT first (mutmut stops its workers), SIGKILL after `grace` seconds, then SIGKILL to the
@@ -172,11 +177,11 @@ class Scratch(object):
     it as a context manager, or call close() in a finally.
     """
 
-    def __init__(self, prefix):
+    def __init__(self, prefix: str) -> None:
         self.path = tempfile.mkdtemp(prefix=prefix)
-        self.watchdog = None
-        self.adopted = []
-        self._pipe = None
+        self.watchdog: subprocess.Popen[bytes] | None = None
+        self.adopted: list[subprocess.Popen[Any]] = []
+        self._pipe: IO[str] | None = None
         try:
             read, write = os.pipe()
             try:
@@ -191,19 +196,19 @@ class Scratch(object):
             self.close()
             raise
 
-    def adopt(self, process):
+    def adopt(self, process: subprocess.Popen[Any]) -> None:
         """The process group led by this child (a Popen) ends with the folder, or with this process."""
         self.adopted.append(process)
         self._say("group %d" % process.pid)
 
-    def _say(self, line):
+    def _say(self, line: str) -> None:
         if self._pipe is not None:
             try:
                 self._pipe.write(line + "\n")
             except OSError:
                 pass  # the watchdog is gone: close() still removes the folder
 
-    def close(self):
+    def close(self) -> None:
         """End the adopted groups still running, remove the folder, let the watchdog go.
 
         SIGINT, SIGTERM and SIGHUP wait until it is done.
@@ -231,8 +236,8 @@ class Scratch(object):
                     self.watchdog.kill()
                     self.watchdog.wait()
 
-    def __enter__(self):
+    def __enter__(self) -> Scratch:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()

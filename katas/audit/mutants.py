@@ -13,18 +13,23 @@ function name (`x_` + name, or `xǁClassǁmethod` for a method, U+01C1 as separa
 the mutant's number. The instrumented file holds, for each mutated function, an unmodified
 copy `x_loss__mutmut_orig` and one function per mutant; a diff of the two is the mutation.
 """
+from __future__ import annotations
+
 import ast
 import dataclasses
 import difflib
 import json
+import os
 import pathlib
+from collections.abc import Sequence
+from typing import Any
 
 CLASS_SEPARATOR = "\u01c1"
 META_SUFFIX = ".meta"
 
 # mutmut's exit codes (mutmut/stats.py, status_by_exit_code) -> status. A test failure (1),
 # or an internal pytest error (3), kills a mutant; 0 means every test passed with the mutant.
-STATUS_BY_EXIT_CODE = {
+STATUS_BY_EXIT_CODE: dict[int | None, str] = {
     1: "killed",
     3: "killed",
     0: "survived",
@@ -49,7 +54,7 @@ STATUSES = ("killed", "survived", "timeout", "suspicious", "no tests", "skipped"
             "caught by type check", "interrupted", "not checked")
 
 
-def status_of(exit_code):
+def status_of(exit_code: int | None) -> str:
     """The status mutmut gives an exit code ("suspicious" for a code it does not know)."""
     return STATUS_BY_EXIT_CODE.get(exit_code, "suspicious")
 
@@ -81,30 +86,30 @@ class Mutant:
     path: str
     function: str
     number: int
-    exit_code: object
+    exit_code: int | None
     status: str
-    duration: object
+    duration: float | None
     line: int
-    before: tuple
-    after: tuple
+    before: tuple[str, ...]
+    after: tuple[str, ...]
     diff: str
     source: str = dataclasses.field(repr=False, default="")
-    equivalent: object = None
-    diagnosis: object = None
+    equivalent: str | None = None
+    diagnosis: dict[str, Any] | None = None
 
     @property
-    def short(self):
+    def short(self) -> str:
         """A one-line description: where it is and what changed."""
         return "%s:%d in %s(): %s" % (self.path, self.line, self.function, self.change)
 
     @property
-    def change(self):
+    def change(self) -> str:
         """The changed code, before -> after, without comments."""
         return "%s -> %s" % (normalize(self.before).replace("\n", " / ") or "(nothing)",
                              normalize(self.after).replace("\n", " / ") or "(nothing)")
 
-    def to_dict(self, with_source=False):
-        out = {
+    def to_dict(self, with_source: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "name": self.name, "path": self.path, "function": self.function, "number": self.number,
             "status": self.status, "exit_code": self.exit_code, "duration": self.duration, "line": self.line,
             "before": list(self.before), "after": list(self.after), "diff": self.diff,
@@ -115,7 +120,7 @@ class Mutant:
         return out
 
 
-def split_name(name):
+def split_name(name: str) -> tuple[str, str, int]:
     """(module, mangled function, number) of a mutant name; MutantsError if it is not one."""
     head, marker, number = name.rpartition("__mutmut_")
     if not marker or not number.isdigit():
@@ -126,7 +131,7 @@ def split_name(name):
     return module, mangled, int(number)
 
 
-def function_name(mangled):
+def function_name(mangled: str) -> str:
     """The original function name of a mangled one: x_loss -> loss, xǁNetǁloss -> Net.loss."""
     if mangled.startswith("x" + CLASS_SEPARATOR):
         _, cls, method = mangled.split(CLASS_SEPARATOR, 2)
@@ -134,7 +139,7 @@ def function_name(mangled):
     return mangled[2:]
 
 
-def read_meta(path):
+def read_meta(path: str | os.PathLike[str]) -> tuple[dict[str, int | None], dict[str, float]]:
     """(exit_code_by_key, durations_by_key) from one .meta file; MutantsError if malformed."""
     try:
         meta = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
@@ -147,7 +152,7 @@ def read_meta(path):
     return codes, durations
 
 
-def function_blocks(source):
+def function_blocks(source: str) -> dict[str, tuple[int, int, list[str]]]:
     """Map function name (with Class. for methods) -> (first line, last line, lines) in source.
 
     Lines are 1-based and inclusive, from the `def` line to the last line of the body;
@@ -155,11 +160,12 @@ def function_blocks(source):
     """
     tree = ast.parse(source)
     lines = source.splitlines()
-    blocks = {}
+    blocks: dict[str, tuple[int, int, list[str]]] = {}
 
-    def visit(body, prefix):
+    def visit(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assert node.end_lineno is not None  # ast.parse sets it
                 blocks[prefix + node.name] = (node.lineno, node.end_lineno, lines[node.lineno - 1:node.end_lineno])
             elif isinstance(node, ast.ClassDef) and not prefix:
                 visit(node.body, node.name + ".")
@@ -168,7 +174,7 @@ def function_blocks(source):
     return blocks
 
 
-def _renamed(lines, old, new):
+def _renamed(lines: list[str], old: str, new: str) -> list[str]:
     """The function's lines with `def old(` written as `def new(` on its def line."""
     out = list(lines)
     for i, line in enumerate(out):
@@ -181,14 +187,14 @@ def _renamed(lines, old, new):
 class MutatedFile(object):
     """One original source file and mutmut's instrumented copy of it."""
 
-    def __init__(self, path, original, instrumented):
+    def __init__(self, path: str, original: str, instrumented: str) -> None:
         self.path = path
         self.original = original
         self.original_lines = original.splitlines(True)
         self.original_blocks = function_blocks(original)
         self.blocks = function_blocks(instrumented)
 
-    def mutant(self, name, exit_code=None, duration=None):
+    def mutant(self, name: str, exit_code: int | None = None, duration: float | None = None) -> Mutant:
         """The Mutant of this name, with its diff and source."""
         module, mangled, number = split_name(name)
         function = function_name(mangled)
@@ -221,7 +227,7 @@ class MutatedFile(object):
                       after=tuple(after), diff=diff, source=source)
 
 
-def changed_lines(original, changed):
+def changed_lines(original: list[str], changed: list[str]) -> tuple[list[str], list[str], int]:
     """(removed lines, added lines, index of the first change) between two lists of lines.
 
     The removed and added lines are one contiguous region each, from the first changed line
@@ -237,7 +243,8 @@ def changed_lines(original, changed):
     return original[i1:i2], changed[j1:j2], i1
 
 
-def from_lines(path, original, line, before, after, name="", function="", status="unknown"):
+def from_lines(path: str, original: str, line: int, before: Sequence[str], after: Sequence[str], name: str = "",
+               function: str = "", status: str = "unknown") -> Mutant:
     """A Mutant made by replacing the lines `before`, found at `line` of `original`, by `after`.
 
     For mutants known by their diff only (a report, a register entry); MutantsError if the
@@ -257,7 +264,7 @@ def from_lines(path, original, line, before, after, name="", function="", status
                   duration=None, line=line, before=tuple(before), after=tuple(after), diff=diff, source=source)
 
 
-def read_results(project):
+def read_results(project: str | os.PathLike[str]) -> list[Mutant]:
     """Every mutant mutmut recorded under project/mutants, sorted by file and number.
 
     project: the directory mutmut ran in (it holds mutants/ and the original sources).
@@ -285,9 +292,9 @@ def read_results(project):
     return found
 
 
-def strip_comment(line):
+def strip_comment(line: str) -> str:
     """The line without a trailing # comment (a # inside a string literal is kept)."""
-    quote = None
+    quote: str | None = None
     i = 0
     while i < len(line):
         char = line[i]
@@ -309,6 +316,6 @@ def strip_comment(line):
     return line
 
 
-def normalize(lines):
+def normalize(lines: Sequence[str]) -> str:
     """Changed lines as compared by the register: no comments, whitespace runs collapsed."""
     return "\n".join(" ".join(strip_comment(line).split()) for line in lines).strip("\n")

@@ -11,11 +11,17 @@ same_kata() finds an existing card that the mutant would duplicate.
 What it is not for: judging whether a mutant makes a good kata (the instructor does), or
 running the mutant (katas.judge does, in the sandbox); nothing here executes a mutant.
 """
+from __future__ import annotations
+
 import json
+import os
 import pathlib
 import re
+from collections.abc import Container
+from typing import Any
 
 from katas import catalogue
+from katas.audit.mutants import Mutant
 
 PLACEHOLDER = "TO WRITE"
 
@@ -24,14 +30,14 @@ class PromoteError(Exception):
     """The mutant cannot become a card; the message says why and what to do."""
 
 
-def toml_string(text):
+def toml_string(text: str) -> str:
     """text as a TOML string: a literal multi-line string when it has newlines, else basic."""
     if "\n" in text and "'''" not in text and not text.endswith("'"):
         return "'''\n" + text + "'''"
     return json.dumps(text, ensure_ascii=False)
 
 
-def unique_find(source, region_start, region_end):
+def unique_find(source: str, region_start: int, region_end: int) -> tuple[str, int, int]:
     """(find, start, end): the lines [region_start, region_end) of source (0-based), widened by
     whole lines around them until the text occurs exactly once in source."""
     lines = source.splitlines(True)
@@ -50,7 +56,7 @@ def unique_find(source, region_start, region_end):
         upward = not upward
 
 
-def edits_for(mutant, original):
+def edits_for(mutant: Mutant, original: str) -> tuple[str, str]:
     """The card edit (find, replace) that turns original into mutant.source."""
     start = mutant.line - 1
     find, first, last = unique_find(original, start, start + max(len(mutant.before), 1))
@@ -63,7 +69,7 @@ def edits_for(mutant, original):
     return find, replace
 
 
-def expectation(diagnosis):
+def expectation(diagnosis: dict[str, Any]) -> list[str]:
     """The [expect] table's lines for a diagnosis summary (katas.census.summarize)."""
     lines = ["signature = %s" % toml_string(diagnosis["signature"])]
     if diagnosis.get("params"):
@@ -76,11 +82,11 @@ def expectation(diagnosis):
     return lines
 
 
-def slug(text):
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def default_id(mutant, taken):
+def default_id(mutant: Mutant, taken: Container[str]) -> str:
     """mutant-<function>-<n>, the smallest n not taken."""
     base = "mutant-" + slug(mutant.function)
     n = 1
@@ -89,7 +95,7 @@ def default_id(mutant, taken):
     return "%s-%d" % (base, n)
 
 
-def card_text(mutant, diagnosis, card_id, original):
+def card_text(mutant: Mutant, diagnosis: dict[str, Any], card_id: str, original: str) -> str:
     """The card file's text for a mutant of reference/net.py and its diagnosis summary."""
     if diagnosis.get("signature") is None:
         raise PromoteError("diagnose did not finish on this mutant (%s): it cannot set the card's expectation"
@@ -136,7 +142,8 @@ def card_text(mutant, diagnosis, card_id, original):
     return "\n".join(lines)
 
 
-def same_kata(mutant, cards_dir, original=None):
+def same_kata(mutant: Mutant, cards_dir: str | os.PathLike[str],
+              original: str | None = None) -> catalogue.Card | None:
     """The card in cards_dir whose edits make the same network as the mutant, or None.
 
     Cards on another network, at another depth, or whose edits no longer apply are never the same.
@@ -155,7 +162,8 @@ def same_kata(mutant, cards_dir, original=None):
     return None
 
 
-def write_card(mutant, diagnosis, cards_dir=catalogue.CARDS_DIR, card_id=None, original=None):
+def write_card(mutant: Mutant, diagnosis: dict[str, Any], cards_dir: str | os.PathLike[str] = catalogue.CARDS_DIR,
+               card_id: str | None = None, original: str | None = None) -> pathlib.Path:
     """Write the card as NN-<id>.toml in cards_dir (NN: one after the highest); return its path.
 
     The card is loaded back with katas.catalogue, and its edits applied to the reference
@@ -165,7 +173,8 @@ def write_card(mutant, diagnosis, cards_dir=catalogue.CARDS_DIR, card_id=None, o
     if original is None:
         original = catalogue.reference_source("net")
     existing = sorted(cards_dir.glob("*.toml"))
-    taken, orders = set(), [0]
+    taken: set[str] = set()
+    orders = [0]
     for path in existing:
         match = catalogue.FILENAME.match(path.name)
         if match:

@@ -10,12 +10,20 @@ page with inline CSS and no external assets (mutmut 3 has no HTML report). write
 writes both, refusing any folder inside mutants/ (mutmut's own, emptied on every run).
 What it is not for: running anything.
 """
+from __future__ import annotations
+
 import datetime
 import html as html_escape
 import json
+import os
 import pathlib
+from typing import TYPE_CHECKING, Any
 
 from katas.audit import equivalence
+from katas.audit.mutants import Mutant
+
+if TYPE_CHECKING:
+    from katas.audit.runner import Audit
 
 FORMAT_VERSION = 1
 JSON_NAME = "mutation-audit.json"
@@ -24,21 +32,21 @@ NOT_MUTATED = ("mutmut 3 never mutates `@` or `.T` (it has no operator for them)
                "anything: transpose bugs come only from the hand-written cards.")
 
 
-def percent(value):
+def percent(value: float | None) -> str:
     return "n/a" if value is None else "%.1f%%" % value
 
 
-def stale(audit):
+def stale(audit: Audit) -> bool:
     """True when the equivalence register is stale: then the audit gives no grade."""
     return bool(audit.register_problems) or not audit.score.graded
 
 
-def files_text(audit):
+def files_text(audit: Audit) -> str:
     """The mutated files, as every report names what was audited."""
     return ", ".join(audit.files) or "(no mutants)"
 
 
-def register_name(audit):
+def register_name(audit: Audit) -> str:
     """The register file, relative to the project root when it lies inside it."""
     if audit.register_path is None:
         return "the equivalence register"
@@ -49,11 +57,11 @@ def register_name(audit):
         return str(path)
 
 
-def register_error_title(audit):
+def register_error_title(audit: Audit) -> str:
     return "EQUIVALENCE REGISTER ERROR: %s is stale, so this audit gives no grade" % register_name(audit)
 
 
-def score_line(audit):
+def score_line(audit: Audit) -> str:
     s, t = audit.score, audit.settings.thresholds
     fraction = "%d killed / (%d mutants - %d equivalent) = %s" % (s.killed, s.total, s.equivalent,
                                                                   percent(s.percent))
@@ -64,11 +72,11 @@ def score_line(audit):
         fraction, s.band, t["high"], t["low"], t["break"])
 
 
-def indent(text, prefix="    "):
+def indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def text(audit):
+def text(audit: Audit) -> str:
     """The terminal report, as one string."""
     s = audit.score
     sec = audit.seconds
@@ -125,19 +133,19 @@ def text(audit):
     return "\n".join(lines)
 
 
-def registered(mutant):
+def registered(mutant: Mutant) -> bool:
     """A mutant the register marks equivalent; a killed one never is (it counts as killed)."""
     return mutant.equivalent is not None and mutant.status != "killed"
 
 
-def signature_note(mutant):
+def signature_note(mutant: Mutant) -> str:
     d = mutant.diagnosis
     if not d:
         return ""
     return "; diagnose says %s" % (d.get("signature") or d.get("error"))
 
 
-def to_json(audit):
+def to_json(audit: Audit) -> dict[str, Any]:
     """The JSON report as a dict: summary, census and every mutant.
 
     With a stale register, graded is false, band and passed_break are null, register_problems
@@ -190,7 +198,7 @@ pre { margin: 0; font-size: 0.85em; white-space: pre-wrap; }
 """
 
 
-def diff_html(diff):
+def diff_html(diff: str) -> str:
     out = []
     for line in diff.splitlines():
         if line.startswith(("---", "+++")):
@@ -202,7 +210,7 @@ def diff_html(diff):
     return "<pre>%s</pre>" % "\n".join(out)
 
 
-def row_class(mutant):
+def row_class(mutant: Mutant) -> str:
     if registered(mutant):
         return "equivalent"
     if mutant.status in ("killed", "survived", "timeout", "suspicious", "segfault"):
@@ -210,7 +218,7 @@ def row_class(mutant):
     return "other"
 
 
-def html(audit):
+def html(audit: Audit) -> str:
     """The HTML report: one self-contained page."""
     e = html_escape.escape
     s = audit.score
@@ -225,7 +233,8 @@ def html(audit):
         parts += ["<li>%s</li>" % e(problem) for problem in audit.register_problems]
         parts.append("</ul><p>Fix the register and run the audit again; until then <code>kata audit</code> "
                      "exits 2.</p></div>")
-    parts += ['<p class="band-%s"><strong>%s</strong></p>' % (e(s.band) if graded else "none", e(score_line(audit))),
+    parts += ['<p class="band-%s"><strong>%s</strong></p>' % (e(s.band or "none") if graded else "none",
+                                                              e(score_line(audit))),
               "<p>mutmut %s, %d workers, %.1f s in all. Tests: %s.</p>" % (
                   e(str(audit.mutmut_version)), audit.max_children, audit.seconds.get("total", 0.0),
                   e(" ".join(audit.settings.test_selection))),
@@ -249,7 +258,7 @@ def html(audit):
         signature = d.get("signature") or d.get("error") or "-"
         if d.get("params"):
             signature += " (%s)" % ", ".join(d["params"])
-        status = e(m.status) + ("<br>equivalent: %s" % e(m.equivalent) if registered(m) else "")
+        status = e(m.status) + ("<br>equivalent: %s" % e(m.equivalent or "") if registered(m) else "")
         parts.append('<tr class="%s" id="%s"><td>%s</td><td>%s</td><td>%s()<br>%s:%d</td><td>%s</td><td>%s</td></tr>'
                      % (row_class(m), e(m.name), e(m.name), status, e(m.function), e(m.path), m.line,
                         diff_html(m.diff), e(signature)))
@@ -257,7 +266,7 @@ def html(audit):
     return "\n".join(parts)
 
 
-def check_out_dir(folder):
+def check_out_dir(folder: str | os.PathLike[str]) -> pathlib.Path:
     """Refuse a report folder inside (or named) mutants/: mutmut owns and rewrites it."""
     resolved = pathlib.Path(folder).resolve()
     if "mutants" in resolved.parts:
@@ -265,7 +274,7 @@ def check_out_dir(folder):
     return resolved
 
 
-def write_reports(audit, folder="."):
+def write_reports(audit: Audit, folder: str | os.PathLike[str] = ".") -> tuple[pathlib.Path, pathlib.Path]:
     """Write the JSON and HTML reports into folder; return their paths."""
     folder = check_out_dir(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,8 @@ katas.lifeline.stop_signals) and, by a watchdog process, when the audit is kille
 mutmut runs in a process group of its own that ends with the audit (katas.lifeline).
 What it is not for: printing or writing the reports (katas.audit_report), parsing arguments.
 """
+from __future__ import annotations
+
 import collections
 import dataclasses
 import importlib.metadata
@@ -22,10 +24,11 @@ import shutil
 import subprocess
 import sys
 import time
-
+from collections.abc import Callable, Iterable, Sequence
 
 from katas.toml import tomllib
 from katas.audit import census, equivalence, lifeline, mutants
+from katas.audit.mutants import Mutant
 
 BLAS_SINGLE_THREAD = census.BLAS_SINGLE_THREAD
 # Thresholds in percent, as in Stryker: at or above `high` the score is high, below `low` it
@@ -51,16 +54,16 @@ class Settings:
     """
 
     root: pathlib.Path
-    source_paths: list
-    do_not_mutate: list
-    test_selection: list
-    also_copy: list
-    thresholds: dict
-    census: dict
+    source_paths: list[str]
+    do_not_mutate: list[str]
+    test_selection: list[str]
+    also_copy: list[str]
+    thresholds: dict[str, float]
+    census: dict[str, int]
     census_timeout: float
 
 
-def load_settings(root):
+def load_settings(root: str | os.PathLike[str]) -> Settings:
     """Settings from root/pyproject.toml; AuditError if it has no usable [tool.mutmut]."""
     root = pathlib.Path(root).resolve()
     path = root / "pyproject.toml"
@@ -105,9 +108,9 @@ def load_settings(root):
                     census=dict(networks), census_timeout=float(audit.get("census_timeout", census.DEFAULT_TIMEOUT)))
 
 
-def selected_test_files(selection):
+def selected_test_files(selection: Iterable[str]) -> list[str]:
     """The files named by pytest arguments (node ids lose their ::part; options are skipped)."""
-    files = []
+    files: list[str] = []
     for arg in selection:
         if arg.startswith("-"):
             continue
@@ -118,11 +121,11 @@ def selected_test_files(selection):
     return files
 
 
-def _ignore(directory, names):
+def _ignore(directory: str, names: list[str]) -> list[str]:
     return [n for n in names if n == "__pycache__" or n.endswith(".pyc") or n == "mutants"]
 
 
-def copy_project(settings, destination):
+def copy_project(settings: Settings, destination: str | os.PathLike[str]) -> list[str]:
     """Copy only what mutmut needs into destination; return the relative paths copied.
 
     That is pyproject.toml, the source paths, the selected test files with the conftest.py
@@ -141,7 +144,7 @@ def copy_project(settings, destination):
             for helper in ("conftest.py", "__init__.py"):
                 wanted.append(str(folder / helper))
             folder = folder.parent
-    copied = []
+    copied: list[str] = []
     for relative in wanted + list(settings.also_copy):
         source = root / relative
         target = destination / relative
@@ -161,14 +164,15 @@ def copy_project(settings, destination):
     return copied
 
 
-def mutmut_version():
+def mutmut_version() -> str | None:
     try:
         return importlib.metadata.version("mutmut")
     except importlib.metadata.PackageNotFoundError:
         return None
 
 
-def run_mutmut(project, max_children, log_path, scratch, verbose=False):
+def run_mutmut(project: pathlib.Path, max_children: int, log_path: pathlib.Path, scratch: lifeline.Scratch,
+               verbose: bool = False) -> int:
     """Run `mutmut run` in project as a child process; return its exit code.
 
     The child leads a process group of its own, adopted by scratch (a katas.lifeline.Scratch):
@@ -191,7 +195,7 @@ def run_mutmut(project, max_children, log_path, scratch, verbose=False):
             raise
 
 
-def tail(path, lines=30):
+def tail(path: str | os.PathLike[str], lines: int = 30) -> str:
     try:
         text = pathlib.Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -214,21 +218,22 @@ class Score:
     graded).
     """
 
-    counts: dict
+    counts: dict[str, int]
     total: int
     equivalent: int
     killed: int
-    score: object
-    band: object
-    passed: object
+    score: float | None
+    band: str | None
+    passed: bool | None
     graded: bool = True
 
     @property
-    def percent(self):
+    def percent(self) -> float | None:
         return None if self.score is None else 100.0 * self.score
 
 
-def compute_score(found, thresholds, register_problems=()):
+def compute_score(found: Sequence[Mutant], thresholds: dict[str, float],
+                  register_problems: Sequence[str] = ()) -> Score:
     """The Score of the mutants against thresholds (percent: high, low, break).
 
     register_problems: what katas.equivalence.apply_register found wrong with the register.
@@ -259,9 +264,9 @@ def compute_score(found, thresholds, register_problems=()):
                  passed=percent is not None and percent >= thresholds["break"])
 
 
-def census_counts(found):
+def census_counts(found: Iterable[Mutant]) -> dict[str, int]:
     """Signature -> number of killed mutants diagnosed so, most frequent first."""
-    counter = collections.Counter()
+    counter: collections.Counter[str] = collections.Counter()
     for mutant in found:
         if mutant.status != "killed":
             continue
@@ -280,31 +285,32 @@ class Audit:
     """The result of one audit: see katas.audit_report for how it is shown."""
 
     settings: Settings
-    mutants: list
+    mutants: list[Mutant]
     score: Score
-    census: dict
-    register_problems: list
-    seconds: dict
-    mutmut_version: object
+    census: dict[str, int]
+    register_problems: list[str]
+    seconds: dict[str, float]
+    mutmut_version: str | None
     max_children: int
-    cards: dict = dataclasses.field(default_factory=dict)
-    register_path: object = None
+    cards: dict[str, int] = dataclasses.field(default_factory=dict)
+    register_path: str | None = None
 
     @property
-    def files(self):
+    def files(self) -> list[str]:
         """The mutated source files (those mutmut made mutants of), sorted."""
         return sorted({m.path for m in self.mutants})
 
 
-def card_census():
+def card_census() -> dict[str, int]:
     """Signature -> number of hand-written cards expecting it (read as data, nothing is run)."""
     from katas import catalogue
     counter = collections.Counter(card.signature for card in catalogue.load_catalogue()[0])
     return collections.OrderedDict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, diagnose=True, verbose=False,
-              out=print):
+def run_audit(root: str | os.PathLike[str], max_children: int | None = None,
+              register_path: str | os.PathLike[str] = equivalence.REGISTER_PATH, diagnose: bool = True,
+              verbose: bool = False, out: Callable[[str], object] = print) -> Audit:
     """Audit the project at root; return an Audit. AuditError when no trustworthy result is possible.
 
     max_children: mutmut's workers (default: the CPU count). register_path: the equivalence
@@ -332,7 +338,7 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
             register_path, "nested too deeply to parse" if isinstance(exc, RecursionError) else
             exc.strerror or exc)) from None
     max_children = max_children or os.cpu_count() or 1
-    seconds = {}
+    seconds: dict[str, float] = {}
     scratch = lifeline.Scratch(prefix="kata-audit-")
     work = pathlib.Path(scratch.path)
     try:
@@ -373,13 +379,13 @@ def run_audit(root, max_children=None, register_path=equivalence.REGISTER_PATH, 
     finally:
         scratch.close()
     seconds["total"] = time.perf_counter() - started
-    judged = any(m.diagnosis for m in found)
+    diagnosed = any(m.diagnosis for m in found)
     return Audit(settings=settings, mutants=found, score=compute_score(found, settings.thresholds, problems),
                  census=census_counts(found), register_problems=problems, seconds=seconds, mutmut_version=version,
-                 max_children=max_children, cards=card_census() if judged else {},
+                 max_children=max_children, cards=card_census() if diagnosed else {},
                  register_path=str(register_path))
 
 
-def default_root():
+def default_root() -> pathlib.Path:
     """The project this package was installed from: the parent of the katas/ folder."""
     return pathlib.Path(__file__).resolve().parent.parent.parent

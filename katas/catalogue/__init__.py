@@ -12,14 +12,19 @@ import dataclasses
 import importlib.util
 import linecache
 import math
+import os
 import pathlib
 import reprlib
 import types
-
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from katas import names
 from katas.toml import tomllib
-from reference.diagnose import FACTOR_RTOL, SIGNATURES
+from reference.diagnose import FACTOR_RTOL, SIGNATURES, Diagnosis
+
+if TYPE_CHECKING:  # katas.catalogue.sandboxed imports the sandbox, which imports this package
+    from katas.catalogue.sandboxed import Verdict
 
 FORMAT_VERSION = 1
 CARDS_DIR = pathlib.Path(__file__).resolve().parent.parent / "cards"
@@ -38,14 +43,14 @@ ID = names.ID
 class CardError(Exception):
     """A card file that cannot be used: names the file, the field, and how to fix it."""
 
-    def __init__(self, path, field, problem, fix):
+    def __init__(self, path: str | os.PathLike[str], field: str | None, problem: str, fix: str) -> None:
         self.path = pathlib.Path(path)
         self.field = field
         self.problem = problem
         self.fix = fix
         super().__init__(str(self))
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = self.path.name + (" [%s]" % self.field if self.field else "")
         return "%s: %s. Fix: %s" % (where, self.problem, self.fix)
 
@@ -89,20 +94,20 @@ class Card:
     hidden_layers: int
     equivalent: bool
     signature: str
-    params: tuple | None
+    params: tuple[str, ...] | None
     factor: float | str | None
-    hints: tuple
+    hints: tuple[str, ...]
     fix: str
-    edits: tuple
+    edits: tuple[Edit, ...]
     path: pathlib.Path
 
 
-def is_int(value):
+def is_int(value: object) -> TypeGuard[int]:
     """An integer, and not a bool (TOML's true is no number)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value):
+def is_number(value: object) -> TypeGuard[float]:
     """A finite integer or float, and not a bool: nan and inf (or an integer past any float) are
     no factor a diagnosis can have."""
     if not (is_int(value) or isinstance(value, float)):
@@ -113,12 +118,12 @@ def is_number(value):
         return False
 
 
-def is_string_list(value):
+def is_string_list(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 # field -> (required, type check, type description); "expect" and "edits" are tables.
-TOP_FIELDS = {
+TOP_FIELDS: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "format_version": (True, is_int, "an integer"),
     "id": (True, lambda v: isinstance(v, str), "a string"),
     "title": (True, lambda v: isinstance(v, str), "a string"),
@@ -137,17 +142,17 @@ _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 60
 
 
-def shown(value):
+def shown(value: object) -> str:
     """A value as a card's author wrote it, cut short (a message never holds a whole file)."""
     return _SHORT.repr(value)
 
 
-def key_name(key):
+def key_name(key: str) -> str:
     """A field name as written, cut short."""
     return key if len(key) <= 40 else key[:39] + "…"
 
 
-def kind_of(value):
+def kind_of(value: object) -> str:
     """The TOML kind of a parsed value, for "must be a string, got an array"."""
     for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"),
                        (list, "an array"), (dict, "a table")):
@@ -156,12 +161,12 @@ def kind_of(value):
     return "a %s" % type(value).__name__
 
 
-def parameter_names(hidden_layers):
+def parameter_names(hidden_layers: int) -> tuple[str, ...]:
     """W1, b1, ..., W(L+1), b(L+1): the parameters of a network with that many hidden layers."""
     return tuple("%s%d" % (kind, layer) for layer in range(1, hidden_layers + 2) for kind in "Wb")
 
 
-def read_toml(path):
+def read_toml(path: pathlib.Path) -> dict[str, Any]:
     """The card file's data; CardError for anything that is not a small, valid TOML file."""
     try:
         if not path.is_file():
@@ -194,7 +199,7 @@ def read_toml(path):
                         "check quotes and brackets; a card holds only the fields `kata dev new` writes") from None
 
 
-def load_card(path):
+def load_card(path: str | os.PathLike[str]) -> Card:
     """Read and validate one card file; raise CardError naming the field and the fix.
 
     Nothing in the file is executed, and nothing in it makes this raise anything but CardError.
@@ -300,12 +305,14 @@ def load_card(path):
         params=params, factor=factor, hints=hints, fix=data["fix"].strip(), edits=tuple(edits), path=path)
 
 
-def load_catalogue(directory=CARDS_DIR):
+def load_catalogue(directory: str | os.PathLike[str] = CARDS_DIR) -> tuple[list[Card], list[CardError]]:
     """All cards in curriculum order, and the errors of the files that could not be loaded.
 
     Returns (cards, broken): a broken card never stops the others from loading.
     """
-    cards, broken, seen = [], [], {}
+    cards: list[Card] = []
+    broken: list[CardError] = []
+    seen: dict[str, pathlib.Path] = {}
     for path in sorted(pathlib.Path(directory).glob("*.toml")):
         try:
             card = load_card(path)
@@ -322,29 +329,30 @@ def load_catalogue(directory=CARDS_DIR):
     return cards, broken
 
 
-def find_card(card_id, directory=CARDS_DIR):
+def find_card(card_id: str, directory: str | os.PathLike[str] = CARDS_DIR) -> Card:
     """The card with this id; raise KeyError listing the ids, or CardError if its file is broken."""
     cards, broken = load_catalogue(directory)
     for card in cards:
         if card.id == card_id:
             return card
     for error in broken:
-        if FILENAME.match(error.path.name) and FILENAME.match(error.path.name).group(2) == card_id:
+        if (match := FILENAME.match(error.path.name)) and match.group(2) == card_id:
             raise error
     raise KeyError("no card %r; the cards are: %s" % (card_id, ", ".join(c.id for c in cards)))
 
 
-def reference_path(network="net"):
+def reference_path(network: str = "net") -> pathlib.Path:
     spec = importlib.util.find_spec(NETWORKS[network])
+    assert spec is not None and spec.origin is not None  # reference/ is installed with katas/
     return pathlib.Path(spec.origin)
 
 
-def reference_source(network="net"):
+def reference_source(network: str = "net") -> str:
     """The reference network's source text."""
     return reference_path(network).read_text(encoding="utf-8")
 
 
-def apply_edits(card, source=None):
+def apply_edits(card: Card, source: str | None = None) -> str:
     """The reference source with the card's edits; CardError if an edit does not match once."""
     text = reference_source(card.network) if source is None else source
     for i, edit in enumerate(card.edits):
@@ -359,7 +367,7 @@ def apply_edits(card, source=None):
     return text
 
 
-def load_module(source, name, filename):
+def load_module(source: str, name: str, filename: str) -> types.ModuleType:
     """Execute source as a fresh module (not added to sys.modules); tracebacks show its lines."""
     module = types.ModuleType(name)
     module.__file__ = filename
@@ -368,12 +376,12 @@ def load_module(source, name, filename):
     return module
 
 
-def variant(card):
+def variant(card: Card) -> types.ModuleType:
     """The card's buggy network as a module; its `loss` is what the diagnoser judges."""
     return load_module(apply_edits(card), "kata_" + card.id.replace("-", "_"), "<kata %s>" % card.id)
 
 
-def expectation_errors(card, diagnosis):
+def expectation_errors(card: Card, diagnosis: Diagnosis | Verdict) -> list[str]:
     """How a diagnosis differs from the card's declared expectation: [] when it agrees."""
     problems = []
     if diagnosis.signature != card.signature:
@@ -381,7 +389,7 @@ def expectation_errors(card, diagnosis):
     if card.params is not None and tuple(diagnosis.params) != card.params:
         problems.append("params %s, expected %s" % (list(diagnosis.params), list(card.params)))
     if card.factor is not None:
-        if card.factor in FACTOR_WORDS:
+        if isinstance(card.factor, str):  # one of FACTOR_WORDS
             if diagnosis.factor_tracks != card.factor:
                 problems.append("factor tracks %s, expected %s" % (diagnosis.factor_tracks, card.factor))
         elif not (is_number(diagnosis.factor)

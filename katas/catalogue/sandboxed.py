@@ -19,6 +19,8 @@ import math
 import os
 import pathlib
 import tempfile
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from katas import sandbox
 
@@ -48,35 +50,35 @@ class Verdict:
     verdict: str
     problem: str
     signature: str | None = None
-    params: tuple = ()
+    params: tuple[str, ...] = ()
     factor: float | None = None
     factor_tracks: str | None = None
-    evidence: tuple = ()
+    evidence: tuple[str, ...] = ()
 
     @property
-    def green(self):
+    def green(self) -> bool:
         return self.verdict == "green"
 
     @property
-    def error(self):
+    def error(self) -> bool:
         return self.verdict == "error"
 
     @classmethod
-    def from_result(cls, result):
+    def from_result(cls, result: sandbox.Result) -> Verdict:
         if result.verdict not in ("green", "red"):
             return cls("error", result.problem or "the check did not finish")
         return cls(result.verdict, result.problem, signature=result.signature, params=tuple(result.params or ()),
                    factor=as_float(result.factor), factor_tracks=result.factor_tracks,
                    evidence=tuple(result.evidence or ()))
 
-    def summary(self):
+    def summary(self) -> dict[str, Any]:
         """The diagnosis as katas.census.summarize gives it (what katas.promote writes a card from)."""
         return {"signature": self.signature, "params": list(self.params),
                 "factor": self.factor if self.factor is not None and math.isfinite(self.factor) else None,
                 "factor_tracks": self.factor_tracks, "evidence": self.evidence[0] if self.evidence else ""}
 
 
-def as_float(value):
+def as_float(value: float | str | None) -> float | None:
     """A factor from a sandbox Result (a number, or "nan" / "inf" as text) as a float, or None."""
     if isinstance(value, bool) or value is None:
         return None
@@ -86,12 +88,12 @@ def as_float(value):
         return None
 
 
-def default_workers():
+def default_workers() -> int:
     """One check per CPU, at most MAX_WORKERS."""
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-def judge_all(jobs, time_limit=None, workers=None):
+def judge_all(jobs: Iterable[Job], time_limit: float | None = None, workers: int | None = None) -> Iterator[Verdict]:
     """Judge every Job in the sandbox; yield one Verdict per job, in the order of jobs.
 
     time_limit: seconds per check (None: $KATA_TIME_LIMIT, else the sandbox's default).
@@ -103,7 +105,7 @@ def judge_all(jobs, time_limit=None, workers=None):
         return
     workers = max(1, min(workers or default_workers(), len(jobs)))
     with tempfile.TemporaryDirectory(prefix="kata-judge-") as folder:
-        def judge(numbered):
+        def judge(numbered: tuple[int, Job]) -> Verdict:
             index, job = numbered
             return judge_one(job, pathlib.Path(folder) / str(index), time_limit)
 
@@ -118,13 +120,13 @@ def judge_all(jobs, time_limit=None, workers=None):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def judge_source(source, filename, hidden_layers=1, time_limit=None):
+def judge_source(source: str, filename: str, hidden_layers: int = 1, time_limit: float | None = None) -> Verdict:
     """Judge one source text in the sandbox (in a temporary folder of its own); a Verdict."""
     with tempfile.TemporaryDirectory(prefix="kata-judge-") as folder:
         return judge_one(Job(source, filename, hidden_layers), pathlib.Path(folder), time_limit)
 
 
-def judge_one(job, folder, time_limit=None):
+def judge_one(job: Job, folder: pathlib.Path, time_limit: float | None = None) -> Verdict:
     """Write one Job's source in folder and judge it; a Verdict, never an exception."""
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,8 @@ import os
 import select
 import struct
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -49,11 +50,11 @@ class TimedOut(ChannelError):
 class Encoder:
     """Turns a value into (tree, arrays): a JSON-ready tree and the list of arrays it points to."""
 
-    def __init__(self):
-        self.arrays = []
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []
         self.nodes = 0
 
-    def encode(self, value, depth=0):
+    def encode(self, value: object, depth: int = 0) -> dict[str, Any]:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             return opaque(value, "too large to send")
@@ -81,21 +82,22 @@ class Encoder:
             kind = "tuple" if isinstance(value, tuple) else "list"
             return {"t": kind, "n": len(value), "items": [self.encode(v, depth + 1) for v in value]}
         if isinstance(value, Mapping):
-            keys, values = [], []
+            keys: list[dict[str, Any]] = []
+            values: list[dict[str, Any]] = []
             for key in value:
                 keys.append(self.encode(key, depth + 1))
                 values.append(self.encode(value[key], depth + 1))
             return {"t": "dict", "keys": keys, "values": values}
         return opaque(value)
 
-    def add(self, array):
+    def add(self, array: np.ndarray) -> int:
         self.arrays.append(array if array.flags.c_contiguous else array.copy(order="C"))
         return len(self.arrays) - 1
 
 
-def opaque(value, why=""):
+def opaque(value: Any, why: str = "") -> dict[str, Any]:
     """A value that does not travel: its type's name, and its float() when it has one."""
-    node = {"t": "opaque", "type": type(value).__name__[:100], "why": why}
+    node: dict[str, Any] = {"t": "opaque", "type": type(value).__name__[:100], "why": why}
     try:
         number = float(value)
     except Exception:  # noqa: BLE001 - whatever the object does, it is only described
@@ -105,10 +107,10 @@ def opaque(value, why=""):
     return node
 
 
-def opaque_class(name, number):
+def opaque_class(name: object, number: float | None) -> object:
     """An object whose type is named like the learner's value: describing it reads the same."""
     safe = "".join(c for c in str(name) if c.isalnum() or c == "_")[:100] or "object"
-    body = {"__repr__": lambda self: "<%s>" % safe}
+    body: dict[str, Callable[[Any], object]] = {"__repr__": lambda self: "<%s>" % safe}
     if number is not None:
         body["__float__"] = lambda self: float(number)
     return type(safe, (), body)()
@@ -117,11 +119,11 @@ def opaque_class(name, number):
 class Decoder:
     """Rebuilds a value from (tree, arrays), validating every node."""
 
-    def __init__(self, arrays):
+    def __init__(self, arrays: list[np.ndarray]) -> None:
         self.arrays = arrays
         self.nodes = 0
 
-    def decode(self, node, depth=0):
+    def decode(self, node: object, depth: int = 0) -> Any:
         self.nodes += 1
         if self.nodes > 2 * MAX_NODES or depth > MAX_DEPTH + 1:
             raise ChannelError("a reply nests too deep or holds too many values")
@@ -150,13 +152,13 @@ class Decoder:
             items = node.get("items")
             if not isinstance(items, list):
                 bad(node)
-            values = [self.decode(item, depth + 1) for item in items]
-            return tuple(values) if kind == "tuple" else values
+            decoded = [self.decode(item, depth + 1) for item in items]
+            return tuple(decoded) if kind == "tuple" else decoded
         if kind == "dict":
             keys, values = node.get("keys"), node.get("values")
             if not isinstance(keys, list) or not isinstance(values, list) or len(keys) != len(values):
                 bad(node)
-            out = {}
+            out: dict[Any, Any] = {}
             for key, value in zip(keys, values):
                 key = self.decode(key, depth + 1)
                 if isinstance(key, np.ndarray) or isinstance(key, (list, dict)):
@@ -169,11 +171,11 @@ class Decoder:
         raise ChannelError("a reply holds a value of unknown kind %r" % kind[:40])
 
 
-def bad(node):
+def bad(node: dict[str, Any]) -> NoReturn:
     raise ChannelError("a value in a reply is malformed (%s)" % str(node.get("t"))[:40])
 
 
-def number(value):
+def number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ChannelError("a number in a reply is not a number")
     try:
@@ -187,7 +189,7 @@ def number(value):
 NOTHING = object()
 
 
-def pack(message, value=NOTHING):
+def pack(message: dict[str, Any], value: object = NOTHING) -> bytes:
     """One frame: message (a JSON-ready dict) with value, if given, encoded under "value"."""
     encoder = Encoder()
     if value is not NOTHING:
@@ -199,7 +201,7 @@ def pack(message, value=NOTHING):
     return PREFIX.pack(len(header), len(data)) + header + data
 
 
-def unpack(header_bytes, data):
+def unpack(header_bytes: bytes, data: bytes) -> tuple[dict[str, Any], Any]:
     """(message, value) from a frame's two parts; ChannelError when anything does not fit."""
     try:
         message = json.loads(header_bytes.decode("utf-8"))
@@ -210,7 +212,8 @@ def unpack(header_bytes, data):
     specs = message.get("arrays", [])
     if not isinstance(specs, list):
         raise ChannelError("a reply's array list is malformed")
-    arrays, offset = [], 0
+    arrays: list[np.ndarray] = []
+    offset = 0
     for spec in specs:
         arrays.append(read_array(spec, data, offset))
         offset += spec[2]
@@ -220,7 +223,7 @@ def unpack(header_bytes, data):
     return message, value
 
 
-def read_array(spec, data, offset):
+def read_array(spec: object, data: bytes, offset: int) -> np.ndarray:
     if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str) and isinstance(spec[1], list)
             and isinstance(spec[2], int) and not isinstance(spec[2], bool)):
         raise ChannelError("an array description in a reply is malformed")
@@ -242,12 +245,12 @@ def read_array(spec, data, offset):
                          offset=offset).reshape(shape).copy()
 
 
-def send(fd, message, value=NOTHING, deadline=None):
+def send(fd: int, message: dict[str, Any], value: object = NOTHING, deadline: float | None = None) -> None:
     """Write one frame to fd; with a deadline (time.monotonic), TimedOut when it cannot finish."""
     write_frame(fd, pack(message, value), deadline)
 
 
-def write_frame(fd, frame, deadline=None):
+def write_frame(fd: int, frame: bytes | memoryview, deadline: float | None = None) -> None:
     """Write a packed frame to fd, within the deadline when one is given."""
     frame = memoryview(frame)
     while frame:
@@ -262,7 +265,7 @@ def write_frame(fd, frame, deadline=None):
         frame = frame[written:]
 
 
-def read_exactly(fd, count, deadline):
+def read_exactly(fd: int, count: int, deadline: float | None) -> bytes:
     chunks, left = [], count
     while left:
         if deadline is not None:
@@ -280,7 +283,7 @@ def read_exactly(fd, count, deadline):
     return b"".join(chunks)
 
 
-def receive(fd, deadline=None):
+def receive(fd: int, deadline: float | None = None) -> tuple[dict[str, Any], Any]:
     """Read one frame from fd: (message, value). Closed, TimedOut or ChannelError otherwise."""
     header_size, data_size = PREFIX.unpack(read_exactly(fd, PREFIX.size, deadline))
     if header_size > MAX_HEADER or data_size > MAX_ARRAYS:

@@ -10,6 +10,8 @@ packages. Linux facilities are reached through ctypes; each one degrades to noth
 it is missing, and the judge never depends on any of them for the verdict.
 What it is not for: talking to the judge (serve) or reading the learner's file (loading).
 """
+from __future__ import annotations
+
 import ctypes
 import io
 import math
@@ -18,6 +20,8 @@ import signal
 import struct
 import sys
 import traceback
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 REAL_EXIT = os._exit  # captured at import, before guard_exits replaces os._exit in the learner process
 BLOCKED_PACKAGES = ("reference", "katas")
@@ -35,16 +39,16 @@ class ExitCalled(BaseException):
 class CappedOutput(io.TextIOBase):
     """A text stream that keeps the first `cap` bytes in a file and only counts the rest."""
 
-    def __init__(self, fd, cap):
+    def __init__(self, fd: int, cap: int) -> None:
         self.fd = fd
         self.cap = cap
         self.written = 0  # bytes kept
         self.total = 0  # characters produced
 
-    def writable(self):
+    def writable(self) -> bool:
         return True
 
-    def write(self, text):
+    def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError("write() argument must be str, not %s" % type(text).__name__)
         self.total += len(text)
@@ -55,35 +59,33 @@ class CappedOutput(io.TextIOBase):
             self.written += len(data)
         return len(text)
 
-    def fileno(self):
+    def fileno(self) -> int:
         return self.fd
 
-    def isatty(self):
+    def isatty(self) -> bool:
         return False
 
-    @property
-    def encoding(self):
-        return "utf-8"
+    encoding = "utf-8"  # a class attribute: io.TextIOBase's own is a read-only descriptor
 
 
-LIBC = None
+LIBC: ctypes.CDLL | None = None
 
 
-def libc():
+def libc() -> ctypes.CDLL:
     global LIBC
     if LIBC is None:
         LIBC = ctypes.CDLL(None, use_errno=True)
     return LIBC
 
 
-def prctl(option, value):
+def prctl(option: int, value: int) -> bool:
     try:
         return libc().prctl(option, ctypes.c_ulong(value), 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
 
 
-def enter_user_namespace():
+def enter_user_namespace() -> bool:
     """Become root of a new user namespace (mapped to our own ids), so that a PID namespace
     can be made later without privileges. False where the kernel or a policy refuses."""
     if not sys.platform.startswith("linux"):
@@ -105,7 +107,7 @@ def enter_user_namespace():
     return True
 
 
-def end_descendants():
+def end_descendants() -> None:
     """Kill and reap every process left below this one (orphans come here: a subreaper)."""
     for _ in range(200):
         children = child_pids()
@@ -124,7 +126,7 @@ def end_descendants():
                 pass
 
 
-def child_pids():
+def child_pids() -> list[int]:
     """Pids whose parent is this process (Linux /proc), else those os.waitpid can still reap."""
     me = os.getpid()
     try:
@@ -155,7 +157,7 @@ NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
 
 
-def restrict(writable):
+def restrict(writable: str) -> int:
     """Give up, for this process and all it starts: writing anywhere but the folder writable
     (and /dev/null), TCP, and (Landlock ABI 6+) signalling processes outside. Returns the
     Landlock ABI version in force, or 0 where the kernel has no Landlock."""
@@ -196,7 +198,7 @@ def restrict(writable):
     return int(abi)
 
 
-def set_limits(job):
+def set_limits(job: dict[str, Any]) -> None:
     """Core dumps off, CPU seconds, file size, address space and processes capped (POSIX)."""
     try:
         import resource
@@ -204,7 +206,7 @@ def set_limits(job):
         return
     cpu = int(math.ceil(job["time_limit"])) + 2
 
-    def limit(name, soft, hard=None):
+    def limit(name: str, soft: int, hard: int | None = None) -> None:
         kind = getattr(resource, name, None)
         if kind is None:
             return
@@ -230,7 +232,7 @@ def set_limits(job):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the size limit a write fails instead
 
 
-def address_space():
+def address_space() -> int | None:
     """This process's current virtual size in bytes (Linux), or None."""
     try:
         with open("/proc/self/statm") as stream:
@@ -240,7 +242,7 @@ def address_space():
         return None
 
 
-def user_process_count():
+def user_process_count() -> int | None:
     """How many processes (threads included, as RLIMIT_NPROC counts) this user has, or None."""
     if not os.path.isdir("/proc"):
         return None
@@ -256,7 +258,7 @@ def user_process_count():
     return count
 
 
-def redirect_output(job):
+def redirect_output(job: dict[str, Any]) -> CappedOutput:
     """fd 0 from /dev/null; fd 1 and 2 and sys.stdout/stderr into the capped output file."""
     output = os.open(job["output"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     null = os.open(os.devnull, os.O_RDONLY)
@@ -270,12 +272,12 @@ def redirect_output(job):
     return stream
 
 
-EXITS = []  # the os._exit / os.abort calls made, as (call, (line, code) or None)
+EXITS: list[tuple[str, tuple[int | None, str] | None]] = []  # the os._exit / os.abort calls made, as (call, (line, code) or None)
 
 
-def guard_exits(path):
+def guard_exits(path: str) -> None:
     """os._exit and os.abort raise ExitCalled instead, so the line that called them is named."""
-    def called(call):
+    def called(call: str) -> ExitCalled:
         where = None
         for frame in reversed(traceback.extract_stack()[:-2]):
             if frame.filename == path:
@@ -284,17 +286,17 @@ def guard_exits(path):
         EXITS.append((call, where))
         return ExitCalled(call)
 
-    def _exit(code=0):
-        raise called("os._exit(%r)" % (code,))
+    def _exit(status: int = 0) -> NoReturn:
+        raise called("os._exit(%r)" % (status,))
 
-    def abort():
+    def abort() -> NoReturn:
         raise called("os.abort()")
 
     os._exit = _exit
     os.abort = abort
 
 
-def block_project(folders, blocked=BLOCKED_PACKAGES):
+def block_project(folders: Iterable[str], blocked: tuple[str, ...] = BLOCKED_PACKAGES) -> None:
     """An audit hook (it cannot be removed) that refuses to import the project's packages or
     open their files: the kata is the network written in the learner's file."""
     roots = tuple(os.path.realpath(f) + os.sep for f in folders)

@@ -6,14 +6,17 @@ and `kata watch`, so that the evaluator's interpreter start and NumPy import ove
 runner's own imports instead of following them.
 What it is not for: talking to the evaluator (katas.sandbox and katas.evaluator.channel do that).
 """
+from __future__ import annotations
+
 import os
 import pathlib
 import signal
 import subprocess
 import sys
+from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent  # the folder that holds katas/ and reference/
-EARLY = []  # an evaluator started before it was asked for, waiting to be taken
+EARLY: list[Evaluator] = []  # an evaluator started before it was asked for, waiting to be taken
 
 
 class Evaluator:
@@ -23,18 +26,18 @@ class Evaluator:
     interpreter start and the NumPy import on every check after the first (kata watch does).
     """
 
-    def __init__(self, namespaces=True):
+    def __init__(self, namespaces: bool = True) -> None:
         """namespaces=False: never use a PID namespace (the fallback, kept testable)."""
         self.namespaces = namespaces
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.start()
 
-    def restart(self):
+    def restart(self) -> None:
         """A fresh evaluator in place of one that a check left unusable."""
         self.close()
         self.start()
 
-    def start(self):
+    def start(self) -> None:
         requests_read, self.requests = os.pipe()
         self.replies, replies_write = os.pipe()
         self.events, events_write = os.pipe()
@@ -52,13 +55,13 @@ class Evaluator:
                 os.close(fd)
         self.usable = True
 
-    def __enter__(self):
+    def __enter__(self) -> Evaluator:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         """Stop the evaluator (and anything of it still running); idempotent."""
         if self.process is None:
             return
@@ -80,7 +83,7 @@ class Evaluator:
         self.usable = False
 
 
-def start_early(argv):
+def start_early(argv: list[str]) -> None:
     """Start an evaluator now when argv is a command that will need one (check, watch)."""
     words = [a for a in argv if not a.startswith("-")]
     if words and words[0] in ("check", "watch") and not EARLY:
@@ -90,12 +93,12 @@ def start_early(argv):
             pass
 
 
-def take_early():
+def take_early() -> Evaluator | None:
     """The evaluator start_early started, or None; the caller owns (and closes) it."""
     return EARLY.pop() if EARLY else None
 
 
-def close_early():
+def close_early() -> None:
     """Close an evaluator started early that no command took."""
     while EARLY:
         EARLY.pop().close()

@@ -7,6 +7,8 @@ loading, an import of the project's packages, no `loss`, a `loss` that is not ca
 error record with the line of the file where there is one.
 What it is not for: calling `loss` (serve) or keeping the code apart (isolation).
 """
+from __future__ import annotations
+
 import ast
 import io
 import linecache
@@ -15,6 +17,7 @@ import sys
 import tokenize
 import traceback
 import types
+from typing import Any
 
 from katas import names
 from katas.evaluator.isolation import BLOCKED_PACKAGES, ExitCalled
@@ -22,11 +25,11 @@ from katas.evaluator.isolation import BLOCKED_PACKAGES, ExitCalled
 MODULE_NAME = "kata_under_check"
 
 
-def error(kind, problem, line=None, code="", detail=""):
+def error(kind: str, problem: str, line: int | None = None, code: str = "", detail: str = "") -> dict[str, Any]:
     return {"status": "error", "error": kind, "problem": problem, "line": line, "code": code, "detail": detail}
 
 
-def decode(raw, path):
+def decode(raw: bytes, path: str) -> tuple[str, None] | tuple[None, dict[str, Any]]:
     """The file's text as Python reads it (a BOM, a coding line, CRLF), or an error record."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
@@ -43,11 +46,12 @@ def decode(raw, path):
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def load_module(raw, path):
+def load_module(raw: bytes, path: str) -> tuple[dict[str, Any], None] | tuple[None, dict[str, Any]]:
     """Compile and execute the learner's file; return (namespace, None) or (None, error record)."""
     source, failure = decode(raw, path)
     if failure is not None:
         return None, failure
+    assert source is not None  # decode gives the text or an error record
     if not source.strip():
         return None, error("empty", "your file is empty: `kata reset %s` restores the kata" % names.kata_id(os.path.basename(path)))
     try:
@@ -84,7 +88,7 @@ def load_module(raw, path):
     return namespace, None
 
 
-def learner_line(exc, filename):
+def learner_line(exc: BaseException, filename: str) -> tuple[int | None, str] | None:
     """The innermost traceback line that is in the learner's file: (number, code) or None."""
     chosen = None
     for frame in traceback.extract_tb(exc.__traceback__):
@@ -95,7 +99,7 @@ def learner_line(exc, filename):
     return chosen.lineno, (chosen.line or "").strip()
 
 
-def definition_line(source, name):
+def definition_line(source: str, name: str) -> int | None:
     """The line of the last top-level def/class/assignment/import of name, or None."""
     try:
         tree = ast.parse(source)
@@ -115,7 +119,7 @@ def definition_line(source, name):
     return line
 
 
-def load_failure(exc, path):
+def load_failure(exc: BaseException, path: str) -> dict[str, Any]:
     where = learner_line(exc, path)
     line, code = where if where else (None, "")
     if isinstance(exc, SystemExit):
@@ -141,17 +145,17 @@ def load_failure(exc, path):
     return error("load", "%s while loading your file: %s" % (type(exc).__name__, first_line(exc)), line, code)
 
 
-def first_line(exc):
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else repr(exc)
 
 
-def describe(value):
+def describe(value: object) -> str:
     kind = type(value).__name__
     return "an %s" % kind if kind[:1] in "aeiou" else "a %s" % kind
 
 
-def caret(code, offset):
+def caret(code: str, offset: int | None) -> str:
     if not code or not offset:
         return ""
     stripped = code.lstrip()
@@ -159,7 +163,7 @@ def caret(code, offset):
     return stripped + "\n" + " " * position + "^"
 
 
-def source_line(source, line):
+def source_line(source: str, line: int | None) -> str:
     if not line:
         return ""
     lines = source.splitlines()

@@ -17,6 +17,8 @@ changes nothing the judge computes.
 What it is not for: judging, printing for the learner, or security against code that
 attacks the machine itself (see docs/sandbox.md for what is and is not guaranteed).
 """
+from __future__ import annotations
+
 import faulthandler
 import inspect
 import os
@@ -24,18 +26,21 @@ import signal
 import struct
 import sys
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from katas.evaluator import channel, loading
 from katas.evaluator.isolation import (
     CLONE_NEWPID, EXITS, PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, REAL_EXIT, ExitCalled, block_project,
-    end_descendants, enter_user_namespace, guard_exits, libc, prctl, redirect_output, restrict, set_limits)
+    CappedOutput, end_descendants, enter_user_namespace, guard_exits, libc, prctl, redirect_output, restrict,
+    set_limits)
 
 CHANNEL_BROKEN = 71  # exit code of a learner process whose pipes the learner's code closed or damaged
 
 
-def serve(requests, replies, events, namespaces=True):
+def serve(requests: int, replies: int, events: int, namespaces: bool = True) -> None:
     """The evaluator's loop: one `start` request per check, until `quit` or the pipe closes.
 
     requests: the judge's requests (read); replies: the learner process's answers (write);
@@ -63,7 +68,7 @@ def serve(requests, replies, events, namespaces=True):
     REAL_EXIT(0)
 
 
-def supervise(job, requests, replies, events, namespaces):
+def supervise(job: dict[str, Any], requests: int, replies: int, events: int, namespaces: bool) -> None:
     """Start the learner process, tell the judge which pid ends it, wait, end what it left, report.
 
     In a PID namespace the first process is a small init (pid 1, which the learner's code
@@ -80,7 +85,7 @@ def supervise(job, requests, replies, events, namespaces):
     gate_read, gate_write = os.pipe()
     status_read, status_write = os.pipe()
 
-    def learner():
+    def learner() -> None:
         os.close(gate_write)
         os.close(status_read)
         os.close(status_write)
@@ -116,7 +121,7 @@ def supervise(job, requests, replies, events, namespaces):
     channel.send(events, {"event": "ended", "status": status})
 
 
-def learner_process(job, requests, replies, isolation):
+def learner_process(job: dict[str, Any], requests: int, replies: int, isolation: str) -> None:
     """Set up, then answer the judge's requests; never returns."""
     code = 70
     try:
@@ -146,7 +151,8 @@ def learner_process(job, requests, replies, isolation):
 class Session:
     """The learner process's side of one check: load, then calls, then finish."""
 
-    def __init__(self, job, requests, replies, stream, pid, landlock=0):
+    def __init__(self, job: dict[str, Any], requests: int, replies: int, stream: CappedOutput, pid: int,
+                 landlock: int = 0) -> None:
         self.landlock = landlock
         self.job = job
         self.path = job["path"]
@@ -154,9 +160,9 @@ class Session:
         self.replies = replies
         self.stream = stream
         self.pid = pid
-        self.loss = None
+        self.loss: Callable[..., Any] | None = None  # the learner's loss, once the file is loaded
 
-    def reply(self, message, value=channel.NOTHING):
+    def reply(self, message: dict[str, Any], value: object = channel.NOTHING) -> None:
         if os.getpid() != self.pid:  # a copy the learner's code forked: it ends here, silently
             REAL_EXIT(0)
         try:
@@ -166,7 +172,7 @@ class Session:
                                   "message": "what loss returned could not be read (its own methods raised)"})
         channel.write_frame(self.replies, frame)
 
-    def run(self):
+    def run(self) -> None:
         while True:
             message, value = channel.receive(self.requests)
             if os.getpid() != self.pid:
@@ -183,7 +189,7 @@ class Session:
                 return
 
     # loading ----------------------------------------------------------------------------
-    def load(self, source):
+    def load(self, source: np.ndarray) -> tuple[dict[str, Any]]:
         raw = np.asarray(source, dtype=np.uint8).tobytes()
         defaults = np.geterr()
         namespace, failure = loading.load_module(raw, self.path)
@@ -191,15 +197,17 @@ class Session:
             REAL_EXIT(0)
         if failure is not None:
             return (failure,)
+        assert namespace is not None  # load_module gives the namespace or an error record
         self.loss = namespace["loss"]
         changed = {k: v for k, v in np.geterr().items() if defaults.get(k) != v}
         return ({"status": "loaded", "signature": signature_of(self.loss), "seterr": changed,
                  "landlock": self.landlock},)
 
     # calls ------------------------------------------------------------------------------
-    def many(self, value):
+    def many(self, value: dict[str, Any]) -> tuple[dict[str, Any]] | tuple[dict[str, Any], np.ndarray]:
         """float(loss(...)[0]) at the call's arguments with the params changed by each change in
         turn, each on arrays of its own; stops at the first exception."""
+        assert self.loss is not None  # the judge calls only a loaded file
         args, kwargs = list(value["args"]), dict(value["kwargs"])
         values = []
         for change in value["changes"]:
@@ -221,7 +229,7 @@ class Session:
                 REAL_EXIT(0)
         return {"status": "values"}, np.array(values, dtype=np.float64)
 
-    def failure(self, exc):
+    def failure(self, exc: BaseException) -> tuple[dict[str, Any]]:
         """The reply for an exception of the learner's loss."""
         if isinstance(exc, ExitCalled):
             where = EXITS[0][1] if EXITS else None
@@ -233,7 +241,8 @@ class Session:
         message = text.splitlines()[0] if text else repr(exc)
         return ({"status": "raised", "type": type(exc).__name__, "message": message[:2000], "frames": frames(exc)},)
 
-    def call(self, value):
+    def call(self, value: dict[str, Any]) -> tuple[dict[str, Any]] | tuple[dict[str, Any], dict[str, Any]]:
+        assert self.loss is not None  # the judge calls only a loaded file
         args, kwargs = list(value["args"]), dict(value["kwargs"])
         params, X, y = args[0], args[1], args[2]
         keys = list(params)
@@ -249,7 +258,7 @@ class Session:
             return self.failure(exc)
         if os.getpid() != self.pid:
             REAL_EXIT(0)
-        mutated = {}
+        mutated: dict[str, Any] = {}
         if not isinstance(params, dict) or list(params) != keys:
             mutated["params"] = dict(params) if isinstance(params, dict) else {}
             mutated["keys_changed"] = True
@@ -264,19 +273,19 @@ class Session:
         return {"status": "returned"}, {"out": out, "mutated": mutated}
 
 
-def same(a, b):
+def same(a: object, b: np.ndarray) -> bool:
     a = np.asarray(a)
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
-def frames(exc):
+def frames(exc: BaseException) -> list[list[Any]]:
     """The traceback as [file, line, function, code] records, innermost last (at most 40)."""
     records = [[f.filename, f.lineno, f.name, (f.line or "").strip()]
                for f in traceback.extract_tb(exc.__traceback__)]
     return records[-40:]
 
 
-def signature_of(function):
+def signature_of(function: Callable[..., Any]) -> list[list[Any]] | None:
     """[[name, kind, has default], ...] of the function's parameters, or None when unknown."""
     try:
         parameters = inspect.signature(function).parameters.values()
@@ -285,7 +294,7 @@ def signature_of(function):
     return [[p.name, int(p.kind), p.default is not inspect.Parameter.empty] for p in parameters]
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     """Started by katas.sandbox: REQUESTS_FD REPLIES_FD EVENTS_FD namespaces|sessions."""
     argv = sys.argv[1:] if argv is None else argv
     serve(int(argv[0]), int(argv[1]), int(argv[2]), argv[3] == "namespaces")

@@ -5,6 +5,8 @@ none exists, free backup names, timestamps for file names, and reading a kata fi
 Python would (a BOM, a coding line, CRLF) to compare it with the pristine one.
 What it is not for: deciding what to write (katas.learner.workspace).
 """
+from __future__ import annotations
+
 import contextlib
 import datetime
 import io
@@ -14,12 +16,12 @@ import tempfile
 import tokenize
 
 
-def stamp():
+def stamp() -> str:
     """A file-name-safe UTC timestamp, e.g. 20240131T235959Z."""
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def describe(exc):
+def describe(exc: OSError) -> str:
     """An OSError in words: 'No space left on device'."""
     if exc.strerror:
         return exc.strerror
@@ -28,7 +30,7 @@ def describe(exc):
     return str(exc) or type(exc).__name__
 
 
-def read_or_none(path):
+def read_or_none(path: str | os.PathLike[str]) -> bytes | None:
     """The bytes of path, or None when there is no such file."""
     try:
         with open(str(path), "rb") as stream:
@@ -37,7 +39,7 @@ def read_or_none(path):
         return None
 
 
-def python_text(data):
+def python_text(data: bytes) -> str | None:
     """Source bytes decoded as Python decodes a module: a byte-order mark or a coding line, and
     any line endings (CRLF, CR) read as newlines. None when Python could not decode them."""
     try:
@@ -48,32 +50,33 @@ def python_text(data):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def same_source(data, text):
+def same_source(data: bytes, text: str) -> bool:
     """Whether source bytes hold text, as Python reads them."""
     return python_text(data) == text
 
 
-def blank(data):
+def blank(data: bytes) -> bool:
     """Whether source bytes hold nothing: no bytes, or only a byte-order mark and whitespace."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     return not data.strip()
 
 
-def default_mode():
+def default_mode() -> int:
     """The permissions a new file gets here (0o666 without the umask)."""
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
 
 
-def write_all(handle, data):
+def write_all(handle: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(handle, view):]
 
 
-def write_temporary(folder, data, prefix=".kata-", mode=None):
+def write_temporary(folder: str | os.PathLike[str], data: bytes, prefix: str = ".kata-",
+                    mode: int | None = None) -> str:
     """A new temporary file in folder holding data, flushed to disk; return its path."""
     handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=str(folder))
     try:
@@ -90,7 +93,8 @@ def write_temporary(folder, data, prefix=".kata-", mode=None):
     return temporary
 
 
-def write_atomically(path, data, prefix=".kata-", mode=None):
+def write_atomically(path: str | os.PathLike[str], data: bytes, prefix: str = ".kata-",
+                     mode: int | None = None) -> None:
     """Replace path with data (a temporary file beside it, fsync, os.replace): a reader sees the
     old bytes or the new ones, never a part, and a failure leaves the old file whole."""
     path = pathlib.Path(path)
@@ -103,7 +107,7 @@ def write_atomically(path, data, prefix=".kata-", mode=None):
         raise
 
 
-def free_backup_path(backups, path):
+def free_backup_path(backups: pathlib.Path, path: pathlib.Path) -> pathlib.Path:
     """backups/NN-id.<timestamp>.py, with -2, -3... when that name is taken."""
     base = "%s.%s" % (path.stem, stamp())
     candidate = backups / (base + path.suffix)
@@ -114,7 +118,7 @@ def free_backup_path(backups, path):
     return candidate
 
 
-def write_new(path, text):
+def write_new(path: str | os.PathLike[str], text: str) -> bool:
     """Create path with text; return False (and write nothing) if it already exists.
 
     OSError when it cannot be written; a file left half-written by that is removed again.

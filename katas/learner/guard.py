@@ -58,17 +58,17 @@ class Aftermath:
 class Guard(object):
     """The workspace before one check of one kata file, and the means to put it back."""
 
-    def __init__(self, ws, path):
+    def __init__(self, ws: workspace.Workspace, path: str | os.PathLike[str]) -> None:
         self.ws = ws
         self.path = pathlib.Path(os.path.abspath(str(path)))
-        self.checked = None  # the bytes the check judges, or None when the file could not be read
-        self.mode = None
-        self.others = {}  # path -> Kept: the other kata files
-        self.backups = {}  # path -> Kept
-        self.progress = None  # progress.json's bytes, or None
+        self.checked: bytes | None = None  # the bytes the check judges, or None when the file could not be read
+        self.mode: int | None = None
+        self.others: dict[pathlib.Path, Kept] = {}  # path -> Kept: the other kata files
+        self.backups: dict[pathlib.Path, Kept] = {}  # path -> Kept
+        self.progress: bytes | None = None  # progress.json's bytes, or None
 
     @classmethod
-    def take(cls, ws, path):
+    def take(cls, ws: workspace.Workspace, path: str | os.PathLike[str]) -> Guard:
         """Read the kata file once and keep a copy of the rest of the workspace."""
         guard = cls(ws, path)
         kept = keep(guard.path, limit=None)
@@ -91,10 +91,12 @@ class Guard(object):
         guard.progress = progress.data if progress is not None else None
         return guard
 
-    def settle(self):
+    def settle(self) -> Aftermath:
         """Compare the workspace with the copy, put back what the check destroyed; an Aftermath."""
-        done, failed, changed = [], [], False
-        if self.checked is not None:
+        done: list[tuple[pathlib.Path, str]] = []
+        failed: list[tuple[pathlib.Path, str]] = []
+        changed = False
+        if self.checked is not None and self.mode is not None:  # read together
             now = current(self.path)
             if now != self.checked:
                 if now is None or files.blank(now):
@@ -117,7 +119,8 @@ class Guard(object):
         unchanged = self.checked is not None and current(self.path) == self.checked
         return Aftermath(unchanged, self._sentence(done, failed, changed))
 
-    def _put_back(self, path, kept, what, done, failed):
+    def _put_back(self, path: pathlib.Path, kept: Kept, what: str, done: list[tuple[pathlib.Path, str]],
+                  failed: list[tuple[pathlib.Path, str]]) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             files.write_atomically(path, kept.data, mode=kept.mode)
@@ -125,7 +128,8 @@ class Guard(object):
         except OSError as exc:
             failed.append((path, files.describe(exc)))
 
-    def _sentence(self, done, failed, changed):
+    def _sentence(self, done: list[tuple[pathlib.Path, str]], failed: list[tuple[pathlib.Path, str]],
+                  changed: bool) -> str | None:
         """One sentence for the learner about all of it, or None."""
         parts = []
         if done:
@@ -141,19 +145,19 @@ class Guard(object):
                          self.ws.display(self.path))
         return "; ".join(parts) or None
 
-    def _name(self, path):
+    def _name(self, path: pathlib.Path) -> str:
         try:
             return str(path.relative_to(self.ws.root))
         except ValueError:
             return str(path)
 
     @staticmethod
-    def _listed(items):
+    def _listed(items: list[str]) -> str:
         shown = ", ".join(items[:NAMED])
         return shown + (" and %d more" % (len(items) - NAMED) if len(items) > NAMED else "")
 
 
-def names(folder):
+def names(folder: str | os.PathLike[str]) -> list[str]:
     """The names in folder, or none when it cannot be listed."""
     try:
         return os.listdir(str(folder))
@@ -161,7 +165,7 @@ def names(folder):
         return []
 
 
-def keep(path, limit=FILE_LIMIT):
+def keep(path: str | os.PathLike[str], limit: int | None = FILE_LIMIT) -> Kept | None:
     """A regular file's bytes and mode, or None (missing, not a regular file, larger than limit)."""
     try:
         with open(str(path), "rb") as stream:
@@ -173,7 +177,7 @@ def keep(path, limit=FILE_LIMIT):
         return None
 
 
-def current(path):
+def current(path: str | os.PathLike[str]) -> bytes | None:
     """The bytes at path now, or None when there is no readable file there."""
     try:
         with open(str(path), "rb") as stream:
@@ -182,5 +186,5 @@ def current(path):
         return None
 
 
-def gone_or_emptied(now):
+def gone_or_emptied(now: bytes | None) -> str:
     return "deleted" if now is None else "emptied"

@@ -5,19 +5,22 @@ same with the reference's code (render_solution, for `kata solution`), and its n
 A kata file is standalone: a network built on another's functions gets them copied in.
 What it is not for: writing it (katas.learner.workspace) or checking it (katas.sandbox).
 """
+from __future__ import annotations
+
 import ast
 import re
 
 from katas import catalogue
+from katas.catalogue import Card
 
 
-def kata_filename(card):
+def kata_filename(card: Card) -> str:
     """NN-id.py: the curriculum number keeps the files in order in any file browser."""
     return "%02d-%s.py" % (card.order, card.id)
 
 
 
-def header(card):
+def header(card: Card) -> str:
     """The learner file's docstring: title, story and how to check. Nothing about the bug."""
     if card.equivalent:
         intro = ["This is the whole network module, with one change in it that may or may not be a bug.",
@@ -39,7 +42,7 @@ def header(card):
     return '"""%s\n"""\n' % text
 
 
-def module_body(source, network):
+def module_body(source: str, network: str) -> str:
     """source without the reference module's docstring (the lines the header replaces), and
     with the project's functions it imports written out in full (see standalone).
 
@@ -57,14 +60,14 @@ def module_body(source, network):
 PROJECT_IMPORT = re.compile(r"^from reference\.(\w+) import ([\w, ]+)\n", re.MULTILINE)
 
 
-def standalone(source):
+def standalone(source: str) -> str:
     """source with each `from reference.M import f, g` replaced by the text of f and g.
 
     A kata file is the learner's own network and may not import the project's packages (the
     checker refuses it), so a network built on another one's functions (the deep network on
     the two-layer network's layers) gets their definitions copied in, in their own order.
     """
-    def definitions(match):
+    def definitions(match: re.Match[str]) -> str:
         module, names = match.group(1), {n.strip() for n in match.group(2).split(",")}
         text = catalogue.reference_source(module)
         tree = ast.parse(text)
@@ -76,7 +79,7 @@ def standalone(source):
     return PROJECT_IMPORT.sub(definitions, source)
 
 
-def docstring_end(lines):
+def docstring_end(lines: list[str]) -> int:
     """The number of leading lines that hold the module docstring (0 if there is none)."""
     if not lines or not lines[0].lstrip().startswith(('"""', "'''")):
         return 0
@@ -89,11 +92,11 @@ def docstring_end(lines):
     return 0
 
 
-def render_kata(card):
+def render_kata(card: Card) -> str:
     """The learner's pristine file: header, then the card's variant of the reference."""
     return header(card) + module_body(catalogue.apply_edits(card), card.network)
 
 
-def render_solution(card):
+def render_solution(card: Card) -> str:
     """The same file with the reference's code: what a fixed kata looks like."""
     return header(card) + module_body(catalogue.reference_source(card.network), card.network)

@@ -9,8 +9,14 @@ anything the command line needs in order to print its tables: matplotlib is opti
 (`python -m pip install -e ".[plot]"`), and without it only the drawing functions fail, with
 MatplotlibMissing.
 """
+from __future__ import annotations
+
 import math
+import os
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
 import numpy as np
 
@@ -27,12 +33,12 @@ SWEEP_EPS = tuple(float(e) for e in np.logspace(-1, -12, 23))
 class MatplotlibMissing(RuntimeError):
     """Raised by the drawing functions when matplotlib cannot be imported."""
 
-    def __init__(self, cause=None):
+    def __init__(self, cause: BaseException | None = None) -> None:
         super().__init__("matplotlib is not installed%s; install it with: %s"
                          % (" (import failed: %s)" % cause if cause else "", INSTALL_HINT))
 
 
-def pyplot():
+def pyplot() -> ModuleType:
     """matplotlib.pyplot with the file-only Agg backend, or MatplotlibMissing."""
     try:
         import matplotlib
@@ -43,12 +49,12 @@ def pyplot():
     return plt
 
 
-def short_band(error):
+def short_band(error: float) -> str:
     """The band's name only: 'wrong', 'suspicious', 'acceptable near kinks only' or 'good'."""
     return gradcheck.band(error).split(":")[0]
 
 
-def log_errors(rel_errors):
+def log_errors(rel_errors: np.ndarray) -> np.ndarray:
     """log10 of relative errors as a 2-D array, floored at ERROR_FLOOR; 1-D becomes one row."""
     errors = np.asarray(rel_errors, dtype=np.float64)
     if errors.ndim == 1:
@@ -58,10 +64,10 @@ def log_errors(rel_errors):
     return np.log10(np.maximum(errors, ERROR_FLOOR))
 
 
-def layout(names):
+def layout(names: Sequence[str]) -> tuple[dict[str, tuple[int, int]], int, int]:
     """Grid position (row, column) of each parameter: layer l's Wl above its bl when the names
     are W1, b1, ..., WL, bL; otherwise all in one row."""
-    layered = {}
+    layered: dict[str, tuple[int, int]] = {}
     for name in names:
         if len(name) > 1 and name[0] in "Wb" and name[1:].isdigit():
             layered[name] = (0 if name[0] == "W" else 1, int(name[1:]) - 1)
@@ -70,7 +76,7 @@ def layout(names):
     return {name: (0, i) for i, name in enumerate(names)}, 1, len(names)
 
 
-def save(fig, path):
+def save(fig: Any, path: str | os.PathLike[str]) -> Path:
     """Write fig as a PNG at path (creating its folder), close it, return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,10 +85,8 @@ def save(fig, path):
     return path
 
 
-def report_from_entries(entries):
+def report_from_entries(entries: dict[str, dict[str, Any]]) -> SimpleNamespace:
     """An object heatmaps() can draw, from the per-entry data a sandboxed check brings back."""
-    from types import SimpleNamespace
-
     params = {}
     for name, data in entries.items():
         shape = tuple(data["shape"])
@@ -95,7 +99,8 @@ def report_from_entries(entries):
     return SimpleNamespace(params=params)
 
 
-def heatmaps(report, path, title):
+def heatmaps(report: gradcheck.GradCheckReport | SimpleNamespace, path: str | os.PathLike[str],
+             title: str) -> Path:
     """Draw one heatmap per parameter of report (a GradCheckReport) to the PNG at path.
 
     Colour is log10 of the per-entry relative error (1-D parameters as a single row);
@@ -153,7 +158,8 @@ def heatmaps(report, path, title):
     return save(fig, path)
 
 
-def eps_sweep(seed=0, eps_values=SWEEP_EPS, sizes=(8, 5, 6, 3), reg=0.0):
+def eps_sweep(seed: int = 0, eps_values: Iterable[float] = SWEEP_EPS, sizes: tuple[int, int, int, int] = (8, 5, 6, 3),
+              reg: float = 0.0) -> list[tuple[float, float, float, str]]:
     """Relative error of the reference gradient against central differences, for each eps.
 
     On problems.toy_problem(*sizes, seed), with net.loss at reg, through
@@ -172,7 +178,7 @@ def eps_sweep(seed=0, eps_values=SWEEP_EPS, sizes=(8, 5, 6, 3), reg=0.0):
     return rows
 
 
-def sweep_table(rows):
+def sweep_table(rows: Sequence[tuple[float, float, float, str]]) -> str:
     """The sweep's rows as a markdown table."""
     lines = ["| eps | max rel error | median rel error | band of the max |", "|---|---|---|---|"]
     for eps, worst, median, band in rows:
@@ -180,7 +186,8 @@ def sweep_table(rows):
     return "\n".join(lines)
 
 
-def draw_sweep(rows, path, title="Central difference vs analytic gradient, by eps"):
+def draw_sweep(rows: Sequence[tuple[float, float, float, str]], path: str | os.PathLike[str],
+               title: str = "Central difference vs analytic gradient, by eps") -> Path:
     """Draw the sweep (max and median relative error against eps, log-log) to the PNG at path.
 
     Returns the path written. Raises MatplotlibMissing without matplotlib.
@@ -211,7 +218,7 @@ def draw_sweep(rows, path, title="Central difference vs analytic gradient, by ep
     return save(fig, path)
 
 
-def draw(what, drawing, out=print):
+def draw(what: str, drawing: Callable[[], Path], out: Callable[[str], object] = print) -> Path | None:
     """Call drawing() -> path and say where it wrote, or how to install matplotlib."""
     try:
         path = drawing()

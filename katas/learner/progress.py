@@ -13,6 +13,8 @@ import dataclasses
 import datetime
 import enum
 import json
+from collections.abc import Callable
+from typing import Any
 
 PROGRESS_VERSION = 1
 VERDICTS = ("green", "red", "error")
@@ -26,11 +28,11 @@ class State(str, enum.Enum):
     STARTED = "started"
     SOLVED = "solved"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.value
 
     @property
-    def display(self):
+    def display(self) -> str:
         return DISPLAY_WORDS[self]
 
 
@@ -38,16 +40,16 @@ DISPLAY_WORDS = {State.NOT_STARTED: "not started", State.STARTED: "in progress",
 STORED_STATES = (State.STARTED, State.SOLVED)
 
 
-def _text_or_none(value):
+def _text_or_none(value: object) -> bool:
     return value is None or isinstance(value, str)
 
 
-def _count(value):
+def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 # Each field of an entry and what a usable value is; a field that fails takes its default.
-ENTRY_FIELDS = {
+ENTRY_FIELDS: dict[str, Callable[[Any], bool]] = {
     "file": _text_or_none,
     "state": lambda value: value in [state.value for state in STORED_STATES],
     "started_at": _text_or_none,
@@ -80,26 +82,26 @@ class Entry:
     checks: int = 0
     last_verdict: str | None = None
     last_checked_at: str | None = None
-    other: dict = dataclasses.field(default_factory=dict)
+    other: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def new(cls, filename):
+    def new(cls, filename: str) -> Entry:
         """A kata started now."""
         return cls(file=filename, started_at=now())
 
     @property
-    def ever_solved(self):
+    def ever_solved(self) -> bool:
         """Whether the kata was green once (a reset makes it in progress again, not unsolved)."""
         return self.state is State.SOLVED or self.solved_at is not None
 
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         data = dict(self.other)
         data.update({name: getattr(self, name) for name in ENTRY_FIELDS})
         data["state"] = self.state.value
         return data
 
 
-def read_entry(kata_id, raw):
+def read_entry(kata_id: str, raw: object) -> tuple[Entry, list[str]]:
     """The Entry of one kata's object in progress.json: (entry, problems).
 
     Each field is checked on its own: one with a wrong type or value takes its default and is
@@ -110,7 +112,9 @@ def read_entry(kata_id, raw):
     where = "katas.%s" % kata_id
     if not isinstance(raw, dict):
         return Entry(), ["%s was %s, not an object (now a fresh entry)" % (where, shown(raw))]
-    values, problems, defaults = {}, [], Entry()
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    defaults = Entry()
     for name, usable in ENTRY_FIELDS.items():
         if name not in raw:
             continue
@@ -129,24 +133,24 @@ def read_entry(kata_id, raw):
 class Progress:
     """The whole of progress.json: the current kata and one Entry per started kata, by kata id."""
 
-    katas: dict = dataclasses.field(default_factory=dict)
+    katas: dict[str, Entry] = dataclasses.field(default_factory=dict)
     current: str | None = None
-    other: dict = dataclasses.field(default_factory=dict)
+    other: dict[str, Any] = dataclasses.field(default_factory=dict)
 
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         data = dict(self.other)
         data.update(format_version=PROGRESS_VERSION, current=self.current,
                     katas={kata_id: entry.to_json() for kata_id, entry in self.katas.items()})
         return data
 
 
-def read_progress(data):
+def read_progress(data: dict[str, Any]) -> tuple[Progress, list[str], bool]:
     """The Progress of progress.json's top-level object: (progress, problems, whether the table
     of katas must be rebuilt from the kata files present, because it is missing or not a table)."""
-    problems = []
+    problems: list[str] = []
     katas = data.get("katas")
     rebuild = not isinstance(katas, dict)
-    if rebuild:
+    if not isinstance(katas, dict):
         problems.append("katas was %s, not a table (now rebuilt from the kata files present)" % shown(katas)
                         if "katas" in data else "katas was missing (now rebuilt from the kata files present)")
         katas = {}
@@ -162,18 +166,18 @@ def read_progress(data):
     return progress, problems, rebuild
 
 
-def progress_bytes(progress):
+def progress_bytes(progress: Progress) -> bytes:
     """The one way progress is written: sorted, indented JSON, UTF-8, ending in a newline."""
     return (json.dumps(progress.to_json(), indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def shown(value, width=40):
+def shown(value: object, width: int = 40) -> str:
     """A JSON value as a warning quotes it, cut short."""
     text = json.dumps(value)
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
-def parse_progress(raw):
+def parse_progress(raw: bytes) -> dict[str, Any]:
     """progress.json's bytes as a JSON object, or a ValueError that says why they are not one."""
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -188,7 +192,7 @@ def parse_progress(raw):
     return data
 
 
-def readable(raw):
+def readable(raw: bytes) -> bool:
     """Whether bytes are a progress file this tool can read (a JSON object)."""
     try:
         parse_progress(raw)
@@ -197,6 +201,6 @@ def readable(raw):
     return True
 
 
-def now():
+def now() -> str:
     """The current UTC time as an ISO 8601 string, to the microsecond (it orders events)."""
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")

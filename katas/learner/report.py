@@ -7,27 +7,35 @@ What it is not for: running anything or deciding the verdict.
 """
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING, Any
+
 from reference.diagnose.vocabulary import HEADLINES, LOSS_RTOL
+
+if TYPE_CHECKING:
+    from katas.catalogue import Card
+    from katas.learner.progress import Entry
+    from katas.sandbox import Result
 
 OUTPUT_LINES = 15
 RESULTS_VERSION = 2
 
 
-def label(card):
+def label(card: Card) -> str:
     return "kata %02d %s" % (card.order, card.id)
 
 
-def headline(card, result):
+def headline(card: Card, result: Result) -> str:
     """The first line: kata, verdict, signature."""
     if result.verdict == "green":
         return "%s: GREEN, the diagnosis is ok" % label(card)
     if result.verdict == "red":
-        meaning = HEADLINES.get(result.signature)
+        meaning = HEADLINES.get(result.signature or "")
         return "%s: RED, %s%s" % (label(card), result.signature, ": " + meaning if meaning else "")
     return "%s: ERROR, your file could not be checked" % label(card)
 
 
-def location(result):
+def location(result: Result) -> list[str]:
     """The learner's line, printed like a compiler would, or [] when there is none."""
     if not result.line:
         return []
@@ -35,7 +43,7 @@ def location(result):
     return lines
 
 
-def terminal(card, result, display_path):
+def terminal(card: Card, result: Result, display_path: str) -> list[str]:
     """The full report of one check, as lines."""
     lines = [headline(card, result), "file: %s" % display_path]
     if result.verdict == "error":
@@ -61,7 +69,7 @@ def terminal(card, result, display_path):
     return lines
 
 
-def printed(result):
+def printed(result: Result) -> list[str]:
     """What the learner's code printed, the last lines of it kept short."""
     if not result.output.strip():
         return []
@@ -72,7 +80,7 @@ def printed(result):
         "  | " + line for line in shown]
 
 
-def next_steps(card, result, entry):
+def next_steps(card: Card, result: Result, entry: Entry | None) -> list[str]:
     """What to do now, given the verdict and the kata's progress entry."""
     if result.verdict == "green":
         following = ("Read why: kata solution %s" if card.equivalent else
@@ -88,7 +96,7 @@ def next_steps(card, result, entry):
 
 # -- results.json ------------------------------------------------------------------------
 
-def probe_status(summary):
+def probe_status(summary: dict[str, Any]) -> str:
     """pass or fail for one probe of Diagnosis.to_dict()["probes"]."""
     failing = ("error", "structure", "shapes", "mutated", "nonfinite", "differs_from_reference", "summary_error")
     if any(summary.get(key) for key in failing) or summary.get("mismatch"):
@@ -100,13 +108,13 @@ def probe_status(summary):
     return "pass"
 
 
-def results_document(card, result, path):
+def results_document(card: Card, result: Result, path: str | os.PathLike[str]) -> dict[str, Any]:
     """An exercism-like results.json document for one check."""
     status = {"green": "pass", "red": "fail"}.get(result.verdict, "error")
     message = result.problem
     if result.verdict == "red" and result.evidence:
         message = "%s: %s" % (result.signature, result.evidence[0])
-    document = {
+    document: dict[str, Any] = {
         "version": RESULTS_VERSION,
         "kata": card.id,
         "order": card.order,
@@ -143,6 +151,6 @@ def results_document(card, result, path):
     return document
 
 
-def usage_document(message):
+def usage_document(message: str) -> dict[str, Any]:
     """results.json for a check that could not start (unknown kata, not started)."""
     return {"version": RESULTS_VERSION, "status": "error", "message": message, "tests": []}

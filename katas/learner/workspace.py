@@ -25,11 +25,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no lock between terminals
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the module, or None where there is none
 
 from katas import catalogue, names, paths
 from katas.learner import files
@@ -45,13 +47,14 @@ LOCK_FILE = ".progress.lock"
 BACKUPS_DIR = "backups"
 PROGRESS_VERSION = 1
 KATA_FILE = names.KATA_FILE
+T = TypeVar("T")
 
 
 class WorkspaceError(Exception):
     """A kata file that could not be written or moved; the message names it, says why and what to do."""
 
 
-def resolve(option=None):
+def resolve(option: str | os.PathLike[str] | None = None) -> pathlib.Path:
     """The workspace folder: the --workspace option, else $KATA_WORKSPACE, else the workspace
     the current directory is in (the learner ran `kata` from inside it), else ./workspace."""
     chosen = option or os.environ.get(WORKSPACE_ENV)
@@ -64,7 +67,7 @@ def resolve(option=None):
     return here / DEFAULT_DIR
 
 
-def is_workspace(folder):
+def is_workspace(folder: str | os.PathLike[str]) -> bool:
     """Whether folder holds a progress file written by this tool."""
     path = pathlib.Path(folder) / PROGRESS_FILE
     if not path.is_file():
@@ -76,7 +79,7 @@ def is_workspace(folder):
     return isinstance(data.get("katas"), dict) and "format_version" in data
 
 
-def cards_dir():
+def cards_dir() -> pathlib.Path:
     """The card folder: $KATA_CARDS (an instructor's catalogue in progress), else the installed one."""
     chosen = os.environ.get(CARDS_ENV)
     return pathlib.Path(chosen).expanduser().resolve() if chosen else catalogue.CARDS_DIR
@@ -91,26 +94,26 @@ class Workspace(object):
     changes its own fields, writes it back, and keeps what it wrote as the new copy.
     """
 
-    def __init__(self, root):
+    def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = pathlib.Path(os.path.abspath(str(root)))
         self.progress_path = self.root / PROGRESS_FILE
         self.lock_path = self.root / LOCK_FILE
         self.backups = self.root / BACKUPS_DIR
-        self.warnings = []  # sentences for the learner about anything but the progress file
+        self.warnings: list[str] = []  # sentences for the learner about anything but the progress file
         self.saved = True  # whether the last change to the progress reached the disk
-        self._notes = []  # what went wrong with progress.json, said as one sentence
-        self._progress = None
+        self._notes: list[str] = []  # what went wrong with progress.json, said as one sentence
+        self._progress: Progress | None = None
         self._in_memory = False  # progress.json cannot be used at all: never written by this object
         self._lock_depth = 0
 
-    def kata_path(self, card):
+    def kata_path(self, card: catalogue.Card) -> pathlib.Path:
         return self.root / kata_filename(card)
 
-    def display(self, path):
+    def display(self, path: str | os.PathLike[str]) -> str:
         """path relative to the current directory when it is below it, else absolute."""
         return paths.display(path)
 
-    def take_warnings(self):
+    def take_warnings(self) -> list[str]:
         """The sentences to show the learner since the last call (the progress file's as one)."""
         lines = list(self.warnings)
         if self._notes:
@@ -118,30 +121,31 @@ class Workspace(object):
         self.warnings, self._notes = [], []
         return lines
 
-    def _note(self, text):
+    def _note(self, text: str) -> None:
         if text not in self._notes:
             self._notes.append(text)
 
     # reading ------------------------------------------------------------------------
     @property
-    def progress(self):
+    def progress(self) -> Progress:
         if self._progress is None:
             self._progress = self._load()
         return self._progress
 
-    def refresh(self):
+    def refresh(self) -> None:
         """Forget the copy read so far: the next look at the progress reads the file again."""
         if not self._in_memory:
             self._progress = None
 
-    def _load(self):
+    def _load(self) -> Progress:
         progress, problems, trouble, _ = self._read()
         if trouble is None and not problems:
             return progress
         self._change(lambda progress: None, "the repaired progress")  # repairs under the lock, as any change
+        assert self._progress is not None  # kept by _change
         return self._progress
 
-    def _read(self):
+    def _read(self) -> tuple[Progress, list[str], tuple[str, str | None] | None, bytes | None]:
         """What progress.json holds now, changing nothing: (progress, problems, trouble, raw bytes).
 
         trouble is None when the file is usable or absent, else (kind, why): ("folder", None) or
@@ -164,7 +168,7 @@ class Workspace(object):
             progress.katas = self._entries_from_files()
         return progress, problems, None, raw
 
-    def _entries_from_files(self):
+    def _entries_from_files(self) -> dict[str, Entry]:
         """A fresh entry for each kata file in the folder (their solved marks and hints are unknown)."""
         try:
             names = sorted(os.listdir(str(self.root)))
@@ -172,25 +176,25 @@ class Workspace(object):
             names = []
         return {match.group(2): Entry.new(name) for name, match in ((n, KATA_FILE.match(n)) for n in names) if match}
 
-    def entry(self, card):
+    def entry(self, card: catalogue.Card) -> Entry | None:
         """The progress entry of a card, or None when it was never started."""
         return self.progress.katas.get(card.id)
 
-    def state(self, card):
+    def state(self, card: catalogue.Card) -> State:
         entry = self.entry(card)
         return State.NOT_STARTED if entry is None else entry.state
 
-    def ever_solved(self, card):
+    def ever_solved(self, card: catalogue.Card) -> bool:
         """Whether the kata was green once (a reset makes it in progress again, not unsolved)."""
         entry = self.entry(card)
         return bool(entry and entry.ever_solved)
 
-    def started_ids(self):
+    def started_ids(self) -> list[str]:
         """Ids of every started kata (solved ones included), in the order they were started."""
         katas = self.progress.katas
         return sorted(katas, key=lambda kata_id: katas[kata_id].started_at or "")
 
-    def current_id(self):
+    def current_id(self) -> str | None:
         """The kata `kata check` means without an id: the current one if unsolved, else the
         most recently started unsolved one, else None."""
         katas = self.progress.katas
@@ -202,7 +206,7 @@ class Workspace(object):
 
     # changing -----------------------------------------------------------------------
     @contextlib.contextmanager
-    def locked(self):
+    def locked(self) -> Iterator[None]:
         """Hold the workspace's lock (flock on .progress.lock) while the progress is read,
         changed and written. Re-entrant within this object; without a lock where the file
         cannot be opened or locked (a read-only workspace, no fcntl), since nothing can be
@@ -234,7 +238,7 @@ class Workspace(object):
             if handle is not None:
                 os.close(handle)  # releases the lock
 
-    def _change(self, change, what="this change to your progress"):
+    def _change(self, change: Callable[[Progress], T], what: str = "this change to your progress") -> T:
         """Apply change(progress) to the progress as the file holds it now, under the lock, and
         write the result atomically when it differs; return what change returned.
 
@@ -264,7 +268,7 @@ class Workspace(object):
         self._progress = progress
         return outcome
 
-    def _current(self):
+    def _current(self) -> tuple[Progress, bytes | None]:
         """The progress to change, read from disk now: (progress, the bytes on disk or None)."""
         if self._in_memory and self._progress is not None:
             return self._progress, None
@@ -299,7 +303,7 @@ class Workspace(object):
                    "present (solved marks and hint counts start over)" % (why, self.display(aside)))
         return progress, None
 
-    def restore_progress(self, kept):
+    def restore_progress(self, kept: bytes | None) -> bool:
         """Put kept (progress.json's bytes from before) back when the file is now gone, empty or
         unreadable and kept is not; return whether it was put back. OSError when it cannot be."""
         if kept is None or not readable(kept):
@@ -319,7 +323,7 @@ class Workspace(object):
         return True
 
     # actions ------------------------------------------------------------------------
-    def start(self, card):
+    def start(self, card: catalogue.Card) -> tuple[pathlib.Path, bool]:
         """Write the kata file unless it exists; return (path, created). Marks it current.
 
         A WorkspaceError when the file cannot be written; the progress is then left alone.
@@ -332,7 +336,7 @@ class Workspace(object):
             raise WorkspaceError("could not write %s (%s): free some disk space or make the workspace writable, "
                                  "then run `kata start %s` again" % (self.display(path), files.describe(exc), card.id))
 
-        def change(progress):
+        def change(progress: Progress) -> None:
             if card.id not in progress.katas:
                 progress.katas[card.id] = Entry.new(path.name)
             progress.current = card.id
@@ -340,7 +344,7 @@ class Workspace(object):
         self._change(change)
         return path, created
 
-    def reset(self, card):
+    def reset(self, card: catalogue.Card) -> pathlib.Path | None:
         """Put the pristine kata back; return the backup of the previous file, or None.
 
         No backup is made when the file was missing or already pristine (as Python reads it: a
@@ -361,7 +365,7 @@ class Workspace(object):
             if before is None or not files.same_source(before, pristine):
                 backup = self._replace_with_pristine(card, path, pristine, before is not None)
 
-            def change(progress):
+            def change(progress: Progress) -> None:
                 entry = progress.katas.setdefault(card.id, Entry.new(path.name))
                 entry.state = State.STARTED
                 entry.started_at = now()
@@ -370,7 +374,8 @@ class Workspace(object):
             self._change(change)
         return backup
 
-    def _replace_with_pristine(self, card, path, pristine, keep_old):
+    def _replace_with_pristine(self, card: catalogue.Card, path: pathlib.Path, pristine: str,
+                               keep_old: bool) -> pathlib.Path | None:
         """Write the pristine file beside path, move the old one to backups/, put the new one in place."""
         temporary = backup = None
         try:
@@ -394,13 +399,13 @@ class Workspace(object):
                     os.unlink(temporary)
         return backup
 
-    def record_check(self, card, verdict, may_solve=True):
+    def record_check(self, card: catalogue.Card, verdict: str, may_solve: bool = True) -> bool:
         """Count a check and keep its verdict; on green, when may_solve, mark the kata solved.
 
         Returns whether this check solved it. A later red never unsolves it, and nothing but
         the count, the verdict and its time (and the solved mark) is changed.
         """
-        def change(progress):
+        def change(progress: Progress) -> bool:
             entry = progress.katas.setdefault(card.id, Entry.new(kata_filename(card)))
             entry.checks += 1
             entry.last_verdict = verdict
@@ -413,9 +418,9 @@ class Workspace(object):
 
         return self._change(change, "this check")
 
-    def reveal_hint(self, card):
+    def reveal_hint(self, card: catalogue.Card) -> tuple[int, bool]:
         """Reveal one more hint (up to all of them); return (revealed count, whether it grew)."""
-        def change(progress):
+        def change(progress: Progress) -> tuple[int, bool]:
             entry = progress.katas.setdefault(card.id, Entry.new(kata_filename(card)))
             revealed = min(entry.hints_revealed, len(card.hints))
             if revealed < len(card.hints):

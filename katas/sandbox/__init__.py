@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from katas.evaluator.launch import Evaluator
 from katas.sandbox import endings
 from katas.sandbox.remote import RemoteLoss, Run, Stopped
 from reference import diagnose as diagnoser
+from reference.gradcheck import GradCheckReport
 
 DEFAULT_TIME_LIMIT = 10.0
 TIME_LIMIT_ENV = "KATA_TIME_LIMIT"
@@ -82,27 +84,27 @@ class Result:
     code: str = ""
     detail: str = ""
     signature: str | None = None
-    params: list = dataclasses.field(default_factory=list)
+    params: list[str] = dataclasses.field(default_factory=list)
     factor: float | str | None = None
     factor_tracks: str | None = None
-    evidence: list = dataclasses.field(default_factory=list)
+    evidence: list[str] = dataclasses.field(default_factory=list)
     text: str = ""
-    diagnosis: dict | None = None
+    diagnosis: dict[str, Any] | None = None
     output: str = ""
     output_chars: int = 0
-    warnings: list = dataclasses.field(default_factory=list)
-    entries: dict | None = None
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    entries: dict[str, dict[str, Any]] | None = None
     seconds: float = 0.0
     seed: int | None = None
     isolation: str | None = None
     source: bytes = b""
 
     @property
-    def green(self):
+    def green(self) -> bool:
         return self.verdict == "green"
 
 
-def time_limit_setting():
+def time_limit_setting() -> tuple[float, str | None]:
     """(seconds, warning): $KATA_TIME_LIMIT when it is a positive number of seconds, with no
     warning; else DEFAULT_TIME_LIMIT, with a sentence naming the variable and its value when it
     is set to something else (the learner commands print it)."""
@@ -119,12 +121,12 @@ def time_limit_setting():
     return value, None
 
 
-def time_limit_default():
+def time_limit_default() -> float:
     """$KATA_TIME_LIMIT in seconds when it is a positive number, else DEFAULT_TIME_LIMIT."""
     return time_limit_setting()[0]
 
 
-def seed_setting():
+def seed_setting() -> tuple[int, str | None]:
     """(seed, warning): $KATA_SEED when it is a whole number in [0, SEED_LIMIT) (to repeat a
     verdict), else a fresh seed, unpredictable to the file under check, with a sentence naming
     the variable when it is set to something that is not a seed."""
@@ -140,7 +142,7 @@ def seed_setting():
 
 # -- reuse of the project's own code ----------------------------------------------------
 
-def project_import(source):
+def project_import(source: bytes) -> tuple[int, str, str] | None:
     """(line, code, module) of the first import of the project's packages in source, or None.
 
     Read by the judge from the bytes it checks, before anything runs: `import reference...`,
@@ -154,9 +156,11 @@ def project_import(source):
     except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
         return None
     lines = text.splitlines()
-    found = []
+    found: list[tuple[int, str, str]] = []
     for node in ast.walk(tree):
-        names = []
+        if not isinstance(node, (ast.Import, ast.ImportFrom, ast.Call)):
+            continue
+        names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -171,7 +175,7 @@ def project_import(source):
     return min(found) if found else None
 
 
-def call_name(func):
+def call_name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
     if isinstance(func, ast.Attribute):
@@ -181,7 +185,9 @@ def call_name(func):
 
 # -- the check --------------------------------------------------------------------------
 
-def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None, source=None, evaluator=None):
+def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit: float | None = None,
+               entries: bool = False, seed: int | None = None, source: bytes | None = None,
+               evaluator: Evaluator | None = None) -> Result:
     """Diagnose the `loss` of the file at path, run in an evaluator process; return a Result.
 
     entries: also bring back the base probe's per-entry relative errors (for heatmaps).
@@ -196,7 +202,7 @@ def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None,
         seed, seed_warning = seed_setting()
     seed = int(seed)
     own = evaluator is None
-    if own:
+    if evaluator is None:
         evaluator = launch.take_early() or Evaluator()
     elif not evaluator.usable:
         evaluator.restart()
@@ -212,7 +218,8 @@ def check_file(path, hidden_layers=1, time_limit=None, entries=False, seed=None,
     return result
 
 
-def judge(path, hidden_layers, time_limit, entries, seed, source, evaluator):
+def judge(path: pathlib.Path, hidden_layers: int, time_limit: float, entries: bool, seed: int, source: bytes | None,
+          evaluator: Evaluator) -> Result:
     if source is None:
         try:
             with open(path, "rb") as stream:
@@ -228,7 +235,7 @@ def judge(path, hidden_layers, time_limit, entries, seed, source, evaluator):
         return Result("error", "your file imports %s, the project's own code: write the network in this file "
                       "(a kata checks your network, not the reference)" % module, line=line, code=code, source=source)
     folder = tempfile.mkdtemp(prefix="kata-check-")
-    job = {
+    job: dict[str, Any] = {
         "path": str(path),
         "scratch": folder,
         "time_limit": time_limit,
@@ -266,7 +273,7 @@ def judge(path, hidden_layers, time_limit, entries, seed, source, evaluator):
     return result
 
 
-def evaluate(run, source, hidden_layers, entries, seed, time_limit):
+def evaluate(run: Run, source: bytes, hidden_layers: int, entries: bool, seed: int, time_limit: float) -> Result:
     """Load the file in the learner process, diagnose its loss here; the Result."""
     text = source.decode("utf-8", "replace")
     try:
@@ -276,6 +283,7 @@ def evaluate(run, source, hidden_layers, entries, seed, time_limit):
             return load_error(reply)
         if reply.get("status") != "loaded":
             run.stop("channel: an unexpected reply to load")
+            assert run.stopped is not None  # set by stop()
             raise run.stopped
         warnings = seterr_warning(reply.get("seterr"))
         run.stage = "diagnose"
@@ -292,13 +300,13 @@ def evaluate(run, source, hidden_layers, entries, seed, time_limit):
     return result
 
 
-def load_error(reply):
+def load_error(reply: dict[str, Any]) -> Result:
     line = reply.get("line") if isinstance(reply.get("line"), int) else None
     return Result("error", str(reply.get("problem", "your file could not be loaded")), line=line,
                   code=str(reply.get("code") or ""), detail=str(reply.get("detail") or ""))
 
 
-def seterr_warning(changed):
+def seterr_warning(changed: object) -> list[str]:
     if not isinstance(changed, dict) or not changed:
         return []
     return ["your file changes NumPy's floating-point error handling when it loads (np.seterr: %s): that is "
@@ -307,7 +315,7 @@ def seterr_warning(changed):
                 "%s=%s" % (k, v) for k, v in sorted(changed.items()))]
 
 
-def stopped_result(run, stop, text, time_limit):
+def stopped_result(run: Run, stop: Stopped, text: str, time_limit: float) -> Result:
     """The learner process stopped before the diagnosis could finish: say why, and where."""
     if stop.why == "interrupt":
         line, code = run.raised[-1] if run.raised else (None, "")
@@ -323,13 +331,13 @@ def stopped_result(run, stop, text, time_limit):
     return from_death(run, text, time_limit)
 
 
-def from_death(run, text, time_limit):
+def from_death(run: Run, text: str, time_limit: float) -> Result:
     """The learner process ended without finishing: an error Result saying how."""
     problem, line, code, detail = endings.ending(run, text, time_limit)
     return Result("error", problem, line=line, code=code, detail=detail)
 
 
-def from_diagnosis(diagnosis, run, entries):
+def from_diagnosis(diagnosis: diagnoser.Diagnosis, run: Run, entries: bool) -> Result:
     """A red or green Result from the diagnosis, with the line of the first exception of loss."""
     signature = diagnosis.signature
     green = signature == "ok"
@@ -347,10 +355,10 @@ def from_diagnosis(diagnosis, run, entries):
         entries=entry_table(diagnosis) if entries else None)
 
 
-def entry_table(diagnosis):
+def entry_table(diagnosis: diagnoser.Diagnosis) -> dict[str, dict[str, Any]] | None:
     """The base probe's per-entry relative errors, JSON-ready, or None when it has no full table."""
-    report = diagnosis.probes.get("base").report if "base" in diagnosis.probes else None
-    if report is None or not hasattr(report, "table"):
+    report = diagnosis.probes["base"].report if "base" in diagnosis.probes else None
+    if not isinstance(report, GradCheckReport):  # None, or a partial check with no table
         return None
     return {name: {"rel_errors": [jsonable(float(e)) for e in p.rel_errors.reshape(-1)],
                    "kinks": [bool(k) for k in p.kinks.reshape(-1)], "shape": list(p.shape),
@@ -359,7 +367,7 @@ def entry_table(diagnosis):
             for name, p in report.params.items()}
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     """value with NumPy scalars and arrays as Python values, tuples as lists, nan and inf as strings."""
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}

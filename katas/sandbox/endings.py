@@ -5,11 +5,14 @@ wait status and the stack faulthandler wrote where the time ran out, and says wh
 at which stage and at which line of the learner's file.
 What it is not for: deciding anything (the judge has already stopped the check).
 """
+from __future__ import annotations
+
 import os
 import re
 import signal
 
 from katas.evaluator.serve import CHANNEL_BROKEN
+from katas.sandbox.remote import Run
 
 TRACE_FRAME = re.compile(r'File "(.*)", line (\d+) in (\S+)')
 SIGNAL_WORDS = {  # signal -> (what happened, why it usually happens)
@@ -26,7 +29,7 @@ DOING = {"start": "before your file was loaded", "load": "while your file was lo
          "diagnose": "while the checker was calling your loss"}
 
 
-def ending(run, text, time_limit):
+def ending(run: Run, text: str, time_limit: float) -> tuple[str, int | None, str, str]:
     """(problem, line, code, detail): how the learner process ended without finishing, where, at
     which stage."""
     status = run.status if isinstance(run.status, int) else 0
@@ -63,7 +66,7 @@ def ending(run, text, time_limit):
     return problem, line, code, trace_excerpt(trace, path)
 
 
-def read_text(path, limit=None):
+def read_text(path: str, limit: int | None = None) -> str:
     try:
         with open(path, "rb") as stream:
             data = stream.read() if limit is None else stream.read(limit)
@@ -72,7 +75,7 @@ def read_text(path, limit=None):
     return data.decode("utf-8", "replace")
 
 
-def trace_line(trace, path):
+def trace_line(trace: str, path: str) -> tuple[int | None, str | None]:
     """The innermost frame of the learner's file in a faulthandler dump: (line, function)."""
     for match in TRACE_FRAME.finditer(trace):
         if match.group(1) == path:
@@ -80,7 +83,7 @@ def trace_line(trace, path):
     return None, None
 
 
-def trace_excerpt(trace, path):
+def trace_excerpt(trace: str, path: str) -> str:
     """The dump's frames from the innermost one to the outermost line of the learner's file.
 
     Frames below the learner's code (a library it called) help; the evaluator's frames that
@@ -96,7 +99,7 @@ def trace_excerpt(trace, path):
     return "\n".join(lines[:12])
 
 
-def source_line(text, line):
+def source_line(text: str, line: int | None) -> str:
     if not line:
         return ""
     lines = text.splitlines()

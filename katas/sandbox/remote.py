@@ -8,15 +8,20 @@ the real function's result would be (arrays changed in place included) or raised
 exception of the same name with the learner's traceback as records.
 What it is not for: the verdict (katas.sandbox) or anything that runs the learner's code.
 """
+from __future__ import annotations
+
 import inspect
 import os
 import select
 import signal
 import time
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
 from katas.evaluator import channel
+from katas.evaluator.launch import Evaluator
 
 START_TIMEOUT = 60.0  # seconds an evaluator may take to start (an interpreter and NumPy)
 
@@ -24,29 +29,29 @@ START_TIMEOUT = 60.0  # seconds an evaluator may take to start (an interpreter a
 class Run:
     """One learner process of an evaluator: load the file, answer calls, end."""
 
-    def __init__(self, evaluator, job, deadline):
+    def __init__(self, evaluator: Evaluator, job: dict[str, Any], deadline: float) -> None:
         self.evaluator = evaluator
         self.job = job
         self.deadline = deadline
         self.stage = "start"
-        self.status = None  # the learner process's wait status, once it ended
+        self.status: int | None = None  # the learner process's wait status, once it ended
         self.timed_out = False
-        self.stopped = None  # why the run stopped early: a Stopped exception
-        self.raised = []  # (line, code) in the learner's file of each exception loss raised
-        self.callers = []  # for each of those, the calls of the learner's file that led there (see callers)
-        self.exits = []  # (call, line, code) of os._exit / os.abort calls
+        self.stopped: Stopped | None = None  # why the run stopped early: a Stopped exception
+        self.raised: list[tuple[int | None, str]] = []  # (line, code) in the learner's file of each exception loss raised
+        self.callers: list[list[str]] = []  # for each of those, the calls of the learner's file that led there (see callers)
+        self.exits: list[tuple[str, int | None, str]] = []  # (call, line, code) of os._exit / os.abort calls
         channel.send(evaluator.requests, {"op": "start", "job": job}, deadline=time.monotonic() + START_TIMEOUT)
         event = self.event(time.monotonic() + START_TIMEOUT)
         if event.get("event") != "started" or not isinstance(event.get("pid"), int):
             raise channel.ChannelError("the evaluator did not start a learner process")
-        self.pid = event["pid"]
-        self.isolation = event.get("isolation")
+        self.pid: int = event["pid"]
+        self.isolation: str | None = event.get("isolation")
 
-    def event(self, deadline):
+    def event(self, deadline: float) -> dict[str, Any]:
         message, _ = channel.receive(self.evaluator.events, deadline)
         return message
 
-    def ask(self, message, value=channel.NOTHING):
+    def ask(self, message: dict[str, Any], value: object = channel.NOTHING) -> tuple[dict[str, Any], Any]:
         """Send a request and return (reply, value); Stopped when the learner process does not answer."""
         if self.stopped is not None:
             raise self.stopped
@@ -69,9 +74,10 @@ class Run:
             self.stop("timeout")
         except channel.ChannelError as exc:
             self.stop("ended" if self.status is not None else "channel: %s" % exc)
+        assert self.stopped is not None  # set by stop()
         raise self.stopped
 
-    def stop(self, why):
+    def stop(self, why: str) -> None:
         """End the learner process (and everything it started) and remember why."""
         self.stopped = Stopped(why)
         self.evaluator.usable = False
@@ -88,7 +94,7 @@ class Run:
             except channel.ChannelError:
                 self.evaluator.close()
 
-    def finish(self):
+    def finish(self) -> int:
         """Ask the learner process to end; return how many characters it printed."""
         reply, _ = self.ask({"op": "finish"})
         chars = reply.get("output_chars")
@@ -99,7 +105,7 @@ class Run:
             self.evaluator.usable = False
         return chars if isinstance(chars, int) and not isinstance(chars, bool) else 0
 
-    def end(self):
+    def end(self) -> None:
         """Make sure the learner process is gone (the check is over, whatever happened)."""
         if self.status is None and self.stopped is None:
             self.stop("the check ended")
@@ -110,7 +116,7 @@ class Stopped(KeyboardInterrupt):
     asked to end the process. A KeyboardInterrupt, so that the diagnoser does not take it for
     an exception of loss (it lets only those through) and the diagnosis stops at once."""
 
-    def __init__(self, why):
+    def __init__(self, why: str) -> None:
         super().__init__(why)
         self.why = why
 
@@ -124,20 +130,21 @@ class RemoteLoss:
     (`remote_frames`), and has the learner function's signature.
     """
 
-    def __init__(self, run, signature):
+    def __init__(self, run: Run, signature: list[list[Any]] | None) -> None:
         self.run = run
         self.source_path = run.job["path"]
         if signature is not None:
             self.__signature__ = rebuild_signature(signature)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         reply, value = self.run.ask({"op": "call"}, {"args": list(args), "kwargs": kwargs})
         if reply.get("status") == "returned" and isinstance(value, dict) and "out" in value:
             apply_mutations(args, value.get("mutated"))
             return value["out"]
         self.failed(reply)
 
-    def many(self, call, changes):
+    def many(self, call: tuple[Sequence[Any], dict[str, Any]],
+             changes: Sequence[tuple[tuple[str, Any, Any], ...]]) -> list[float]:
         """float(loss(...)[0]) at call = (args, kwargs) with args[0] (the params) changed by each
         change in turn (see gradcheck.losses_at), in one round trip: the learner process applies
         each change to its own copy. The first exception is raised."""
@@ -150,16 +157,15 @@ class RemoteLoss:
             return [float(v) for v in value]
         self.failed(reply)
 
-    def failed(self, reply):
+    def failed(self, reply: dict[str, Any]) -> NoReturn:
         """Raise what a reply that is not a result says: the learner's exception, or Stopped."""
         status = reply.get("status")
         if status == "raised":
             frames = valid_frames(reply.get("frames"))
-            line = learner_frame(frames, self.source_path)
-            self.run.raised.append(line)
+            self.run.raised.append(learner_frame(frames, self.source_path))
             self.run.callers.append(callers(frames, self.source_path))
             error = remote_exception(str(reply.get("type", "Exception")), str(reply.get("message", "")))
-            error.remote_frames = frames
+            error.remote_frames = frames  # type: ignore[attr-defined]  # read by classify_exception (getattr)
             raise error
         if status == "interrupt":
             self.run.raised.append(learner_frame(valid_frames(reply.get("frames")), self.source_path))
@@ -170,10 +176,11 @@ class RemoteLoss:
             self.run.stopped = Stopped("exit")
         else:
             self.run.stop("channel: an unexpected reply")
+        assert self.run.stopped is not None  # set above, or by stop()
         raise self.run.stopped
 
 
-def rebuild_signature(records):
+def rebuild_signature(records: list[list[Any]]) -> inspect.Signature | None:
     """An inspect.Signature from the [[name, kind, has default], ...] the learner process sent."""
     try:
         parameters = []
@@ -185,7 +192,7 @@ def rebuild_signature(records):
         return None
 
 
-def valid_frames(frames):
+def valid_frames(frames: object) -> list[tuple[str, int, str, str]]:
     """The traceback records of a reply that have the expected form: (file, line, function, code)."""
     out = []
     for frame in frames if isinstance(frames, list) else []:
@@ -195,16 +202,16 @@ def valid_frames(frames):
     return out
 
 
-def learner_frame(frames, path):
+def learner_frame(frames: list[tuple[str, int, str, str]], path: str) -> tuple[int | None, str]:
     """(line, code) of the innermost record in the learner's file, or (None, "")."""
-    chosen = (None, "")
+    chosen: tuple[int | None, str] = (None, "")
     for filename, line, _, code in frames:
         if filename == path:
             chosen = (line, code)
     return chosen
 
 
-def callers(frames, path):
+def callers(frames: list[tuple[str, int, str, str]], path: str) -> list[str]:
     """The learner's own calls that led to the innermost line of its file, outermost first, as
     "line N in function(): code" (the line that raised is reported apart; a helper copied into
     the file, like a layer function, is reached through the call that passed it wrong values)."""
@@ -212,10 +219,10 @@ def callers(frames, path):
     return ["line %d in %s(): %s" % entry for entry in mine[:-1] if entry[1] != "<module>"]
 
 
-EXCEPTION_TYPES = {}
+EXCEPTION_TYPES: dict[str, type[Exception]] = {}
 
 
-def remote_exception(name, message):
+def remote_exception(name: str, message: str) -> Exception:
     """An exception named like the learner's (a class made for the name, never the learner's own)."""
     safe = "".join(c for c in name if c.isalnum() or c == "_")[:100] or "Exception"
     kind = EXCEPTION_TYPES.get(safe)
@@ -224,7 +231,7 @@ def remote_exception(name, message):
     return kind(message)
 
 
-def apply_mutations(args, mutated):
+def apply_mutations(args: Sequence[Any], mutated: object) -> None:
     """Change the caller's arrays as the learner's code changed its copies in place."""
     if not isinstance(mutated, dict) or not mutated:
         return
