@@ -6,9 +6,12 @@ ID, the current kata.
 """
 from katas.commands import common
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "reveal the next hint of a kata; the hints already revealed stay visible."
+
 
 def register(subparsers):
-    parser = subparsers.add_parser("hint", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("hint", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     common.add_workspace_argument(parser)
     return parser
