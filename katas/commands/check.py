@@ -40,9 +40,7 @@ def register(subparsers):
 
 def run(args, out=print):
     try:
-        ws = common.open_workspace(args)
-        card = common.card_or_current(ws, args.id, common.to_stderr if args.json else out)
-        path = common.started(ws, card)
+        ws, card, path = common.started_kata(args, common.to_stderr if args.json else out)
     except common.UsageError as exc:
         if args.json:
             out(json.dumps(report.usage_document(str(exc)), indent=2))

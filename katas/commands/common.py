@@ -157,6 +157,14 @@ def card_or_current(ws, card_id, out):
     return card
 
 
+def started_kata(args, out):
+    """(workspace, card, path) of the kata args names (or the current one), which must be
+    started; a UsageError otherwise. What check, hint and watch begin with."""
+    ws = open_workspace(args)
+    card = card_or_current(ws, args.id, out)
+    return ws, card, started(ws, card)
+
+
 def fail(exc, out=None):
     """Print a usage error on standard error; return the usage exit code."""
     (out or to_stderr)("kata: %s" % exc)

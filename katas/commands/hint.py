@@ -19,9 +19,7 @@ def register(subparsers):
 
 def run(args, out=print):
     try:
-        ws = common.open_workspace(args)
-        card = common.card_or_current(ws, args.id, out)
-        common.started(ws, card)
+        ws, card, _ = common.started_kata(args, out)
     except common.UsageError as exc:
         return common.fail(exc)
     for line in common.reveal(ws, card):

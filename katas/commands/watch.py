@@ -93,9 +93,7 @@ def say(text):
 
 def run(args, out=say):
     try:
-        ws = common.open_workspace(args)
-        card = common.card_or_current(ws, args.id, out)
-        path = common.started(ws, card)
+        ws, card, path = common.started_kata(args, out)
     except common.UsageError as exc:
         return common.fail(exc)
     time_limit = common.time_limit(args)
