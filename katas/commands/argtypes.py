@@ -34,3 +34,10 @@ def positive_int(text):
     if value < 1:
         raise argparse.ArgumentTypeError("%r must be 1 or more" % text)
     return value
+
+
+def probe_seed(text):
+    """argparse type of a probe seed: a whole number in [0, 2**31)."""
+    if not text.strip().isdigit() or int(text) >= 2 ** 31:
+        raise argparse.ArgumentTypeError("%r is not a probe seed (a whole number from 0 to 2147483647)" % text)
+    return int(text)

@@ -19,9 +19,12 @@ import sys
 from katas.audit import equivalence, lifeline, report as audit_report, runner
 from katas.commands import argtypes
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "mutation-test the network with mutmut and report how many bugs the checks catch."
+
 
 def register(subparsers):
-    parser = subparsers.add_parser("audit", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("audit", help=HELP, description=__doc__)
     parser.add_argument("--break", dest="break_", action="store_true",
                         help="exit 1 when the score is below the break threshold of [tool.backprop-kata.audit]")
     parser.add_argument("--out", default=".", metavar="DIR",

@@ -16,7 +16,7 @@ from katas.commands import argtypes, common
 def register(subparsers):
     parser = subparsers.add_parser("cards", help="list the bug cards with expected and diagnosed signatures",
                                    description=__doc__)
-    parser.add_argument("--time-limit", type=common.positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
                         help="time limit of each variant's check (default: $KATA_TIME_LIMIT, else 10)")
     parser.add_argument("--jobs", type=argtypes.positive_int, default=None, metavar="N",
                         help="checks run at once (default: the number of CPUs, at most %d)" % sandboxed.MAX_WORKERS)

@@ -16,18 +16,21 @@ Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not sta
 """
 import json
 
-from katas.commands import common
+from katas.commands import argtypes, common
 from katas.learner import report
+
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "run the checker and the diagnoser on your kata file and print the verdict."
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("check", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     parser.add_argument("--json", action="store_true", help="print a results.json document on standard output")
     parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PNG",
                         help="also write a heatmap of per-entry relative errors (default: next to your kata "
                              "file, with the extension .png)")
-    parser.add_argument("--seed", type=common.probe_seed, default=None, metavar="N",
+    parser.add_argument("--seed", type=argtypes.probe_seed, default=None, metavar="N",
                         help="the probe seed a report printed, to repeat exactly those probes (default: a "
                              "fresh one per check)")
     common.add_workspace_argument(parser)
@@ -37,9 +40,7 @@ def register(subparsers):
 
 def run(args, out=print):
     try:
-        ws = common.open_workspace(args)
-        card = common.card_or_current(ws, args.id, common.to_stderr if args.json else out)
-        path = common.started(ws, card)
+        ws, card, path = common.started_kata(args, common.to_stderr if args.json else out)
     except common.UsageError as exc:
         if args.json:
             out(json.dumps(report.usage_document(str(exc)), indent=2))

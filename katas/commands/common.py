@@ -10,14 +10,13 @@ What it is not for: running checks (katas.sandbox) or keeping progress (katas.wo
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import math
 import os
 import pathlib
 import sys
 
 from katas import catalogue, sandbox
+from katas.commands import argtypes
 from katas.learner import guard, report, workspace
 
 USAGE = 2
@@ -38,26 +37,8 @@ def add_workspace_argument(parser):
                             workspace.WORKSPACE_ENV, workspace.DEFAULT_DIR))
 
 
-def positive_seconds(text):
-    """argparse type of a time limit: a positive, finite number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a number of seconds" % text)
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError("must be a positive number of seconds, got %s" % text)
-    return value
-
-
-def probe_seed(text):
-    """argparse type of a probe seed: a whole number in [0, 2**31)."""
-    if not text.strip().isdigit() or int(text) >= 2 ** 31:
-        raise argparse.ArgumentTypeError("%r is not a probe seed (a whole number from 0 to 2147483647)" % text)
-    return int(text)
-
-
 def add_time_limit_argument(parser):
-    parser.add_argument("--time-limit", type=positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
                         help="stop your code after this many seconds (default: $KATA_TIME_LIMIT, else 10)")
 
 
@@ -174,6 +155,14 @@ def card_or_current(ws, card_id, out):
     card = current(ws)
     out("(current kata: %s)" % card.id)
     return card
+
+
+def started_kata(args, out):
+    """(workspace, card, path) of the kata args names (or the current one), which must be
+    started; a UsageError otherwise. What check, hint and watch begin with."""
+    ws = open_workspace(args)
+    card = card_or_current(ws, args.id, out)
+    return ws, card, started(ws, card)
 
 
 def fail(exc, out=None):

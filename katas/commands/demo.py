@@ -22,6 +22,9 @@ from katas.commands import argtypes
 from katas.learner import plots
 from reference import gradcheck, mlp, net, problems
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "run a demonstration: kink (a ReLU unit on the kink) or depth (the L-layer network)."
+
 EXAMPLE, UNIT = 0, 0
 OFFSET = 0.3  # the placed pre-activation, in units of eps
 SWEEP_EPS = (1e-2, 1e-3, 1e-4, 1e-5)
@@ -29,7 +32,7 @@ KINK_PATH = "kink.png"
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("demo", help=__doc__.splitlines()[0].split(": ", 1)[1],
+    parser = subparsers.add_parser("demo", help=HELP,
                                    description=__doc__)
     parser.add_argument("name", choices=("kink", "depth"), help="the demonstration to run")
     parser.add_argument("--seed", type=argtypes.non_negative_int, default=0, help="seed of the toy problem (default 0)")

@@ -10,6 +10,9 @@ from katas.commands import argtypes
 from katas.learner import plots
 from reference import gradcheck, net, problems
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "check the reference network against central differences on a toy problem."
+
 # The seed's toy scale: N <= 10, D, H, C single digits and all distinct.
 N, D, H, C = 8, 5, 6, 3
 REGS = (0.0, 0.1)
@@ -18,7 +21,7 @@ SWEEP_PATH = "eps_sweep.png"
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("gradcheck", help=__doc__.splitlines()[0].split(": ", 1)[1],
+    parser = subparsers.add_parser("gradcheck", help=HELP,
                                    description=__doc__)
     parser.add_argument("--seed", type=argtypes.non_negative_int, default=0, help="seed of the toy problem (default 0)")
     parser.add_argument("--eps", type=argtypes.positive_float, default=gradcheck.EPS,

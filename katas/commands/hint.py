@@ -6,9 +6,12 @@ ID, the current kata.
 """
 from katas.commands import common
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "reveal the next hint of a kata; the hints already revealed stay visible."
+
 
 def register(subparsers):
-    parser = subparsers.add_parser("hint", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("hint", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     common.add_workspace_argument(parser)
     return parser
@@ -16,9 +19,7 @@ def register(subparsers):
 
 def run(args, out=print):
     try:
-        ws = common.open_workspace(args)
-        card = common.card_or_current(ws, args.id, out)
-        common.started(ws, card)
+        ws, card, _ = common.started_kata(args, out)
     except common.UsageError as exc:
         return common.fail(exc)
     for line in common.reveal(ws, card):

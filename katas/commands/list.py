@@ -7,9 +7,11 @@ that cannot be loaded is listed as broken, with the reason; the others work as u
 from katas.commands import common
 from katas.learner.workspace import State
 
+HELP = "the curriculum, each kata's state and your progress (also plain `kata`)."  # the line `kata --help` shows; the module docstring is the long description
+
 
 def register(subparsers):
-    parser = subparsers.add_parser("list", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("list", help=HELP, description=__doc__)
     common.add_workspace_argument(parser)
     return parser
 

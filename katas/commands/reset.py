@@ -11,9 +11,11 @@ error says where your file is, and the exit code is 1.
 from katas.commands import common
 from katas.learner import progress, workspace
 
+HELP = "put a kata's pristine file back, keeping your file as a timestamped backup."  # the line `kata --help` shows; the module docstring is the long description
+
 
 def register(subparsers):
-    parser = subparsers.add_parser("reset", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("reset", help=HELP, description=__doc__)
     parser.add_argument("id", help="the kata's id")
     common.add_workspace_argument(parser)
     return parser

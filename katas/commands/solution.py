@@ -9,9 +9,12 @@ import difflib
 from katas.commands import common
 from katas.learner import katafile, report
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "the reference fix of a kata, once you have solved it (or with --force)."
+
 
 def register(subparsers):
-    parser = subparsers.add_parser("solution", help=__doc__.splitlines()[0].split(": ", 1)[1],
+    parser = subparsers.add_parser("solution", help=HELP,
                                    description=__doc__)
     parser.add_argument("id", help="the kata's id")
     parser.add_argument("--force", action="store_true", help="show it even though the kata is not solved")

@@ -9,9 +9,11 @@ read-only disk) it says so, records nothing, and the exit code is 1.
 from katas.commands import common
 from katas.learner import progress, report, workspace
 
+HELP = "write a kata's file into your workspace and make it the current kata."  # the line `kata --help` shows; the module docstring is the long description
+
 
 def register(subparsers):
-    parser = subparsers.add_parser("start", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("start", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id, as `kata list` shows it (default: the next one)")
     common.add_workspace_argument(parser)
     return parser

@@ -23,17 +23,20 @@ import sys
 import time
 
 from katas import sandbox
-from katas.commands import common
+from katas.commands import argtypes, common
 from katas.learner import report
+
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "re-check your kata file on every save and stop as soon as it is green."
 
 POLL = 0.15  # seconds between looks at the file
 CLEAR = "\x1b[2J\x1b[H"
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("watch", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("watch", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
-    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+    parser.add_argument("--timeout", type=argtypes.positive_float, default=None, metavar="SECONDS",
                         help="stop watching after this many seconds without green (exit code 1)")
     parser.add_argument("--keys", action="store_true",
                         help="read h / q / Enter from standard input even when it is not a terminal")
@@ -90,9 +93,7 @@ def say(text):
 
 def run(args, out=say):
     try:
-        ws = common.open_workspace(args)
-        card = common.card_or_current(ws, args.id, out)
-        path = common.started(ws, card)
+        ws, card, path = common.started_kata(args, out)
     except common.UsageError as exc:
         return common.fail(exc)
     time_limit = common.time_limit(args)

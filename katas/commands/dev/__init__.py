@@ -1,11 +1,14 @@
 """`kata dev`: instructor commands: `kata dev check` validates the catalogue, `kata dev new` and `kata dev promote` add cards.
 
-Each instructor command is its own module, katas/commands/dev_<name>.py, with
+Each instructor command is its own module, katas/commands/dev/<name>.py, with
 register(subparsers) and run(args), listed in DEV_COMMANDS in the order help shows them.
 """
 import importlib
 
-# Instructor command modules (katas/commands/dev_<name>.py), in the order `kata dev --help` lists them.
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "instructor commands: `kata dev check` validates the catalogue, `kata dev new` and `kata dev promote` add cards."
+
+# Instructor command modules (katas/commands/dev/<name>.py), in the order `kata dev --help` lists them.
 DEV_COMMANDS = (
     "check",
     "new",
@@ -14,7 +17,7 @@ DEV_COMMANDS = (
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("dev", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("dev", help=HELP, description=__doc__)
     dev_subparsers = parser.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
     for name in DEV_COMMANDS:
         module = importlib.import_module("katas.commands.dev." + name)

@@ -30,6 +30,9 @@ from katas.commands import argtypes, common
 from katas.learner import katafile, workspace
 from katas.paths import display
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "validate every card of the catalogue, as a learner would meet it."
+
 # The fields the loader reads, in the order of a card file, to list what a template still lacks.
 TEXT_FIELDS = ("title", "story", "fix")
 # Code shorter than this, spaces aside, may be quoted in learner-facing text (a name, `h = cache`).
@@ -54,10 +57,10 @@ class Problem:
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("check", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("check", help=HELP, description=__doc__)
     parser.add_argument("--cards", metavar="DIR", default=None,
                         help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
-    parser.add_argument("--time-limit", type=common.positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
                         help="time limit of each file's check (default: $KATA_TIME_LIMIT, else 10)")
     parser.add_argument("--jobs", type=argtypes.positive_int, default=None, metavar="N",
                         help="checks run at once (default: the number of CPUs, at most %d)" % sandboxed.MAX_WORKERS)

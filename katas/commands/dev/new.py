@@ -13,6 +13,9 @@ from katas.learner import workspace
 from katas.paths import display
 from reference.diagnose import SIGNATURES
 
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "write a new card file with every field and a comment on each, ready to fill."
+
 TEMPLATE = '''\
 # A bug card: one bug in the reference network, for a learner to find and fix. Loading a card
 # never runs code: it is data. Fill in every field below, then run `kata dev check` until it
@@ -78,7 +81,7 @@ replace = \'\'\'
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("new", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("new", help=HELP, description=__doc__)
     parser.add_argument("id", help="the new card's id: lowercase words joined by dashes, e.g. log-probs-gradient")
     parser.add_argument("--cards", metavar="DIR", default=None,
                         help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)

@@ -21,15 +21,18 @@ import shlex
 from katas import catalogue
 from katas.audit import mutants, promote
 from katas.catalogue import sandboxed
-from katas.commands import common
+from katas.commands import argtypes, common
 from katas.audit.report import JSON_NAME
 from katas.paths import display
+
+# The line `kata --help` shows; the module docstring is the long description.
+HELP = "turn a mutant of the network into a new bug card, for the instructor to finish."
 
 NETWORK_FILE = "reference/net.py"
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("promote", help=__doc__.splitlines()[0].split(": ", 1)[1], description=__doc__)
+    parser = subparsers.add_parser("promote", help=HELP, description=__doc__)
     parser.add_argument("mutant", nargs="?", metavar="MUTANT",
                         help="a mutant name from the audit report, e.g. reference.net.x_loss__mutmut_60")
     parser.add_argument("--report", default=JSON_NAME, metavar="PATH",
@@ -43,7 +46,7 @@ def register(subparsers):
                         help="the card folder to write to (default: katas/cards)")
     parser.add_argument("--force", action="store_true",
                         help="write the card even when an existing card makes the same network")
-    parser.add_argument("--time-limit", type=common.positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
                         help="time limit of the mutant's check (default: $KATA_TIME_LIMIT, else 10)")
     return parser
 
