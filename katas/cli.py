@@ -8,6 +8,7 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 
 from katas.evaluator import launch
 
@@ -28,7 +29,7 @@ COMMANDS = (
 )
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kata",
         description="backprop-kata: learn and audit backpropagation on a two-layer network.",
@@ -41,7 +42,7 @@ def build_parser():
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     launch.start_early(argv)  # check and watch: the evaluator starts while the rest is imported
     try:
@@ -50,7 +51,7 @@ def main(argv=None):
         launch.close_early()
 
 
-def dispatch(argv):
+def dispatch(argv: list[str]) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:

@@ -13,7 +13,7 @@ CARD_FILE = re.compile(r"^(\d{2,})-(%s)\.toml$" % ID_PATTERN)
 KATA_FILE = re.compile(r"^(\d{2,})-(%s)\.py$" % ID_PATTERN)
 
 
-def kata_id(filename, default="ID"):
+def kata_id(filename: str, default: str = "ID") -> str:
     """The id in a kata file's name NN-id.py, or default when the name is not a kata file's."""
     match = KATA_FILE.match(filename)
     return match.group(2) if match else default

@@ -1,8 +1,9 @@
 """Paths as a person reads them: relative to the current folder when below it."""
+import os
 import pathlib
 
 
-def display(path):
+def display(path: str | os.PathLike[str]) -> str:
     """path relative to the current folder when it is below it, else as given (a link is shown
     as itself, not as what it points to)."""
     path = pathlib.Path(path)

@@ -17,14 +17,24 @@ What it is not for: the project's own test suite, which never depends on a works
 plugin stays inert unless one of the two ways above asks for it, and imports nothing heavy
 until then.
 """
+from __future__ import annotations
+
+import os
+import pathlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from katas import names
 
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle
+
 PROGRESS_FILE = "progress.json"
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("katas", "backprop-kata katas")
     group.addoption("--katas", action="store_true", default=False,
                     help="add one test per started kata of the workspace (kata check as a test)")
@@ -33,18 +43,18 @@ def pytest_addoption(parser):
                          "directory is in, else ./workspace)")
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "kata: a backprop-kata kata, checked by the diagnoser (kata check)")
 
 
-def pytest_collect_file(file_path, parent):
+def pytest_collect_file(file_path: pathlib.Path, parent: pytest.Collector) -> KataFile | None:
     """A kata file in a workspace folder becomes a KataFile collector."""
     if names.KATA_FILE.match(file_path.name) and (file_path.parent / PROGRESS_FILE).is_file():
         return KataFile.from_parent(parent, path=file_path)
     return None
 
 
-def pytest_collection_modifyitems(session, config, items):
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """With --katas, add the started katas that pytest did not collect from their files."""
     if not config.getoption("katas"):
         return
@@ -61,8 +71,8 @@ def pytest_collection_modifyitems(session, config, items):
 class KataFile(pytest.File):
     """One kata file: yields one KataItem."""
 
-    def collect(self):
-        card_id = names.KATA_FILE.match(self.path.name).group(2)
+    def collect(self) -> Iterator[KataItem]:
+        card_id = names.kata_id(self.path.name)  # a kata file's name: pytest_collect_file matched it
         yield KataItem.from_parent(self, name="kata %s" % card_id, card_id=card_id)
 
 
@@ -73,12 +83,12 @@ class KataFailure(Exception):
 class KataItem(pytest.Item):
     """`kata check` on one file, as a test."""
 
-    def __init__(self, *, card_id, **kwargs):
+    def __init__(self, *, card_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.card_id = card_id
         self.add_marker("kata")
 
-    def runtest(self):
+    def runtest(self) -> None:
         from katas import paths
         from katas.commands import common
         from katas.learner import report, workspace
@@ -96,10 +106,11 @@ class KataItem(pytest.Item):
         for text in warnings:
             self.warn(pytest.PytestWarning("kata %s: %s" % (self.card_id, text)))
 
-    def repr_failure(self, excinfo, style=None):
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: TracebackStyle | None = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, KataFailure):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style=style)
 
-    def reportinfo(self):
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
         return self.path, None, "kata %s" % self.card_id

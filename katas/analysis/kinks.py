@@ -7,7 +7,10 @@ geometry of z, and over full checks of toy problems).
 What it is not for: printing (katas.commands.demo) or the checker's own kink test
 (reference.gradcheck).
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -16,30 +19,30 @@ from reference import gradcheck, net, problems
 N, D, H, C = 8, 5, 6, 3
 
 
-def place_on_kink(params, X, n, j, z):
+def place_on_kink(params: dict[str, np.ndarray], X: np.ndarray, n: int, j: int, z: float) -> dict[str, np.ndarray]:
     """A copy of params with b1[j] moved so that example n's unit j has pre-activation z."""
     placed = {key: value.copy() for key, value in params.items()}
     placed["b1"][j] = z - X[n] @ placed["W1"][:, j]  # scalar: z = X[n] . W1[:, j] + b1[j]
     return placed
 
 
-def reach(X, eps):
+def reach(X: np.ndarray, eps: float) -> np.ndarray:
     """Per example, the largest |change of z[n, j]| one perturbed entry of W1[:, j] or b1[j]
     makes: eps * max(1, max_d |X[n, d]|), of shape (N,)."""
     return eps * np.maximum(1.0, np.abs(X).max(axis=1))
 
 
-def straddles(params, X, eps):
+def straddles(params: dict[str, np.ndarray], X: np.ndarray, eps: float) -> bool:
     """Whether some central difference at eps can cross the kink of some hidden unit."""
     z = X @ params["W1"] + params["b1"]  # (N, H)
     return bool((np.abs(z) < reach(X, eps)[:, None]).any())
 
 
-def _trapezoid(values, grid):
+def _trapezoid(values: np.ndarray, grid: np.ndarray) -> float:
     return float(np.sum((values[1:] + values[:-1]) * np.diff(grid)) / 2.0)
 
 
-def analytic_probability(eps, n=N, d=D, h=H):
+def analytic_probability(eps: float, n: int = N, d: int = D, h: int = H) -> tuple[float, float, float, float]:
     """First-order estimate of P(some |z[n, j]| < reach) at random init, and its parts.
 
     With toy_problem's init (X standard normal, W1 and b1 of standard deviation 1/sqrt(D)),
@@ -60,7 +63,8 @@ def analytic_probability(eps, n=N, d=D, h=H):
     return 1.0 - math.exp(-lam), lam, density, reach_factor
 
 
-def geometric_monte_carlo(eps_values, samples, seed=0, n=N, d=D, h=H, chunk=25000):
+def geometric_monte_carlo(eps_values: Sequence[float], samples: int, seed: int = 0, n: int = N, d: int = D, h: int = H,
+                          chunk: int = 25000) -> tuple[np.ndarray, np.ndarray]:
     """Fraction of random inits, drawn as toy_problem(margin=0.0) draws them, with some
     |z[n, j]| < reach, for each eps (vectorized over inits)."""
     rng = np.random.default_rng(seed)
@@ -79,7 +83,7 @@ def geometric_monte_carlo(eps_values, samples, seed=0, n=N, d=D, h=H, chunk=2500
     return hits / float(samples), hits
 
 
-def checker_monte_carlo(seeds, eps):
+def checker_monte_carlo(seeds: int, eps: float) -> tuple[int, int, int, int]:
     """Full checks at eps of seeds 0..seeds-1 of toy_problem(margin=0.0).
 
     Returns counts of seeds: (with a kink-marked entry, with a unit within reach at eps,

@@ -6,7 +6,7 @@ option and the value, instead of a traceback later on.
 import argparse
 
 
-def positive_float(text):
+def positive_float(text: str) -> float:
     """A float > 0 (a step, a time limit)."""
     try:
         value = float(text)
@@ -17,7 +17,7 @@ def positive_float(text):
     return value
 
 
-def non_negative_int(text):
+def non_negative_int(text: str) -> int:
     """An int >= 0 (a seed)."""
     try:
         value = int(text)
@@ -28,7 +28,7 @@ def non_negative_int(text):
     return value
 
 
-def positive_int(text):
+def positive_int(text: str) -> int:
     """An int >= 1 (a count)."""
     value = non_negative_int(text)
     if value < 1:
@@ -36,7 +36,7 @@ def positive_int(text):
     return value
 
 
-def probe_seed(text):
+def probe_seed(text: str) -> int:
     """argparse type of a probe seed: a whole number in [0, 2**31)."""
     if not text.strip().isdigit() or int(text) >= 2 ** 31:
         raise argparse.ArgumentTypeError("%r is not a probe seed (a whole number from 0 to 2147483647)" % text)

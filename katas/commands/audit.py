@@ -14,7 +14,9 @@ stopped by a signal: 130 for Ctrl-C (SIGINT), 143 for SIGTERM (a CI cancel), 129
 (a closed terminal). Stopped any way, even killed, the audit ends mutmut and every worker it
 started and removes its temporary copy (katas.lifeline).
 """
+import argparse
 import sys
+from collections.abc import Callable
 
 from katas.audit import equivalence, lifeline, report as audit_report, runner
 from katas.commands import argtypes
@@ -23,7 +25,7 @@ from katas.commands import argtypes
 HELP = "mutation-test the network with mutmut and report how many bugs the checks catch."
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("audit", help=HELP, description=__doc__)
     parser.add_argument("--break", dest="break_", action="store_true",
                         help="exit 1 when the score is below the break threshold of [tool.backprop-kata.audit]")
@@ -40,7 +42,7 @@ def register(subparsers):
     return parser
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: Callable[[str], object] = print) -> int:
     with lifeline.stop_signals():
         try:
             return audit_and_report(args, out)
@@ -53,7 +55,7 @@ def run(args, out=print):
             return lifeline.exit_code(stop)
 
 
-def audit_and_report(args, out):
+def audit_and_report(args: argparse.Namespace, out: Callable[[str], object]) -> int:
     try:
         out_dir = audit_report.check_out_dir(args.out)
     except ValueError as exc:

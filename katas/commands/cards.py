@@ -7,13 +7,16 @@ or crashes is diagnosed `error`, with the sandbox's sentence saying what happene
 files are listed with the reason. Reads the catalogue in $KATA_CARDS when set, like every other
 command. Exit code 0 when every card agrees and none is broken, 1 otherwise, 2 for a usage error.
 """
+import argparse
+from collections.abc import Iterable, Iterator
+
 from katas import catalogue
-from katas.catalogue import sandboxed
+from katas.catalogue import Card, sandboxed
 from katas.learner import katafile
 from katas.commands import argtypes, common
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("cards", help="list the bug cards with expected and diagnosed signatures",
                                    description=__doc__)
     parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
@@ -23,9 +26,11 @@ def register(subparsers):
     return parser
 
 
-def rows(cards, time_limit=None, workers=None):
+def rows(cards: Iterable[Card], time_limit: float | None = None,
+         workers: int | None = None) -> Iterator[tuple[Card, sandboxed.Verdict | None, list[str]]]:
     """(card, Verdict or None, problems) for every card, in order, as the checks finish."""
-    jobs, built = [], []
+    jobs: list[sandboxed.Job] = []
+    built: list[tuple[Card, str | None]] = []
     for card in cards:
         try:
             source = katafile.render_kata(card)  # the file a learner gets: standalone
@@ -46,7 +51,7 @@ def rows(cards, time_limit=None, workers=None):
             yield card, verdict, catalogue.expectation_errors(card, verdict)
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         directory = common.cards_folder()
     except common.UsageError as exc:

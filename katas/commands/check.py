@@ -14,16 +14,20 @@ after the check, and what the check destroyed in the workspace is put back (kata
 problem with the workspace (progress.json, a file put back) is one warning line after the verdict.
 Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not started).
 """
+import argparse
 import json
+import pathlib
 
+from katas.catalogue import Card
 from katas.commands import argtypes, common
 from katas.learner import report
+from katas.sandbox import Result
 
 # The line `kata --help` shows; the module docstring is the long description.
 HELP = "run the checker and the diagnoser on your kata file and print the verdict."
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("check", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     parser.add_argument("--json", action="store_true", help="print a results.json document on standard output")
@@ -38,7 +42,7 @@ def register(subparsers):
     return parser
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         ws, card, path = common.started_kata(args, common.to_stderr if args.json else out)
     except common.UsageError as exc:
@@ -61,7 +65,7 @@ def run(args, out=print):
     return 0 if result.green else 1
 
 
-def draw(card, result, path, target):
+def draw(card: Card, result: Result, path: pathlib.Path, target: str) -> str:
     """Write the heatmap and say where, or say why there is none."""
     from katas.learner import plots
 

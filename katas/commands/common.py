@@ -10,19 +10,26 @@ What it is not for: running checks (katas.sandbox) or keeping progress (katas.wo
 """
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 import pathlib
 import sys
+from collections.abc import Callable, Iterable, Sequence
 
 from katas import catalogue, sandbox
+from katas.catalogue import Card, CardError
 from katas.commands import argtypes
+from katas.evaluator.launch import Evaluator
 from katas.learner import guard, report, workspace
+from katas.learner.workspace import Workspace
 
 USAGE = 2
+# Where a command's lines go: print, or a test's list.append.
+Out = Callable[[str], object]
 
 
-def to_stderr(text):
+def to_stderr(text: str) -> None:
     """Print a line on standard error (usage errors and warnings go there)."""
     print(text, file=sys.stderr)
 
@@ -31,18 +38,18 @@ class UsageError(Exception):
     """A command that cannot run as typed; the message says what to type instead."""
 
 
-def add_workspace_argument(parser):
+def add_workspace_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workspace", metavar="DIR", default=None,
                         help="the workspace folder (default: $%s, else the workspace you are in, else ./%s)" % (
                             workspace.WORKSPACE_ENV, workspace.DEFAULT_DIR))
 
 
-def add_time_limit_argument(parser):
+def add_time_limit_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
                         help="stop your code after this many seconds (default: $KATA_TIME_LIMIT, else 10)")
 
 
-def time_limit(args, err=None):
+def time_limit(args: argparse.Namespace, err: Out | None = None) -> float:
     """--time-limit, else $KATA_TIME_LIMIT, else the default. An unusable $KATA_TIME_LIMIT is
     named in a warning on standard error, once per command, and the default is used."""
     if getattr(args, "time_limit", None) is not None:
@@ -55,7 +62,7 @@ def time_limit(args, err=None):
     return seconds
 
 
-def open_workspace(args):
+def open_workspace(args: argparse.Namespace) -> Workspace:
     """The Workspace of --workspace, $KATA_WORKSPACE or the default; a UsageError when that
     path, or the nearest part of it that exists, is not a folder."""
     option = getattr(args, "workspace", None)
@@ -69,7 +76,7 @@ def open_workspace(args):
     return workspace.Workspace(root)
 
 
-def cards_folder():
+def cards_folder() -> pathlib.Path:
     """The card folder; a UsageError when $KATA_CARDS names something that is not a folder."""
     directory = workspace.cards_dir()
     if os.environ.get(workspace.CARDS_ENV) and not pathlib.Path(directory).is_dir():
@@ -78,12 +85,12 @@ def cards_folder():
     return directory
 
 
-def catalogue_cards():
+def catalogue_cards() -> tuple[list[Card], list[CardError]]:
     """(cards, broken) of the current card folder; a card whose edits do not apply is broken.
 
     A UsageError when $KATA_CARDS is not a folder."""
     loaded, broken = catalogue.load_catalogue(cards_folder())
-    sources = {}
+    sources: dict[str, str] = {}
     cards = []
     for card in loaded:
         if card.network not in sources:
@@ -97,7 +104,7 @@ def catalogue_cards():
     return cards, broken
 
 
-def find(card_id):
+def find(card_id: str) -> Card:
     """The card with this id, or a UsageError that lists the ids (or says why its file is broken)."""
     cards, broken = catalogue_cards()
     for card in cards:
@@ -114,7 +121,7 @@ def find(card_id):
     raise UsageError("there is no kata %r; %s`kata list` shows them all" % (card_id, suggestion))
 
 
-def started(ws, card):
+def started(ws: Workspace, card: Card) -> pathlib.Path:
     """Raise a UsageError unless the kata was started and its file exists."""
     path = ws.kata_path(card)
     if ws.entry(card) is None and not path.exists():
@@ -126,7 +133,7 @@ def started(ws, card):
     return path
 
 
-def current(ws):
+def current(ws: Workspace) -> Card:
     """The card of the current kata (most recently started, unsolved), or a UsageError."""
     card_id = ws.current_id()
     if card_id is None:
@@ -140,7 +147,7 @@ def current(ws):
     return find(card_id)
 
 
-def next_unstarted(ws, cards):
+def next_unstarted(ws: Workspace, cards: Iterable[Card]) -> Card | None:
     """The first card in curriculum order that was never started, or None."""
     for card in cards:
         if ws.entry(card) is None:
@@ -148,7 +155,7 @@ def next_unstarted(ws, cards):
     return None
 
 
-def card_or_current(ws, card_id, out):
+def card_or_current(ws: Workspace, card_id: str | None, out: Out) -> Card:
     """The named card, or the current kata (saying which) when no id is given."""
     if card_id:
         return find(card_id)
@@ -157,7 +164,7 @@ def card_or_current(ws, card_id, out):
     return card
 
 
-def started_kata(args, out):
+def started_kata(args: argparse.Namespace, out: Out) -> tuple[Workspace, Card, pathlib.Path]:
     """(workspace, card, path) of the kata args names (or the current one), which must be
     started; a UsageError otherwise. What check, hint and watch begin with."""
     ws = open_workspace(args)
@@ -165,18 +172,18 @@ def started_kata(args, out):
     return ws, card, started(ws, card)
 
 
-def fail(exc, out=None):
+def fail(exc: Exception, out: Out | None = None) -> int:
     """Print a usage error on standard error; return the usage exit code."""
     (out or to_stderr)("kata: %s" % exc)
     return USAGE
 
 
-def show_warnings(ws, out=None):
+def show_warnings(ws: Workspace, out: Out | None = None) -> None:
     """Print what went wrong in the workspace since the last time (once each), after the output."""
     print_warnings(ws.take_warnings(), out)
 
 
-def print_warnings(warnings, out=None):
+def print_warnings(warnings: Sequence[str], out: Out | None = None) -> None:
     """Each sentence as one `warning:` line, on standard error unless out is given, after
     everything already printed (standard output is flushed first)."""
     if out is None:
@@ -185,7 +192,7 @@ def print_warnings(warnings, out=None):
         (out or (lambda text: print(text, file=sys.stderr, flush=True)))("warning: %s" % warning)
 
 
-def unchangeable(exc, out=None):
+def unchangeable(exc: Exception, out: Out | None = None) -> int:
     """Print a workspace change that could not be made; return exit code 1 (the command's job failed)."""
     (out or to_stderr)("kata: %s" % exc)
     return 1
@@ -209,7 +216,8 @@ class Checked:
     saved: bool
 
 
-def check_kata(ws, card, path, time_limit=None, entries=False, seed=None, evaluator=None):
+def check_kata(ws: Workspace, card: Card, path: pathlib.Path, time_limit: float | None = None, entries: bool = False,
+               seed: int | None = None, evaluator: Evaluator | None = None) -> Checked:
     """Check the kata file's bytes as they are now and record the check; a Checked.
 
     The bytes are read once and handed to the sandbox; afterwards, what the check destroyed
@@ -226,7 +234,7 @@ def check_kata(ws, card, path, time_limit=None, entries=False, seed=None, evalua
     return Checked(result, newly_solved, aftermath.unchanged, ws.saved)
 
 
-def next_steps(ws, card, checked):
+def next_steps(ws: Workspace, card: Card, checked: Checked) -> list[str]:
     """What to do now: the next hint, or the solution and the next kata."""
     result = checked.result
     if not result.green:
@@ -253,7 +261,7 @@ def next_steps(ws, card, checked):
     return lines
 
 
-def reveal(ws, card):
+def reveal(ws: Workspace, card: Card) -> list[str]:
     """Reveal one more hint and return the lines to print."""
     revealed, grew = ws.reveal_hint(card)
     total = len(card.hints)

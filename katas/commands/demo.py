@@ -14,6 +14,10 @@ difference wrong.
 (parameters with reg = 0 and reg > 0, and dL/dX) and compares depth 1 with net.loss.
 """
 
+import argparse
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import numpy as np
 
 from katas.analysis import kinks
@@ -31,7 +35,7 @@ SWEEP_EPS = (1e-2, 1e-3, 1e-4, 1e-5)
 KINK_PATH = "kink.png"
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("demo", help=HELP,
                                    description=__doc__)
     parser.add_argument("name", choices=("kink", "depth"), help="the demonstration to run")
@@ -48,16 +52,16 @@ def register(subparsers):
     return parser
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     if args.name == "depth":
         return 0 if depth_demo(seed=args.seed) else 1
     kink_demo(seed=args.seed, seeds=args.seeds, mc_eps=args.mc_eps, samples=args.samples, plot=args.plot)
     return 0
 
 
-def entry_rows(report, X, eps, z):
+def entry_rows(report: gradcheck.GradCheckReport, X: np.ndarray, eps: float, z: float) -> list[tuple[Any, ...]]:
     """Rows for the entries whose perturbation moves z[EXAMPLE, UNIT]: W1[:, UNIT] and b1[UNIT]."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     entries = [("W1", (d, UNIT), X[EXAMPLE, d]) for d in range(X.shape[1])] + [("b1", (UNIT,), 1.0)]
     for name, index, slope in entries:
         p = report.params[name]
@@ -69,7 +73,7 @@ def entry_rows(report, X, eps, z):
     return rows
 
 
-def print_entries(rows, out):
+def print_entries(rows: Iterable[tuple[Any, ...]], out: Callable[[str], object]) -> None:
     out("| entry | dz/dentry | crosses z = 0 | analytic | central difference | rel error | "
         "left slope | right slope | checker |")
     out("|---|---|---|---|---|---|---|---|---|")
@@ -78,7 +82,8 @@ def print_entries(rows, out):
             name, slope, crosses, analytic, numeric, error, left, right, status))
 
 
-def show_placement(params, X, y, z, label, out):
+def show_placement(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, z: float, label: str,
+                   out: Callable[[str], object]) -> gradcheck.GradCheckReport:
     """Place the unit at z, check, print the affected entries and the checker's table."""
     eps = gradcheck.EPS
     placed = kinks.place_on_kink(params, X, EXAMPLE, UNIT, z)
@@ -104,7 +109,8 @@ def show_placement(params, X, y, z, label, out):
     return report
 
 
-def kink_demo(seed=0, seeds=80, mc_eps=1e-2, samples=200000, plot=None, out=print):
+def kink_demo(seed: int = 0, seeds: int = 80, mc_eps: float = 1e-2, samples: int = 200000, plot: str | None = None,
+              out: Callable[[str], object] = print) -> gradcheck.GradCheckReport:
     """Run the whole demonstration and print it; return the report of the z = 0.3 eps check."""
     eps = gradcheck.EPS
     params, X, y = problems.toy_problem(N, D, H, C, seed)
@@ -161,7 +167,7 @@ DEPTHS = (1, 2, 3, 4, 5)
 DEPTH_REG = 0.1
 
 
-def depth_demo(seed=0, out=print):
+def depth_demo(seed: int = 0, out: Callable[[str], object] = print) -> bool:
     """Check mlp.loss at 1 to 5 hidden layers of width H; print a table; True when all pass."""
     out("L-layer network (reference/mlp.py): gradient check at %d to %d hidden layers" % (DEPTHS[0], DEPTHS[-1]))
     out("problems.layered_problem(N=%d, (D=%d, H=%d, ..., H=%d, C=%d), seed %d): every |z| >= 1e-3, eps %g" % (
@@ -183,7 +189,7 @@ def depth_demo(seed=0, out=print):
         params, X, y = problems.layered_problem(N, widths, seed)
         reports = [gradcheck.check_gradients(lambda p: mlp.loss(p, X, y, reg), params) for reg in (0.0, DEPTH_REG)]
 
-        def input_loss(inputs):
+        def input_loss(inputs: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
             total, _, dX = mlp.loss(params, inputs["X"], y, DEPTH_REG, return_dX=True)
             return total, {"X": dX}
 

@@ -6,6 +6,11 @@ With --plot [PATH] it also draws the reg = 0 check as per-entry error heatmaps (
 matplotlib). With --eps-sweep it prints instead how the relative error depends on eps, from
 1e-1 to 1e-12, and with --plot draws that sweep.
 """
+import argparse
+from collections.abc import Callable
+
+import numpy as np
+
 from katas.commands import argtypes
 from katas.learner import plots
 from reference import gradcheck, net, problems
@@ -20,7 +25,7 @@ HEATMAP_PATH = "gradcheck.png"
 SWEEP_PATH = "eps_sweep.png"
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("gradcheck", help=HELP,
                                    description=__doc__)
     parser.add_argument("--seed", type=argtypes.non_negative_int, default=0, help="seed of the toy problem (default 0)")
@@ -35,7 +40,7 @@ def register(subparsers):
     return parser
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     if args.eps_sweep:
         sweep(seed=args.seed, plot=args.plot or (SWEEP_PATH if args.plot is not None else None))
         return 0
@@ -43,7 +48,8 @@ def run(args):
     return 0 if check_reference(seed=args.seed, eps=args.eps, plot=plot) else 1
 
 
-def sweep(seed=0, plot=None, out=print):
+def sweep(seed: int = 0, plot: str | None = None,
+          out: Callable[[str], object] = print) -> list[tuple[float, float, float, str]]:
     """Print the eps sweep of the reference gradient as a table; draw it to plot if given."""
     rows = plots.eps_sweep(seed=seed)
     out("Relative error of the reference gradient against central differences, by eps")
@@ -60,7 +66,8 @@ def sweep(seed=0, plot=None, out=print):
     return rows
 
 
-def check_reference(seed=0, eps=gradcheck.EPS, out=print, plot=None):
+def check_reference(seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[str], object] = print,
+                    plot: str | None = None) -> bool:
     """Run every check and print it; return True when all of them pass.
 
     plot: a PNG path for the heatmaps of the reg = 0 check, or None for no picture.
@@ -108,9 +115,10 @@ def check_reference(seed=0, eps=gradcheck.EPS, out=print, plot=None):
     return passed
 
 
-def check_input_gradient(params, X, y, eps):
+def check_input_gradient(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray,
+                         eps: float) -> gradcheck.GradCheckReport:
     """Check dL/dX by treating X as the only parameter."""
-    def f(inputs):
+    def f(inputs: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
         total, _, dX = net.loss(params, inputs["X"], y, REGS[-1], return_dX=True)
         return total, {"X": dX}
     return gradcheck.check_gradients(f, {"X": X.copy()}, eps=eps)

@@ -4,19 +4,21 @@ Lists every kata in curriculum order with its state (not started, in progress, s
 the hints you have revealed, counts your progress, and names the current kata. A card file
 that cannot be loaded is listed as broken, with the reason; the others work as usual.
 """
+import argparse
+
 from katas.commands import common
 from katas.learner.workspace import State
 
 HELP = "the curriculum, each kata's state and your progress (also plain `kata`)."  # the line `kata --help` shows; the module docstring is the long description
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("list", help=HELP, description=__doc__)
     common.add_workspace_argument(parser)
     return parser
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         ws = common.open_workspace(args)
         cards, broken = common.catalogue_cards()

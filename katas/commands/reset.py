@@ -8,20 +8,22 @@ Python reads as the pristine kata (saved with a byte-order mark or CRLF line end
 backup and is left as it is. When the file cannot be moved or written, nothing is lost: the
 error says where your file is, and the exit code is 1.
 """
+import argparse
+
 from katas.commands import common
 from katas.learner import progress, workspace
 
 HELP = "put a kata's pristine file back, keeping your file as a timestamped backup."  # the line `kata --help` shows; the module docstring is the long description
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("reset", help=HELP, description=__doc__)
     parser.add_argument("id", help="the kata's id")
     common.add_workspace_argument(parser)
     return parser
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         ws = common.open_workspace(args)
         card = common.find(args.id)

@@ -4,8 +4,10 @@ Shows the reference diff (a unified diff from the kata as it was handed out to t
 reference code, under the same header) and the card's explanation of the fix. Once a kata
 was green it stays unlocked, also after `kata reset`.
 """
+import argparse
 import difflib
 
+from katas.catalogue import Card
 from katas.commands import common
 from katas.learner import katafile, report
 
@@ -13,7 +15,7 @@ from katas.learner import katafile, report
 HELP = "the reference fix of a kata, once you have solved it (or with --force)."
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("solution", help=HELP,
                                    description=__doc__)
     parser.add_argument("id", help="the kata's id")
@@ -22,7 +24,7 @@ def register(subparsers):
     return parser
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         ws = common.open_workspace(args)
         card = common.find(args.id)
@@ -53,7 +55,7 @@ def run(args, out=print):
     return 0
 
 
-def reference_diff(card):
+def reference_diff(card: Card) -> list[str]:
     """Unified diff lines from the pristine kata file to the same file with the reference code."""
     name = katafile.kata_filename(card)
     lines = list(difflib.unified_diff(

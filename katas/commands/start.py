@@ -6,29 +6,32 @@ overwrites your work: starting a kata again only says where its file is (`kata r
 starts over, keeping your file as a backup). When the file cannot be written (a full or
 read-only disk) it says so, records nothing, and the exit code is 1.
 """
+import argparse
+
 from katas.commands import common
 from katas.learner import progress, report, workspace
 
 HELP = "write a kata's file into your workspace and make it the current kata."  # the line `kata --help` shows; the module docstring is the long description
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("start", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id, as `kata list` shows it (default: the next one)")
     common.add_workspace_argument(parser)
     return parser
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         ws = common.open_workspace(args)
         if args.id:
             card = common.find(args.id)
         else:
             cards, _ = common.catalogue_cards()
-            card = common.next_unstarted(ws, cards)
-            if card is None:
+            upcoming = common.next_unstarted(ws, cards)
+            if upcoming is None:
                 raise common.UsageError("every kata is started already; `kata list` shows where you are")
+            card = upcoming
         path, created = ws.start(card)
     except common.UsageError as exc:
         return common.fail(exc)

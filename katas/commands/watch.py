@@ -16,24 +16,31 @@ writes in two steps is not checked half-written. A file the check emptied and pu
 katas.guard) is not checked again; a file saved during a check is. Each check re-reads the
 progress file, so a kata solved or a hint revealed in another terminal is kept.
 """
+import argparse
 import hashlib
 import os
+import pathlib
 import select
 import sys
 import time
 
 from katas import sandbox
+from katas.catalogue import Card
 from katas.commands import argtypes, common
+from katas.evaluator.launch import Evaluator
 from katas.learner import report
+from katas.learner.workspace import Workspace
 
 # The line `kata --help` shows; the module docstring is the long description.
 HELP = "re-check your kata file on every save and stop as soon as it is green."
 
 POLL = 0.15  # seconds between looks at the file
 CLEAR = "\x1b[2J\x1b[H"
+# What fingerprint() reads of a file: (mtime_ns, size, sha256).
+Fingerprint = tuple[int, int, str]
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("watch", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     parser.add_argument("--timeout", type=argtypes.positive_float, default=None, metavar="SECONDS",
@@ -45,7 +52,7 @@ def register(subparsers):
     return parser
 
 
-def fingerprint(path):
+def fingerprint(path: str | os.PathLike[str]) -> Fingerprint | None:
     """(mtime_ns, size, sha256) of the file, or None while it does not exist."""
     try:
         with open(path, "rb") as stream:
@@ -59,8 +66,8 @@ def fingerprint(path):
 class Keys(object):
     """Lines typed on standard input, read without blocking (POSIX select), or none at all."""
 
-    def __init__(self, enabled):
-        self.fd = None
+    def __init__(self, enabled: bool) -> None:
+        self.fd: int | None = None
         self.buffer = b""
         if enabled and os.name == "posix":
             try:
@@ -70,7 +77,7 @@ class Keys(object):
             except (AttributeError, OSError, ValueError):
                 self.fd = None
 
-    def wait(self, seconds):
+    def wait(self, seconds: float) -> list[str]:
         """Wait up to seconds; return the typed lines (stripped, lowercased), maybe none."""
         if self.fd is None:
             time.sleep(seconds)
@@ -87,11 +94,11 @@ class Keys(object):
         return [line.decode("utf-8", "replace").strip().lower() for line in lines]
 
 
-def say(text):
+def say(text: str) -> None:
     print(text, flush=True)  # a pipe or a log sees each verdict as it comes
 
 
-def run(args, out=say):
+def run(args: argparse.Namespace, out: common.Out = say) -> int:
     try:
         ws, card, path = common.started_kata(args, out)
     except common.UsageError as exc:
@@ -111,7 +118,8 @@ def run(args, out=say):
         return 1
 
 
-def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
+def watch(ws: Workspace, card: Card, path: pathlib.Path, settings: tuple[float, Evaluator], keys: Keys,
+          deadline: float | None, clear: bool, help_line: str, out: common.Out) -> int:
     seen = fingerprint(path)
     number = 1
     green, seen = show_check(ws, card, path, settings, number, "first check", clear, help_line, out, seen)
@@ -156,7 +164,9 @@ def watch(ws, card, path, settings, keys, deadline, clear, help_line, out):
             return 0
 
 
-def show_check(ws, card, path, settings, number, reason, clear, help_line, out, seen):
+def show_check(ws: Workspace, card: Card, path: pathlib.Path, settings: tuple[float, Evaluator], number: int,
+               reason: str, clear: bool, help_line: str, out: common.Out,
+               seen: Fingerprint | None) -> tuple[bool, Fingerprint | None]:
     """Check, print the verdict and any warning; return (green, the fingerprint to compare with next).
 
     Green stops the watch only when it is the file's own (it still holds the bytes checked).

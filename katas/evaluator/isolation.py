@@ -20,7 +20,7 @@ import signal
 import struct
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 REAL_EXIT = os._exit  # captured at import, before guard_exits replaces os._exit in the learner process
@@ -304,7 +304,9 @@ def block_project(folders: Iterable[str], blocked: tuple[str, ...] = BLOCKED_PAC
         if name.split(".")[0] in blocked and name != "katas" and not name.startswith("katas.evaluator"):
             del sys.modules[name]
 
-    def hook(event, args, roots=roots, blocked=blocked, realpath=os.path.realpath, fspath=os.fspath):
+    def hook(event: str, args: tuple[Any, ...], roots: tuple[str, ...] = roots, blocked: tuple[str, ...] = blocked,
+             realpath: Callable[[str], str] = os.path.realpath,
+             fspath: Callable[[Any], str | bytes] = os.fspath) -> None:
         if event == "import":
             module = args[0] if args else None
             if isinstance(module, str) and module.split(".")[0] in blocked:

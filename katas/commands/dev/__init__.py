@@ -3,6 +3,7 @@
 Each instructor command is its own module, katas/commands/dev/<name>.py, with
 register(subparsers) and run(args), listed in DEV_COMMANDS in the order help shows them.
 """
+import argparse
 import importlib
 
 # The line `kata --help` shows; the module docstring is the long description.
@@ -16,7 +17,7 @@ DEV_COMMANDS = (
 )
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("dev", help=HELP, description=__doc__)
     dev_subparsers = parser.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
     for name in DEV_COMMANDS:
@@ -27,7 +28,7 @@ def register(subparsers):
     return parser
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """`kata dev` alone: the list of instructor commands."""
     args.dev_parser.print_help()
     return 0

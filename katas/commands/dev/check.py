@@ -20,10 +20,14 @@ words. Exit code 0 when there is no problem, 1 otherwise; CI runs it.
 """
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import os
 import pathlib
+from collections.abc import Sequence
 
 from katas import catalogue
+from katas.catalogue import Card, CardError
 from katas.audit import mutants
 from katas.catalogue import sandboxed
 from katas.commands import argtypes, common
@@ -49,14 +53,14 @@ class Problem:
     problem: str
     fix: str
 
-    def text(self):
+    def text(self) -> str:
         where = display(self.path) if self.path is not None else "catalogue"
         if self.field:
             where += " [%s]" % self.field
         return "%s: %s. Fix: %s" % (where, self.problem, self.fix)
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("check", help=HELP, description=__doc__)
     parser.add_argument("--cards", metavar="DIR", default=None,
                         help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
@@ -67,7 +71,7 @@ def register(subparsers):
     return parser
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     directory = pathlib.Path(args.cards).resolve() if args.cards else workspace.cards_dir()
     out("Checking the cards in %s" % display(directory))
     cards, problems = check_catalogue(directory, common.time_limit(args), out, workers=args.jobs)
@@ -87,13 +91,14 @@ def run(args, out=print):
     return 0
 
 
-def check_catalogue(directory, time_limit=None, out=print, workers=None):
+def check_catalogue(directory: str | os.PathLike[str], time_limit: float | None = None, out: common.Out = print,
+                    workers: int | None = None) -> tuple[list[Card], list[Problem]]:
     """Check every card file and the references; return (cards without problems, problems).
 
     time_limit: seconds per sandboxed check (None: $KATA_TIME_LIMIT, else the sandbox's
     default); workers: checks run at once (None: katas.judge.default_workers()).
     """
-    problems = []
+    problems: list[Problem] = []
     if not pathlib.Path(directory).is_dir():
         return [], [Problem(pathlib.Path(directory), None, "is not a folder",
                             "point --cards (or $%s) at the folder of NN-id.toml files" % workspace.CARDS_ENV)]
@@ -111,9 +116,10 @@ def check_catalogue(directory, time_limit=None, out=print, workers=None):
     # run (each card's kata and solution, the references at each depth the cards use) is
     # judged in the sandbox, several at once, and reported in catalogue order.
     static = [(card,) + prepare_card(card) for card in cards]
-    jobs = []
+    jobs: list[sandboxed.Job] = []
     for card, found, kata, solution in static:
         if not found:
+            assert kata is not None and solution is not None  # rendered: their edits apply
             filename = katafile.kata_filename(card)
             jobs += [sandboxed.Job(kata, filename, card.hidden_layers), sandboxed.Job(solution, filename, card.hidden_layers)]
     references = [(network, depth) for network in sorted({"net"} | {c.network for c in cards})
@@ -131,7 +137,7 @@ def check_catalogue(directory, time_limit=None, out=print, workers=None):
         else:
             fine.append(card)
             out("ok   %s: %s%s" % (display(card.path), card.signature, " (equivalent)" if card.equivalent else ""))
-    failed = {}
+    failed: dict[str, list[Problem]] = {}
     for network, depth in references:
         failed.setdefault(network, [])
         failed[network] += reference_problems(network, depth, next(verdicts))
@@ -142,7 +148,7 @@ def check_catalogue(directory, time_limit=None, out=print, workers=None):
     return fine, problems
 
 
-def still_empty(error):
+def still_empty(error: CardError) -> list[Problem]:
     """For a scaffolded card that fails to load: the other fields still waiting to be filled."""
     try:
         data = catalogue.read_toml(error.path)
@@ -164,8 +170,9 @@ def still_empty(error):
                     "fill each one in as its comment in the file explains")]
 
 
-def duplicate_orders(cards):
-    seen, problems = {}, []
+def duplicate_orders(cards: Sequence[Card]) -> list[Problem]:
+    seen: dict[int, pathlib.Path] = {}
+    problems: list[Problem] = []
     for card in cards:
         if card.order in seen:
             problems.append(Problem(card.path, "order (the NN- file name prefix)",
@@ -176,9 +183,10 @@ def duplicate_orders(cards):
     return problems
 
 
-def duplicate_edits(cards):
+def duplicate_edits(cards: Sequence[Card]) -> list[Problem]:
     """Cards whose edits make the same network as an earlier card's: the later one is a duplicate."""
-    seen, problems = {}, []
+    seen: dict[tuple[str, int, str], pathlib.Path] = {}
+    problems: list[Problem] = []
     for card in cards:
         try:
             key = (card.network, card.hidden_layers, catalogue.apply_edits(card))
@@ -193,13 +201,13 @@ def duplicate_edits(cards):
     return problems
 
 
-def prepare_card(card):
+def prepare_card(card: Card) -> tuple[list[Problem], str | None, str | None]:
     """What one loaded card shows without running anything: (problems, kata text, solution text).
 
     The texts are None when the edits do not apply; the kata and the solution are judged in
     the sandbox (judged_problems) only when there are no problems here.
     """
-    problems = []
+    problems: list[Problem] = []
     for i, edit in enumerate(card.edits):
         if edit.find == edit.replace:
             problems.append(Problem(card.path, "edits[%d]" % i, "replace equals find: the edit changes nothing",
@@ -224,7 +232,7 @@ def prepare_card(card):
     return problems, kata, solution
 
 
-def compile_problem(card, name, text):
+def compile_problem(card: Card, name: str, text: str) -> Problem | None:
     """A Problem when the kata (or solution) file does not compile, else None. Compiling runs nothing."""
     try:
         compile(text, "<%s of %s>" % (name, card.id), "exec")
@@ -239,7 +247,7 @@ def compile_problem(card, name, text):
     return None
 
 
-def judged_problems(card, kata, solution):
+def judged_problems(card: Card, kata: sandboxed.Verdict, solution: sandboxed.Verdict) -> list[Problem]:
     """The problems the sandbox's verdicts on the kata file and on the solution file show."""
     problems = expectation_problems(card, kata)
     if not solution.green:
@@ -250,24 +258,25 @@ def judged_problems(card, kata, solution):
     return problems
 
 
-def header_line(card, line):
+def header_line(card: Card, line: int | None) -> bool:
     return line is not None and line <= katafile.header(card).count("\n")
 
 
-def code_of(line):
+def code_of(line: str) -> tuple[str, str]:
     """A source line's code without its comment, and that code with every space removed."""
     code = mutants.strip_comment(line).strip()
     return code, "".join(code.split())
 
 
-def changed_code(card):
+def changed_code(card: Card) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(buggy, fixed): the code of the lines the edits put in, and of the lines they take out.
 
     Each is a list of (code, code without spaces), comments stripped, keeping only lines of at
     least LEAK_CHARS characters besides spaces: shorter code (a name, `h = cache`) is what hints
     legitimately mention.
     """
-    buggy, fixed = {}, {}
+    buggy: dict[str, str] = {}
+    fixed: dict[str, str] = {}
     for edit in card.edits:
         before = {code_of(line)[1] for line in edit.find.splitlines()}
         after = {code_of(line)[1] for line in edit.replace.splitlines()}
@@ -279,7 +288,7 @@ def changed_code(card):
     return sorted((c, s) for s, c in buggy.items()), sorted((c, s) for s, c in fixed.items())
 
 
-def leaks(card):
+def leaks(card: Card) -> list[Problem]:
     """Learner-facing text that quotes the code of a line the bug changed.
 
     The title, the story and every hint must quote neither the buggy code (the edits' replace)
@@ -288,7 +297,7 @@ def leaks(card):
     buggy, fixed = changed_code(card)
     fields = [("title", card.title), ("story", card.story)] + [
         ("hints[%d]" % i, hint) for i, hint in enumerate(card.hints)]
-    problems = []
+    problems: list[Problem] = []
     for field, text in fields:
         squeezed = "".join(text.split())
         for kind, lines, fix in (
@@ -303,9 +312,9 @@ def leaks(card):
     return problems
 
 
-def placeholders(card):
+def placeholders(card: Card) -> list[Problem]:
     """Learner-facing text that still holds a placeholder."""
-    problems = []
+    problems: list[Problem] = []
     fields = [("title", card.title), ("story", card.story), ("fix", card.fix)] + [
         ("hints[%d]" % i, hint) for i, hint in enumerate(card.hints)]
     for field, text in fields:
@@ -316,7 +325,7 @@ def placeholders(card):
     return problems
 
 
-def expectation_problems(card, result):
+def expectation_problems(card: Card, result: sandboxed.Verdict) -> list[Problem]:
     """The kata's Verdict (katas.judge) against the card's [expect] table."""
     if result.error:
         return [Problem(card.path, "edits", "the kata file a learner gets cannot be checked: %s" % result.problem,
@@ -326,7 +335,7 @@ def expectation_problems(card, result):
     if not found:
         return []
     evidence = result.evidence[0] if result.evidence else ""
-    problems = []
+    problems: list[Problem] = []
     if diagnosis.signature != card.signature:
         problems.append(Problem(
             card.path, "expect.signature",
@@ -346,7 +355,7 @@ def expectation_problems(card, result):
     return problems
 
 
-def reference_problems(network, depth, verdict):
+def reference_problems(network: str, depth: int, verdict: sandboxed.Verdict) -> list[Problem]:
     """The reference network itself, judged in the sandbox like a kata, must diagnose ok."""
     if verdict.green:
         return []

@@ -5,8 +5,11 @@ file. The template is valid TOML but deliberately incomplete (empty title, story
 fix, signature and edit), so it cannot be mistaken for a finished card: `kata dev check`
 names every field still empty, and `kata list` shows the card as broken, until it is filled.
 """
+import argparse
+import os
 import pathlib
 import shlex
+from collections.abc import Callable
 
 from katas import catalogue
 from katas.learner import workspace
@@ -80,7 +83,7 @@ replace = \'\'\'
 '''
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("new", help=HELP, description=__doc__)
     parser.add_argument("id", help="the new card's id: lowercase words joined by dashes, e.g. log-probs-gradient")
     parser.add_argument("--cards", metavar="DIR", default=None,
@@ -88,19 +91,19 @@ def register(subparsers):
     return parser
 
 
-def next_order(directory):
+def next_order(directory: str | os.PathLike[str]) -> int:
     """One more than the highest NN of the card files in directory (01 for an empty one)."""
     numbers = [int(match.group(1)) for match in
                (catalogue.FILENAME.match(p.name) for p in pathlib.Path(directory).glob("*.toml")) if match]
     return max(numbers, default=0) + 1
 
 
-def template(card_id, order):
+def template(card_id: str, order: int) -> str:
     return TEMPLATE.format(format_version=catalogue.FORMAT_VERSION, id=card_id, order=order,
                            signatures=", ".join(SIGNATURES))
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: Callable[[str], object] = print) -> int:
     directory = pathlib.Path(args.cards).resolve() if args.cards else workspace.cards_dir()
     card_id = args.id
     if not catalogue.ID.match(card_id):
@@ -108,7 +111,7 @@ def run(args, out=print):
             "e.g. log-probs-gradient" % card_id)
         return 2
     taken = [p for p in directory.glob("*.toml")
-             if catalogue.FILENAME.match(p.name) and catalogue.FILENAME.match(p.name).group(2) == card_id]
+             if (match := catalogue.FILENAME.match(p.name)) and match.group(2) == card_id]
     if taken:
         out("kata dev new: the id %r is taken by %s; nothing written. Choose another id, or edit that file." % (
             card_id, display(taken[0])))

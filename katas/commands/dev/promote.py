@@ -14,9 +14,12 @@ is refused (the learner's check would go green with the bug in), unless the repo
 it as equivalent, which makes an equivalent card; so is a mutant whose change an existing card
 already makes (it would be a duplicate kata), unless --force.
 """
+import argparse
 import json
+import os
 import pathlib
 import shlex
+from typing import Any
 
 from katas import catalogue
 from katas.audit import mutants, promote
@@ -31,7 +34,7 @@ HELP = "turn a mutant of the network into a new bug card, for the instructor to 
 NETWORK_FILE = "reference/net.py"
 
 
-def register(subparsers):
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("promote", help=HELP, description=__doc__)
     parser.add_argument("mutant", nargs="?", metavar="MUTANT",
                         help="a mutant name from the audit report, e.g. reference.net.x_loss__mutmut_60")
@@ -51,7 +54,7 @@ def register(subparsers):
     return parser
 
 
-def from_report(name, report_path, original):
+def from_report(name: str, report_path: str | os.PathLike[str], original: str) -> mutants.Mutant:
     """The Mutant of this name in a JSON audit report, rebuilt on the current source."""
     try:
         report = json.loads(pathlib.Path(report_path).read_text(encoding="utf-8"))
@@ -82,7 +85,7 @@ def from_report(name, report_path, original):
     raise promote.PromoteError("no mutant %s in %s: copy a name from the report's list" % (name, report_path))
 
 
-def report_entry_problem(entry):
+def report_entry_problem(entry: dict[str, Any]) -> str:
     """What makes a report's mutant entry unusable, in words, or "" when it is fine."""
     for field, check, kind in (("path", lambda v: isinstance(v, str), "a string"),
                                ("function", lambda v: isinstance(v, str), "a string"),
@@ -99,7 +102,7 @@ def report_entry_problem(entry):
     return ""
 
 
-def from_diff(function, before, after, original):
+def from_diff(function: str, before: str, after: str, original: str) -> mutants.Mutant:
     """The Mutant that changes the one line of `function` reading `before` into `after`."""
     blocks = mutants.function_blocks(original)
     if function not in blocks:
@@ -120,7 +123,7 @@ def from_diff(function, before, after, original):
                               name="", function=function)
 
 
-def diagnose_mutant(mutant, time_limit=None):
+def diagnose_mutant(mutant: mutants.Mutant, time_limit: float | None = None) -> dict[str, Any]:
     """The mutant's diagnosis summary (katas.census.summarize's fields), judged in the sandbox;
     PromoteError when the mutant cannot be checked (it hangs, ends the process, does not load)."""
     verdict = sandboxed.judge_source(mutant.source, "mutant-%s.py" % promote.slug(mutant.function or "given"),
@@ -131,7 +134,7 @@ def diagnose_mutant(mutant, time_limit=None):
     return verdict.summary()
 
 
-def run(args, out=print):
+def run(args: argparse.Namespace, out: common.Out = print) -> int:
     original = catalogue.reference_source("net")
     try:
         if args.mutant and not (args.function or args.before or args.after):
