@@ -272,7 +272,8 @@ def redirect_output(job: dict[str, Any]) -> CappedOutput:
     return stream
 
 
-EXITS: list[tuple[str, tuple[int | None, str] | None]] = []  # the os._exit / os.abort calls made, as (call, (line, code) or None)
+# the os._exit / os.abort calls made, as (call, (line, code) or None)
+EXITS: list[tuple[str, tuple[int | None, str] | None]] = []
 
 
 def guard_exits(path: str) -> None:

@@ -37,8 +37,10 @@ class Run:
         self.status: int | None = None  # the learner process's wait status, once it ended
         self.timed_out = False
         self.stopped: Stopped | None = None  # why the run stopped early: a Stopped exception
-        self.raised: list[tuple[int | None, str]] = []  # (line, code) in the learner's file of each exception loss raised
-        self.callers: list[list[str]] = []  # for each of those, the calls of the learner's file that led there (see callers)
+        # (line, code) in the learner's file of each exception loss raised
+        self.raised: list[tuple[int | None, str]] = []
+        # for each of those, the calls of the learner's file that led there (see callers)
+        self.callers: list[list[str]] = []
         self.exits: list[tuple[str, int | None, str]] = []  # (call, line, code) of os._exit / os.abort calls
         channel.send(evaluator.requests, {"op": "start", "job": job}, deadline=time.monotonic() + START_TIMEOUT)
         event = self.event(time.monotonic() + START_TIMEOUT)
