@@ -1,10 +1,9 @@
 """docs/sandbox.md quotes the sandbox's limits: each number it states is the one in force."""
-import pathlib
-
 from katas import sandbox
 from katas.evaluator import channel, isolation
+from tests import ROOT
 
-DOC = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "sandbox.md").read_text(encoding="utf-8")
+DOC = (ROOT / "docs" / "sandbox.md").read_text(encoding="utf-8")
 
 
 def test_the_limits_the_page_states_are_the_code_s():
@@ -23,6 +22,6 @@ def test_the_limits_the_page_states_are_the_code_s():
 
 
 def test_the_page_names_test_files_that_exist():
-    tests = pathlib.Path(__file__).resolve().parent
-    named = {word.strip("`:,") for word in DOC.split() if word.strip("`:,").startswith("tests/test_")}
-    assert named and all((tests.parent / name).is_file() for name in named), named
+    words = {word.strip("`:,") for word in DOC.split()}
+    named = {word for word in words if word.startswith("tests/") and word.endswith(".py")}
+    assert named and all((ROOT / name).is_file() for name in named), named

@@ -3,8 +3,9 @@ import pathlib
 import subprocess
 import sys
 
+import reference
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent / "reference"
+REFERENCE = pathlib.Path(reference.__file__).resolve().parent
 VERMIN = [sys.executable, "-c", "import sys; from vermin.main import main; sys.exit(main())"]
 
 

@@ -23,7 +23,7 @@ def learner_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KATA_SEED", "0")  # the documented probe sizes; tests/test_seeds.py varies it
+    monkeypatch.setenv("KATA_SEED", "0")  # the documented probe sizes; tests/reference/test_seeds.py varies it
     return tmp_path
 
 

@@ -237,7 +237,7 @@ def landlock_here():
 ])
 def test_the_learner_process_cannot_write_the_workspace_or_the_project(tmp_path, monkeypatch, capsys, what, code):
     if not landlock_here():
-        pytest.skip("this kernel has no Landlock: tests/test_check_guard.py covers the workspace guard")
+        pytest.skip("this kernel has no Landlock: tests/learner/test_check_guard.py covers the workspace guard")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KATA_WORKSPACE", raising=False)
     assert main(["start", CARD]) == 0

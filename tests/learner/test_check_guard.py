@@ -27,7 +27,8 @@ def ws_root(tmp_path, monkeypatch, capsys):
     for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
         monkeypatch.delenv(name, raising=False)
     # As on a kernel without Landlock, where the learner's code can write the workspace and
-    # this guard is what keeps the work (test_hostile.py checks the files are refused the writes).
+    # this guard is what keeps the work (tests/sandbox/test_hostile.py checks that the files
+    # are refused the writes where Landlock is).
     monkeypatch.setattr(sandbox, "RESTRICT_WRITES", False)
     assert main(["start", OTHER]) == 0 and main(["start", CARD]) == 0
     path = kata_file(tmp_path / "workspace")

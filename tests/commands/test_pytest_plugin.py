@@ -11,6 +11,7 @@ import pytest
 from katas import catalogue
 from katas.learner import katafile, workspace
 from katas.cli import main
+from tests import ROOT
 
 
 @pytest.fixture
@@ -74,8 +75,6 @@ def test_the_plugin_ignores_folders_that_are_not_workspaces(tmp_path):
 
 def test_the_plugin_is_declared_as_a_pytest11_entry_point():
     """Installed with the package, so `pytest workspace/` needs no -p option."""
-    import pathlib
-
-    pyproject = pathlib.Path(__file__).resolve().parent.parent / "pyproject.toml"
+    pyproject = ROOT / "pyproject.toml"
     declared = catalogue.tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["entry-points"]["pytest11"]
     assert declared == {"katas.pytest_plugin": "katas.pytest_plugin"}

@@ -7,28 +7,17 @@ bugs with and without a matching backward, label handling, unusual correct code)
 evidence is easy to get wrong: overflow against an underflowed probability, penalty conventions, a
 second bug behind a first, forward-pass bias bugs, a clipped log). A label may also give the
 findings (every signature that applies, in precedence order), the factor and what it tracks."""
-import importlib.util
-import pathlib
-
 import pytest
 
 from reference import diagnose
+from tests import zoos
 
-HERE = pathlib.Path(__file__).parent
-ZOO = (sorted((HERE / "zoo").glob("z*.py")) + sorted((HERE / "zoo2").glob("y*.py"))
-       + sorted((HERE / "zoo3").glob("w*.py")) + sorted((HERE / "zoo4").glob("v*.py")))
-
-
-def load(path):
-    spec = importlib.util.spec_from_file_location("zoo_" + path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+ZOO = zoos.files()
 
 
 @pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
 def test_zoo_implementation_gets_its_label(path):
-    module = load(path)
+    module = zoos.load(path)
     expected = module.EXPECTED
     diagnosis = diagnose.diagnose(module.loss)
     assert diagnosis.signature == expected["signature"], diagnosis.text()
@@ -43,14 +32,14 @@ def test_zoo_implementation_gets_its_label(path):
 
 
 def test_zoo_covers_every_signature_and_many_correct_rewrites():
-    labels = [load(p).EXPECTED["signature"] for p in ZOO]
+    labels = [zoos.load(p).EXPECTED["signature"] for p in ZOO]
     assert set(labels) == set(diagnose.SIGNATURES)
     assert labels.count("ok") >= 28 and len(ZOO) >= 160
 
 
 def test_the_dx_zoo_labels_dx_bugs_with_the_input_as_the_implicated_parameter():
     """tests/zoo4/ holds at least six dX bugs, each implicating X (localized or shape_error)."""
-    labels = [load(p).EXPECTED for p in sorted((HERE / "zoo4").glob("v*.py"))]
+    labels = [zoos.load(p).EXPECTED for p in zoos.files("zoo4")]
     dx_bugs = [e for e in labels if e.get("params") == ["X"]]
     assert len(dx_bugs) >= 6
     assert {e["signature"] for e in dx_bugs} == {"localized", "shape_error"}

@@ -128,7 +128,7 @@ def started(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KATA_SEED", "0")  # the documented probe sizes; tests/test_seeds.py varies it
+    monkeypatch.setenv("KATA_SEED", "0")  # the documented probe sizes; tests/reference/test_seeds.py varies it
     assert main(["start", CARD]) == 0
     return tmp_path / "workspace" / "01-missing-1-over-n.py"
 

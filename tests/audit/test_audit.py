@@ -386,8 +386,8 @@ def test_the_project_configures_mutmut_for_the_network_and_its_checks():
                   "reference/__init__.py"):
         assert fixed in settings.do_not_mutate
     files = runner.selected_test_files(settings.test_selection)
-    assert "tests/test_net.py" in files and "tests/test_network_probes.py" in files
-    assert "tests/test_cards.py" not in files  # it edits net.py's text, which mutmut instruments
+    assert "tests/reference/test_net.py" in files and "tests/reference/test_network_probes.py" in files
+    assert "tests/catalogue/test_cards.py" not in files  # it edits net.py's text, which mutmut instruments
     assert all((settings.root / f).is_file() for f in files)
     assert settings.census == {"reference/net.py": 1}
     assert settings.thresholds["break"] == 100.0

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from reference import diagnose, net
+from tests import zoos
 
 
 def wrap(change_grads=None, change_loss=None):
@@ -279,17 +280,6 @@ def test_the_reference_can_be_any_function_with_the_interface():
 
 
 # -- readings that must be derived from measurements (tests/zoo*/ files) -----------------
-def zoo_loss(stem):
-    import importlib.util
-    import pathlib
-
-    path = next(pathlib.Path(__file__).parent.glob("zoo*/%s.py" % stem))
-    spec = importlib.util.spec_from_file_location("zoo_" + stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.loss
-
-
 def record(diagnosis, kind):
     return next(r for r in diagnosis.records if r.kind == kind)
 
@@ -309,7 +299,7 @@ def record(diagnosis, kind):
 def test_nonfinite_under_large_logits_says_which_pattern_broke_it(stem, cause, words):
     """Overflow (no shift), a shift shared by all rows, or a probability that underflows before its log:
     told apart by the stress probe's milder logit patterns, not guessed."""
-    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    diagnosis = diagnose.diagnose(zoos.loss(stem))
     assert diagnosis.signature == "nonfinite"
     stress = record(diagnosis, "nonfinite_stress")
     assert stress.values["cause"] == cause, stress.text
@@ -326,7 +316,7 @@ def test_nonfinite_under_large_logits_says_which_pattern_broke_it(stem, cause, w
     ("v21_penalty_on_last_layer_only", "some"),
 ])
 def test_a_consistent_penalty_bug_names_its_exact_relation_to_the_project_penalty(stem, relation):
-    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    diagnosis = diagnose.diagnose(zoos.loss(stem))
     assert diagnosis.signature == "loss_mismatch"
     loss = record(diagnosis, "loss_value")
     assert loss.values["penalty_relation"][0] == relation
@@ -343,13 +333,13 @@ def test_a_consistent_penalty_bug_names_its_exact_relation_to_the_project_penalt
     ("v22_missing_inv_n_and_no_reg_gradient", ("W1", "W2")),
 ])
 def test_a_reg_error_of_its_own_is_listed_beside_the_first_finding(stem, second):
-    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    diagnosis = diagnose.diagnose(zoos.loss(stem))
     assert ("reg_only", second) in diagnosis.findings and diagnosis.findings[0][0] != "reg_only"
     assert "a second error, of this probe's own" in record(diagnosis, "reg_only").text
 
 
 def test_a_reg_probe_that_only_carries_the_reg_0_error_is_a_note_that_says_so():
-    diagnosis = diagnose.diagnose(zoo_loss("z13_missing_inv_n"))
+    diagnosis = diagnose.diagnose(zoos.loss("z13_missing_inv_n"))
     assert [s for s, _ in diagnosis.findings] == ["uniform_scale"]
     assert "by the error at reg = 0 alone" in record(diagnosis, "reg_as_well").text
 
@@ -359,7 +349,7 @@ def test_a_reg_probe_that_only_carries_the_reg_0_error_is_a_note_that_says_so():
     ("v19_forward_subtracts_b1", True),
 ])
 def test_units_a_forward_bias_bug_keeps_alive_are_not_called_dead(stem, b_reaches):
-    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    diagnosis = diagnose.diagnose(zoos.loss(stem))
     assert not [r for r in diagnosis.records if r.kind == "dead"]
     alive = record(diagnosis, "not_dead")
     assert "they are not dead here" in alive.text and "gradient flows through units" not in alive.text
@@ -372,7 +362,7 @@ def test_units_a_forward_bias_bug_keeps_alive_are_not_called_dead(stem, b_reache
     ("w24_logit_clip_consistent", True),
 ])
 def test_agreement_at_the_stress_logits_is_measured_there(stem, agrees):
-    diagnosis = diagnose.diagnose(zoo_loss(stem))
+    diagnosis = diagnose.diagnose(zoos.loss(stem))
     assert diagnosis.signature == "loss_mismatch"
     loss = record(diagnosis, "loss_value")
     assert loss.probe == "stress" and diagnosis.probes["stress"].report is not None
