@@ -1,16 +1,15 @@
-"""The follow-up evidence: `kata demo kink`, `kata gradcheck --eps-sweep`, the --plot pictures."""
-import math
+"""The follow-up evidence: `kata demo kink`, `kata demo depth`, `kata gradcheck --eps-sweep`, --plot.
+
+The kink analysis behind them is tested in tests/analysis/, the pictures in tests/learner/test_plots.py.
+"""
 import re
 import struct
 import sys
 
-import numpy as np
 import pytest
 
-from katas.learner import plots
 from katas.cli import main
-from katas.analysis import kinks
-from reference import gradcheck, net, problems
+from reference import gradcheck
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -58,29 +57,6 @@ def test_demo_kink_shows_the_mismatch_and_the_kink_mark(capsys):
     assert "How likely" in out and "one random init in" in out
 
 
-def test_a_unit_placed_within_eps_of_the_kink_is_marked_not_failed():
-    params, X, y = problems.toy_problem(kinks.N, kinks.D, kinks.H, kinks.C, 0)
-    placed = kinks.place_on_kink(params, X, 0, 0, 0.3 * gradcheck.EPS)
-    z = X @ placed["W1"] + placed["b1"]
-    assert z[0, 0] == pytest.approx(0.3 * gradcheck.EPS, abs=1e-15)
-    report = gradcheck.check_gradients(lambda p: net.loss(p, X, y), placed)
-    b1 = report.params["b1"]
-    assert b1.kinks[0] and not b1.failed.any() and report.passed
-    assert b1.rel_errors[0] > 1e-2  # the central difference itself is far off
-    assert b1.analytic[0] == pytest.approx(b1.right[0], rel=1e-5)  # z > 0: the right slope
-    assert kinks.straddles(placed, X, gradcheck.EPS) and not kinks.straddles(params, X, gradcheck.EPS)
-
-
-def test_the_analytic_kink_probability_matches_the_monte_carlo():
-    eps_values = (1e-2, 1e-3)
-    fractions, hits = kinks.geometric_monte_carlo(eps_values, 40000, seed=1)
-    for eps, fraction in zip(eps_values, fractions):
-        P = kinks.analytic_probability(eps)[0]
-        assert fraction == pytest.approx(P, rel=0.15), (eps, fraction, P)
-    P5, lam5, _, _ = kinks.analytic_probability(1e-5)
-    assert 1e-4 < P5 < 1e-3 and P5 == pytest.approx(lam5, rel=1e-3)  # linear regime
-
-
 def test_eps_sweep_has_its_minimum_between_1e_7_and_1e_3(capsys):
     code, out = run(capsys, ["gradcheck", "--eps-sweep"])
     assert code == 0
@@ -92,13 +68,6 @@ def test_eps_sweep_has_its_minimum_between_1e_7_and_1e_3(capsys):
     assert 1e-7 <= best_eps <= 1e-3
     assert rows[0][1] > 100 * best and rows[-1][1] > 100 * best  # truncation and round-off
     assert best < gradcheck.PASS_THRESHOLD
-
-
-def test_log_errors_draws_biases_as_one_row_and_floors_zeros():
-    values = plots.log_errors(np.array([0.0, 1e-3, 1.0]))
-    assert values.shape == (1, 3)
-    assert values[0].tolist() == [math.log10(plots.ERROR_FLOOR), -3.0, 0.0]
-    assert plots.log_errors(np.ones((2, 4))).shape == (2, 4)
 
 
 def test_gradcheck_plot_writes_a_png_to_the_default_path(capsys, tmp_path, monkeypatch):
@@ -142,12 +111,6 @@ def test_without_matplotlib_the_tables_print_with_the_install_hint(capsys, tmp_p
     assert table_marker in out
     assert 'python -m pip install -e ".[plot]"' in out and "did not draw" in out
     assert not path.exists()
-
-
-def test_the_drawing_functions_raise_a_clear_error_without_matplotlib(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(plots.MatplotlibMissing, match=re.escape('pip install -e ".[plot]"')):
-        plots.draw_sweep([(1e-5, 1e-9, 1e-10, "good")], tmp_path / "x.png")
 
 
 def test_demo_depth_checks_every_depth_and_matches_net_at_depth_one(capsys):

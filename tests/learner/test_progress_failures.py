@@ -17,6 +17,7 @@ import pytest
 from katas import catalogue
 from katas.learner import katafile, workspace
 from katas.cli import main
+from tests.learner import disk
 
 CARD = "missing-1-over-n"
 
@@ -84,18 +85,6 @@ def test_a_broken_progress_file_gives_the_output_then_one_warning(learner_dir, c
     assert kata_file(learner_dir).is_file()
 
 
-def refuse_replace(monkeypatch, folder, code):
-    """os.replace fails with code for any destination inside folder, as on a full or read-only disk."""
-    real = os.replace
-
-    def refusing(source, target, *args, **kwargs):
-        if str(target).startswith(str(folder)):
-            raise OSError(code, os.strerror(code), str(target))
-        return real(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", refusing)
-
-
 # (argv, exit code, words of the output, words of the one line on standard error, or None for none)
 UNWRITABLE = [
     (["check", CARD], 1, "RED, uniform_scale", "warning: workspace/progress.json could not be written (%s): this "
@@ -117,7 +106,7 @@ def test_a_workspace_that_cannot_be_written_says_so_once(learner_dir, capsys, mo
     path = kata_file(learner_dir)
     path.write_text(path.read_text(encoding="utf-8") + "# my change\n", encoding="utf-8")
     before = path.read_bytes()
-    refuse_replace(monkeypatch, learner_dir / "workspace", error)
+    disk.refuse(monkeypatch, "replace", error, learner_dir / "workspace")
     got, out, err = kata(capsys, *argv)
     assert got == code and words in out and "Traceback" not in out + err
     if said is None:
@@ -132,7 +121,7 @@ def test_a_workspace_that_cannot_be_written_says_so_once(learner_dir, capsys, mo
 def make_read_only(monkeypatch, folder):
     """Nothing inside folder can be created, written or renamed, as on a read-only mount."""
     real_open, real_mkdir = os.open, os.mkdir
-    refuse_replace(monkeypatch, folder, errno.EROFS)
+    disk.refuse(monkeypatch, "replace", errno.EROFS, folder)
 
     def opening(path, flags, *args, **kwargs):
         if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and str(path).startswith(str(folder)):
@@ -214,7 +203,7 @@ def test_start_that_cannot_write_the_kata_file_is_an_error(learner_dir, capsys, 
 def test_an_unreadable_progress_file_that_cannot_be_moved_aside_never_crashes(learner_dir, capsys, monkeypatch):
     progress = learner_dir / "workspace" / "progress.json"
     progress.write_text("{ not json", encoding="utf-8")
-    refuse_replace(monkeypatch, learner_dir / "workspace", errno.EROFS)
+    disk.refuse(monkeypatch, "replace", errno.EROFS, learner_dir / "workspace")
     code, out, err = kata(capsys, "check", CARD)
     assert code == 1 and "RED, uniform_scale" in out and "Traceback" not in out + err
     [line] = err.splitlines()
