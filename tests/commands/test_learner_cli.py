@@ -2,7 +2,8 @@
 
 list, start, check (red, with the card's signature), hint twice, fix the file, check (green),
 solution, reset with a backup; then the usage errors, the current kata, --json, broken cards.
-Every test works in its own tmp_path workspace: none reads or writes a learner's workspace.
+Every test works in its own tmp_path workspace (the learner_dir fixture of tests/conftest.py):
+none reads or writes a learner's workspace.
 """
 import json
 import pathlib
@@ -15,16 +16,6 @@ from katas.learner import katafile, workspace
 from katas.cli import main
 
 CARD = "missing-1-over-n"
-
-
-@pytest.fixture
-def learner_dir(tmp_path, monkeypatch):
-    """An empty current directory; the default workspace is ./workspace inside it."""
-    monkeypatch.chdir(tmp_path)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KATA_SEED", "0")  # the documented probe sizes; tests/reference/test_seeds.py varies it
-    return tmp_path
 
 
 def kata(capsys, *argv):

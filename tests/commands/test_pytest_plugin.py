@@ -15,24 +15,20 @@ from tests import ROOT
 
 
 @pytest.fixture
-def workspace_with_two_katas(tmp_path, monkeypatch, capsys):
+def workspace_with_two_katas(learner_dir, capsys):
     """A workspace with a red kata and a fixed one, in a folder with nothing else to collect."""
-    monkeypatch.chdir(tmp_path)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV):
-        monkeypatch.delenv(name, raising=False)
     assert main(["start", "misspelled-key"]) == 0
     assert main(["start", "missing-1-over-n"]) == 0
     card = catalogue.find_card("missing-1-over-n")
-    (tmp_path / "workspace" / "01-missing-1-over-n.py").write_text(katafile.render_solution(card))
+    (learner_dir / "workspace" / "01-missing-1-over-n.py").write_text(katafile.render_solution(card))
     capsys.readouterr()
-    return tmp_path
+    return learner_dir
 
 
 def pytest_run(cwd, *argv, autoload=False):
     """pytest in its own process. autoload=False loads no installed plugin but this one (-p)."""
     env = dict(os.environ)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "PYTEST_ADDOPTS"):
-        env.pop(name, None)
+    env.pop("PYTEST_ADDOPTS", None)
     options = ["-p", "no:cacheprovider", "-rA"]
     if not autoload:
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"

@@ -23,13 +23,9 @@ class Watcher(object):
     """`kata watch` as a subprocess whose output lines are collected as they come."""
 
     def __init__(self, cwd, *extra, stdin=subprocess.DEVNULL):
-        env = dict(os.environ)
-        for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
-            env.pop(name, None)
-        env["KATA_SEED"] = "0"
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # in this test's environment (tests/conftest.py)
             [sys.executable, "-m", "katas.cli", "watch", CARD, "--timeout", str(GUARD)] + list(extra),
-            cwd=str(cwd), stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            cwd=str(cwd), stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -60,17 +56,6 @@ class Watcher(object):
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(timeout=GUARD)
-
-
-@pytest.fixture
-def started(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KATA_SEED", "0")
-    assert main(["start", CARD]) == 0
-    capsys.readouterr()
-    return tmp_path / "workspace" / "01-missing-1-over-n.py"
 
 
 def save_atomically(path, text):

@@ -21,21 +21,18 @@ OTHER = "misspelled-key"
 
 
 @pytest.fixture
-def ws_root(tmp_path, monkeypatch, capsys):
+def ws_root(learner_dir, monkeypatch, capsys):
     """./workspace with CARD and OTHER started and one backup of CARD."""
-    monkeypatch.chdir(tmp_path)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
-        monkeypatch.delenv(name, raising=False)
     # As on a kernel without Landlock, where the learner's code can write the workspace and
     # this guard is what keeps the work (tests/sandbox/test_hostile.py checks that the files
     # are refused the writes where Landlock is).
     monkeypatch.setattr(sandbox, "RESTRICT_WRITES", False)
     assert main(["start", OTHER]) == 0 and main(["start", CARD]) == 0
-    path = kata_file(tmp_path / "workspace")
+    path = kata_file(learner_dir / "workspace")
     path.write_text(path.read_text(encoding="utf-8") + "# an earlier attempt\n", encoding="utf-8")
     assert main(["reset", CARD]) == 0
     capsys.readouterr()
-    return tmp_path / "workspace"
+    return learner_dir / "workspace"
 
 
 def kata_file(root, card_id=CARD):

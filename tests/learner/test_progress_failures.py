@@ -15,22 +15,15 @@ import sys
 import pytest
 
 from katas import catalogue
-from katas.learner import katafile, workspace
+from katas.learner import katafile
 from katas.cli import main
 from tests.learner import disk
 
 CARD = "missing-1-over-n"
 
 
-@pytest.fixture
-def learner_dir(tmp_path, monkeypatch, capsys):
-    """A current directory with CARD started (red) in ./workspace."""
-    monkeypatch.chdir(tmp_path)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
-        monkeypatch.delenv(name, raising=False)
-    assert main(["start", CARD]) == 0
-    capsys.readouterr()
-    return tmp_path
+# Every test starts in learner_dir with CARD started (red) in ./workspace (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("started")
 
 
 def kata(capsys, *argv):
@@ -214,7 +207,7 @@ def test_an_unreadable_progress_file_that_cannot_be_moved_aside_never_crashes(le
 def test_the_warning_comes_after_the_verdict(learner_dir):
     """As a learner sees it in a terminal: both streams in one, the verdict first, the warning last."""
     (learner_dir / "workspace" / "progress.json").write_text("[" * 100000, encoding="utf-8")
-    env = {key: value for key, value in os.environ.items() if key not in (workspace.WORKSPACE_ENV, "PYTHONWARNINGS")}
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONWARNINGS"}
     done = subprocess.run([sys.executable, "-m", "katas.cli", "check", CARD], cwd=str(learner_dir), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     lines = done.stdout.splitlines()

@@ -63,7 +63,6 @@ def test_hints_are_revealed_one_at_a_time_up_to_the_last(tmp_path):
 
 def test_the_workspace_folder_resolution(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(workspace.WORKSPACE_ENV, raising=False)
     assert workspace.resolve() == tmp_path / "workspace"
     monkeypatch.setenv(workspace.WORKSPACE_ENV, str(tmp_path / "env"))
     assert workspace.resolve() == tmp_path / "env"
@@ -71,7 +70,6 @@ def test_the_workspace_folder_resolution(tmp_path, monkeypatch):
 
 
 def test_the_workspace_is_found_from_inside_it(tmp_path, monkeypatch):
-    monkeypatch.delenv(workspace.WORKSPACE_ENV, raising=False)
     ws = workspace.Workspace(tmp_path / "workspace")
     ws.start(CARDS[0])
     (tmp_path / "workspace" / "backups").mkdir()

@@ -129,7 +129,7 @@ def temp(tmp_path, monkeypatch):
     folder = tmp_path / "temp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    monkeypatch.delenv("KATA_SEED", raising=False)
+    monkeypatch.delenv(sandbox.SEED_ENV)  # fresh probe seeds: no cheat may pass at the documented sizes
     return folder
 
 
@@ -235,13 +235,11 @@ def landlock_here():
     ("delete the whole workspace from a detached process",
      "import subprocess; subprocess.run(['sh', '-c', 'rm -rf {root}'])"),
 ])
-def test_the_learner_process_cannot_write_the_workspace_or_the_project(tmp_path, monkeypatch, capsys, what, code):
+def test_the_learner_process_cannot_write_the_workspace_or_the_project(learner_dir, capsys, what, code):
     if not landlock_here():
         pytest.skip("this kernel has no Landlock: tests/learner/test_check_guard.py covers the workspace guard")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KATA_WORKSPACE", raising=False)
     assert main(["start", CARD]) == 0
-    root = tmp_path / "workspace"
+    root = learner_dir / "workspace"
     kata = root / "01-missing-1-over-n.py"
     kata.write_text(kata.read_text(encoding="utf-8") + "# first try\n", encoding="utf-8")
     assert main(["reset", CARD]) == 0

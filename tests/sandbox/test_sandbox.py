@@ -14,7 +14,7 @@ import time
 import pytest
 
 from katas import catalogue, sandbox
-from katas.learner import katafile, workspace
+from katas.learner import katafile
 from katas.cli import main
 
 CARD = "missing-1-over-n"
@@ -121,16 +121,6 @@ BATTERY = [
     ("the deep reference's loss imported", lambda: "from reference.mlp import *\n",
      "ERROR", ["your file imports reference.mlp"], "from reference.mlp import *"),
 ]
-
-
-@pytest.fixture
-def started(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in (workspace.WORKSPACE_ENV, workspace.CARDS_ENV, "KATA_TIME_LIMIT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KATA_SEED", "0")  # the documented probe sizes; tests/reference/test_seeds.py varies it
-    assert main(["start", CARD]) == 0
-    return tmp_path / "workspace" / "01-missing-1-over-n.py"
 
 
 def write(path, text):
