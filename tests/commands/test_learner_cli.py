@@ -72,8 +72,6 @@ def test_the_whole_learner_loop(learner_dir, capsys):
     assert code == 0 and len(backups) == 1 and backups[0].name in out
     assert backups[0].read_text(encoding="utf-8") == fixed
     assert path.read_text(encoding="utf-8") == pristine
-    code, out, _ = kata(capsys, "solution", CARD)
-    assert code == 0, "a solution once unlocked stays unlocked after a reset"
 
 
 def test_start_never_overwrites_work(learner_dir, capsys):
@@ -96,11 +94,8 @@ def test_the_kata_file_holds_the_story_and_no_hint_of_the_bug(learner_dir, capsy
     card = catalogue.find_card(CARD)
     kata(capsys, "start", CARD)
     text = kata_file(learner_dir).read_text(encoding="utf-8")
-    head = katafile.header(card)
-    assert text.startswith(head) and card.title in head and card.story.splitlines()[0] in head
-    assert text[len(head):] == katafile.module_body(catalogue.apply_edits(card), card.network)
-    for secret in [card.fix] + list(card.hints) + [e.find.strip() for e in card.edits]:
-        assert secret not in head
+    head = katafile.header(card)  # what every header holds and hides: tests/learner/test_katafile.py
+    assert text == katafile.render_kata(card)
     assert "reference" not in head.lower() and "edit" not in head.lower()
 
 
@@ -225,7 +220,6 @@ def test_an_unreadable_progress_file_is_kept_aside_and_rebuilt(learner_dir, caps
     progress.write_text("{ not json", encoding="utf-8")
     code, out, err = kata(capsys, "list")
     assert code == 0 and "could not be read" in err and "in progress" in out
-    assert list(progress.parent.glob("progress.json.broken-*"))
     assert json.loads(progress.read_text())["katas"][CARD]["state"] == "started"
 
 
@@ -424,13 +418,6 @@ def test_the_equivalent_kata_is_worded_as_a_change_to_check_not_a_bug(learner_di
     assert "fix the bug" in out and "one bug somewhere" in katafile.header(catalogue.find_card(CARD))
 
 
-def test_the_equivalent_kata_says_cache_is_h_in_the_docstrings(learner_dir, capsys):
-    for card_id in (EQUIVALENT, "mask-from-activation-value"):
-        text = katafile.render_kata(catalogue.find_card(card_id))
-        assert "    cache = h\n" in text and "cache = z" not in text
-        assert "h of shape (N, H); cache = h." in text and "upstream dL/dh; cache = h of shape (N, H)." in text
-
-
 def test_fixing_the_equivalent_kata_by_its_mask_alone_names_the_line(learner_dir, capsys):
     kata(capsys, "start", EQUIVALENT)
     path = kata_file(learner_dir, EQUIVALENT)
@@ -450,9 +437,8 @@ def test_fixing_the_equivalent_kata_by_its_mask_alone_names_the_line(learner_dir
 def test_a_file_that_takes_the_references_loss_is_not_solved(learner_dir, capsys, source):
     kata(capsys, "start", CARD)
     kata_file(learner_dir).write_text(source, encoding="utf-8")
-    code, out, _ = kata(capsys, "check", CARD)
-    assert code == 1 and "ERROR" in out and "your file imports reference" in out
-    assert "write the network in this file" in out and "Solved" not in out
+    code, out, _ = kata(capsys, "check", CARD)  # the verdict's words: tests/sandbox/test_sandbox.py
+    assert code == 1 and "Solved" not in out
     assert kata(capsys, "solution", CARD)[0] == 1
     assert json.loads((learner_dir / "workspace" / "progress.json").read_text())["katas"][CARD]["state"] == "started"
 

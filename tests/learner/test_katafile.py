@@ -44,3 +44,10 @@ def test_module_body_keeps_a_source_whose_docstring_was_edited():
     assert edited != reference
     assert katafile.module_body(edited, "net") == edited
     assert not katafile.module_body(reference, "net").startswith('"""')
+
+
+def test_the_equivalent_kata_says_cache_is_h_in_the_docstrings():
+    for card_id in ("mask-from-h-positive", "mask-from-activation-value"):
+        text = katafile.render_kata(catalogue.find_card(card_id))
+        assert "    cache = h\n" in text and "cache = z" not in text
+        assert "h of shape (N, H); cache = h." in text and "upstream dL/dh; cache = h of shape (N, H)." in text

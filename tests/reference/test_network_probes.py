@@ -18,7 +18,7 @@ PROBES = ("base", "reg", "batch", "dead", "stress", "square", "dX")
 def test_the_diagnoser_finds_nothing_wrong_with_the_network():
     diagnosis = diagnose.diagnose(net.loss)
     assert diagnosis.signature == "ok", diagnosis.text()
-    assert diagnosis.findings == [] and diagnosis.params == ()
+    assert diagnosis.findings == [] and diagnosis.params == () and diagnosis.factor is None
     assert sorted(diagnosis.probes) == sorted(PROBES)
     for name, probe in diagnosis.probes.items():
         assert probe.error is None and probe.structure is None and not probe.shape_problems, name
