@@ -5,15 +5,17 @@ KATA_WORKSPACE, KATA_CARDS, KATA_TIME_LIMIT...), so no test reads or writes a re
 sets KATA_SEED=0: checks draw the documented probe sizes (N=8, D=5, H=6, C=3), which the
 expected outputs quote. A test that wants fresh seeds deletes KATA_SEED itself;
 tests/reference/test_seeds.py varies the seed explicitly. Child processes inherit the same
-environment. learner_dir and started are the current folder of a learner with no kata yet, and
+environment. (KATA_AUDIT_E2E, the suite's own switch, is read when the tests are collected, before
+any of this.) learner_dir and started are the current folder of a learner with no kata yet, and
 with the first kata started.
 """
 import os
 
 import pytest
 
-from katas import sandbox
+from katas import catalogue, sandbox
 from katas.cli import main
+from katas.learner import katafile
 
 STARTED = "missing-1-over-n"  # the kata `started` starts, the first of the catalogue
 
@@ -37,4 +39,4 @@ def started(learner_dir, capsys):
     """The kata file of missing-1-over-n, started (red) in ./workspace; what start printed is read."""
     assert main(["start", STARTED]) == 0
     capsys.readouterr()
-    return learner_dir / "workspace" / "01-missing-1-over-n.py"
+    return learner_dir / "workspace" / katafile.kata_filename(catalogue.find_card(STARTED))

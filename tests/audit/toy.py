@@ -15,7 +15,6 @@ import time
 
 from katas.audit import mutants, runner
 
-
 SEP = "\u01c1"
 ORIGINAL = '''"""A toy module."""
 
