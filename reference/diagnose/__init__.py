@@ -49,7 +49,7 @@ not found. Grads that change with return_dX=True are localized (or mixed) in tho
 loss that changes is loss_mismatch.
 
 Every sentence is an Evidence record (kind, the values it quotes, each quote as shown);
-tests/test_evidence.py recomputes the values of each kind from the raw probe results.
+tests/reference/test_evidence.py recomputes the values of each kind from the raw probe results.
 
 The package, one concern per module, in the order a diagnosis goes (each module's docstring
 says what it is for and what not; none is longer than one sitting, probes.py the longest as it

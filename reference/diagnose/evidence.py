@@ -1,7 +1,7 @@
 """Evidence: one sentence of a diagnosis, built from the measured values it quotes.
 
 What it is for: the record each evidence sentence is (its kind, a key of EVIDENCE_KINDS; the probe;
-the values behind every quote, each quote as shown), so that tests/test_evidence.py can recompute
+the values behind every quote, each quote as shown), so that tests/reference/test_evidence.py can recompute
 every quoted number from the raw probe results; plain() makes a quoted value JSON-ready, verb()
 picks a verb's form for one name or several.
 What it is not for: deciding what a sentence says (the reader and its read_* modules).

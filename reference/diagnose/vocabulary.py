@@ -3,7 +3,7 @@
 What it is for: the ordered table of signatures (name, precedence rank, meaning), from which
 SIGNATURES, PRECEDENCE and MEANINGS are derived; the kinds of evidence sentence; the tolerances
 that decide when a loss differs, a gradient is wrong or a factor is common. README.md's signature
-table and precedence sentence are this table in prose; tests/test_vocabulary.py keeps them equal.
+table and precedence sentence are this table in prose; tests/reference/test_vocabulary.py keeps them equal.
 What it is not for: probe settings (plan.py) or reading results into findings (reader.py).
 """
 from typing import NamedTuple, Optional
@@ -65,7 +65,7 @@ PRECEDENCE = tuple(name for _, name in sorted((s.rank, s.name) for s in SIGNATUR
 MEANINGS = {s.name: s.meaning for s in SIGNATURE_TABLE}
 HEADLINES = {s.name: s.headline for s in SIGNATURE_TABLE}
 
-# Every kind of evidence sentence the reader writes, and what it reports. tests/test_evidence.py
+# Every kind of evidence sentence the reader writes, and what it reports. tests/reference/test_evidence.py
 # has one check per kind that recomputes the quoted values from the raw probe results.
 EVIDENCE_KINDS = {
     "raised": "the call raised an exception other than a shape or floating-point error",

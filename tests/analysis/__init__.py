@@ -1,0 +1,1 @@
+"""Tests of katas/analysis/: the numbers behind the follow-up demonstrations."""

@@ -1,0 +1,1 @@
+"""Tests of katas/audit/: mutmut's results, the register, the score, reports, census, promote, clean-up."""

@@ -1,0 +1,1 @@
+"""Tests of katas/catalogue/: the bug cards, their loader and their variants."""

@@ -1,0 +1,53 @@
+"""Kata files as learners get them: the card's variant under a header that gives nothing away."""
+import ast
+import dataclasses
+
+import pytest
+
+from katas import catalogue
+from katas.learner import katafile
+
+CARDS, _ = catalogue.load_catalogue()
+
+
+@pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
+def test_every_kata_file_is_the_variant_under_a_header_that_gives_nothing_away(card):
+    text = katafile.render_kata(card)
+    tree = ast.parse(text)
+    docstring = ast.get_docstring(tree, clean=False)
+    assert docstring.startswith("Kata %02d, %s: %s" % (card.order, card.id, card.title))
+    assert card.story in docstring
+    body = text[len(katafile.header(card)):]
+    assert body == katafile.module_body(catalogue.apply_edits(card), card.network)
+    assert body.lstrip().startswith("import"), "the reference's own docstring is replaced, not kept"
+    for secret in (card.fix,) + card.hints:
+        assert secret not in docstring
+    for edit in card.edits:
+        for line in edit.replace.splitlines() + edit.find.splitlines():
+            if len(line.strip()) > 12:
+                assert line.strip() not in docstring
+    solution = katafile.render_solution(card)
+    assert solution.startswith(katafile.header(card))
+    assert (solution == text) == (card.equivalent and not card.edits)
+
+
+def test_the_header_survives_quotes_and_backslashes_in_a_story():
+    card = dataclasses.replace(CARDS[0], story='It said """stop""" and \\n means newline.', title="A \\ title")
+    text = katafile.render_kata(card)
+    docstring = ast.get_docstring(ast.parse(text), clean=False)
+    assert 'It said """stop""" and \\n means newline.' in docstring and "A \\ title" in docstring
+
+
+def test_module_body_keeps_a_source_whose_docstring_was_edited():
+    reference = catalogue.reference_source("net")
+    edited = reference.replace("What it is for: the oracle.", "What it is for: nothing.", 1)
+    assert edited != reference
+    assert katafile.module_body(edited, "net") == edited
+    assert not katafile.module_body(reference, "net").startswith('"""')
+
+
+def test_the_equivalent_kata_says_cache_is_h_in_the_docstrings():
+    for card_id in ("mask-from-h-positive", "mask-from-activation-value"):
+        text = katafile.render_kata(catalogue.find_card(card_id))
+        assert "    cache = h\n" in text and "cache = z" not in text
+        assert "h of shape (N, H); cache = h." in text and "upstream dL/dh; cache = h of shape (N, H)." in text
