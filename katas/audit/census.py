@@ -4,7 +4,7 @@ What it is for: telling instructors which kinds of bugs mutation produces. diagn
 loads each mutant's source as a fresh module (katas.catalogue.load_module), calls
 diagnose(module.loss) and returns a summary per mutant: signature, params, factor, how the
 factor tracks the batch size, and the first line of evidence. The work runs in worker
-processes (`python -m katas.census JOBS START STEP`), so that a mutant whose diagnosis hangs
+processes (`python -m katas.audit.census JOBS START STEP`), so that a mutant whose diagnosis hangs
 is stopped after `timeout` seconds and recorded as such while the others go on, and so that
 the mutants' code never runs in the caller's process.
 What it is not for: running the tests (mutmut does) or deciding a mutant's status.
@@ -124,7 +124,7 @@ def diagnose_all(jobs: list[dict[str, Any]], cwd: str | os.PathLike[str], timeou
     its first job's clock starts; one that dies before that fails its whole share of the
     jobs, with the last line it wrote to stderr. folder: where the jobs file and the workers'
     logs go (created, and removed afterwards; default: a new temporary folder). The workers
-    die with this process (katas.lifeline.spawn, on Linux).
+    die with this process (katas.audit.lifeline.spawn, on Linux).
     """
     results: list[dict[str, Any] | None] = [None] * len(jobs)
     if not jobs:

@@ -6,7 +6,7 @@ mutants/<path>.py into Mutant records: name, source file, function, status, the 
 before and after, a unified diff, the line in the original file, and the mutant's whole
 source (the original file with that one function replaced), ready to load as a module.
 What it is not for: generating or running mutants (mutmut does, in katas.audit's copy) or
-judging them (katas.audit, katas.census).
+judging them (katas.audit.runner, katas.audit.census).
 
 Mutant names look like `reference.net.x_loss__mutmut_26`: the module, then the mangled
 function name (`x_` + name, or `xǁClassǁmethod` for a method, U+01C1 as separator), then

@@ -9,7 +9,7 @@ file loads as it is, and `kata dev check` names every placeholder left. write_ca
 next free NN, writes NN-<id>.toml and loads it back (removing it again if it does not load);
 same_kata() finds an existing card that the mutant would duplicate.
 What it is not for: judging whether a mutant makes a good kata (the instructor does), or
-running the mutant (katas.judge does, in the sandbox); nothing here executes a mutant.
+running the mutant (katas.catalogue.sandboxed does, in the sandbox); nothing here executes a mutant.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def edits_for(mutant: Mutant, original: str) -> tuple[str, str]:
 
 
 def expectation(diagnosis: dict[str, Any]) -> list[str]:
-    """The [expect] table's lines for a diagnosis summary (katas.census.summarize)."""
+    """The [expect] table's lines for a diagnosis summary (katas.audit.census.summarize)."""
     lines = ["signature = %s" % toml_string(diagnosis["signature"])]
     if diagnosis.get("params"):
         lines.append("params = [%s]" % ", ".join(toml_string(p) for p in diagnosis["params"]))

@@ -3,15 +3,15 @@
 What it is for: `kata audit` (katas/commands/audit.py). run_audit() copies what mutmut needs
 (pyproject.toml, the source paths and the selected test files named in [tool.mutmut], and
 its also_copy paths) into a new temporary directory, runs `mutmut run` there with BLAS
-threads at 1, reads the per-mutant results (katas.mutants), applies the equivalence register
-(katas.equivalence), diagnoses the mutants of the network files (katas.census) and returns
+threads at 1, reads the per-mutant results (katas.audit.mutants), applies the equivalence register
+(katas.audit.equivalence), diagnoses the mutants of the network files (katas.audit.census) and returns
 an Audit: every mutant with its status, diff and diagnosis, the counts, the score and the
 timings. A fresh copy each time means no stale mutmut cache: a survivor is always re-tested
 against the current tests. The working tree is only read, and the copy is removed
 afterwards, also when the run is interrupted (Ctrl-C, or SIGTERM / SIGHUP under
-katas.lifeline.stop_signals) and, by a watchdog process, when the audit is killed outright;
-mutmut runs in a process group of its own that ends with the audit (katas.lifeline).
-What it is not for: printing or writing the reports (katas.audit_report), parsing arguments.
+katas.audit.lifeline.stop_signals) and, by a watchdog process, when the audit is killed outright;
+mutmut runs in a process group of its own that ends with the audit (katas.audit.lifeline).
+What it is not for: printing or writing the reports (katas.audit.report), parsing arguments.
 """
 from __future__ import annotations
 
@@ -175,7 +175,7 @@ def run_mutmut(project: pathlib.Path, max_children: int, log_path: pathlib.Path,
                verbose: bool = False) -> int:
     """Run `mutmut run` in project as a child process; return its exit code.
 
-    The child leads a process group of its own, adopted by scratch (a katas.lifeline.Scratch):
+    The child leads a process group of its own, adopted by scratch (a katas.audit.lifeline.Scratch):
     on Ctrl-C, SIGTERM or SIGHUP here the whole group, mutmut and the workers it forked, is
     stopped before the copy is removed; if the audit is killed, the kernel kills mutmut (Linux)
     and scratch's watchdog kills the group and removes the copy.
@@ -209,7 +209,7 @@ class Score:
     """Counts and the mutation score of a list of mutants.
 
     Fields: counts (status -> number, over every mutant), total, equivalent (mutants the
-    register marks equivalent: never killed ones, see katas.equivalence.apply_register),
+    register marks equivalent: never killed ones, see katas.audit.equivalence.apply_register),
     killed (killed mutants; always counts["killed"]), score (killed / (total - equivalent), or
     None when nothing is left to score), graded (False when the equivalence register is
     stale: the score is then computed without the stale entries but given no grade), band
@@ -236,7 +236,7 @@ def compute_score(found: Sequence[Mutant], thresholds: dict[str, float],
                   register_problems: Sequence[str] = ()) -> Score:
     """The Score of the mutants against thresholds (percent: high, low, break).
 
-    register_problems: what katas.equivalence.apply_register found wrong with the register.
+    register_problems: what katas.audit.equivalence.apply_register found wrong with the register.
     When there are any, the register is stale and the score is not graded (band and passed
     None); it is still computed, without the stale entries (they mark no mutant).
     A killed mutant counts as killed even if something marked it equivalent.
@@ -282,7 +282,7 @@ def census_counts(found: Iterable[Mutant]) -> dict[str, int]:
 
 @dataclasses.dataclass
 class Audit:
-    """The result of one audit: see katas.audit_report for how it is shown."""
+    """The result of one audit: see katas.audit.report for how it is shown."""
 
     settings: Settings
     mutants: list[Mutant]

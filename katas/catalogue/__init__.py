@@ -4,7 +4,7 @@ A card is one TOML file in katas/cards/, named NN-id.toml (NN sets the curriculu
 Loading a card parses data and never runs code; building its variant applies the card's
 find/replace edits to the reference source (each must match exactly once, so a card cannot
 silently rot when the reference changes) and executes the result as a fresh module.
-What it is not for: running learners' files (katas.workspace and katas.sandbox do that).
+What it is not for: running learners' files (katas.learner.workspace and katas.sandbox do that).
 """
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ class Verdict:
                    evidence=tuple(result.evidence or ()))
 
     def summary(self) -> dict[str, Any]:
-        """The diagnosis as katas.census.summarize gives it (what katas.promote writes a card from)."""
+        """The diagnosis as katas.audit.census.summarize gives it (what katas.audit.promote writes a card from)."""
         return {"signature": self.signature, "params": list(self.params),
                 "factor": self.factor if self.factor is not None and math.isfinite(self.factor) else None,
                 "factor_tracks": self.factor_tracks, "evidence": self.evidence[0] if self.evidence else ""}

@@ -12,7 +12,7 @@ failed, or an equivalence register entry matches no mutant or a killed one: then
 opens with the register error and the score has no grade); 128 + the signal's number when
 stopped by a signal: 130 for Ctrl-C (SIGINT), 143 for SIGTERM (a CI cancel), 129 for SIGHUP
 (a closed terminal). Stopped any way, even killed, the audit ends mutmut and every worker it
-started and removes its temporary copy (katas.lifeline).
+started and removes its temporary copy (katas.audit.lifeline).
 """
 import argparse
 import sys

@@ -1,7 +1,7 @@
 """`kata cards`: list the bug-card catalogue with each card's expected and diagnosed signature.
 
 Builds every card's buggy variant and diagnoses it in the sandbox (a separate process per
-variant, with a time limit, several at once: katas.judge), then prints id, title, expected
+variant, with a time limit, several at once: katas.catalogue.sandboxed), then prints id, title, expected
 signature, diagnosed signature and whether they agree. A variant that hangs, ends the process
 or crashes is diagnosed `error`, with the sandbox's sentence saying what happened. Broken card
 files are listed with the reason. Reads the catalogue in $KATA_CARDS when set, like every other

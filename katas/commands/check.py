@@ -10,7 +10,7 @@ writes a heatmap of the base probe's per-entry relative errors, one panel per pa
 missing ReLU mask shows as whole columns of W1, a transpose as a pattern); it needs matplotlib
 (python -m pip install -e ".[plot]").
 The bytes checked are read once; a kata is marked solved only when the file still holds them
-after the check, and what the check destroyed in the workspace is put back (katas.guard). A
+after the check, and what the check destroyed in the workspace is put back (katas.learner.guard). A
 problem with the workspace (progress.json, a file put back) is one warning line after the verdict.
 Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not started).
 """

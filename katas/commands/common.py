@@ -6,7 +6,7 @@ workspace or a $KATA_CARDS that is not a folder. Broken card files never stop a
 command about another card: they are only reported by `kata list` and `kata dev check`.
 Warnings about the workspace (a repaired progress file, files put back after a check) are
 printed after a command's own output, one line each.
-What it is not for: running checks (katas.sandbox) or keeping progress (katas.workspace).
+What it is not for: running checks (katas.sandbox) or keeping progress (katas.learner.workspace).
 """
 from __future__ import annotations
 
@@ -221,7 +221,7 @@ def check_kata(ws: Workspace, card: Card, path: pathlib.Path, time_limit: float 
     """Check the kata file's bytes as they are now and record the check; a Checked.
 
     The bytes are read once and handed to the sandbox; afterwards, what the check destroyed
-    in the workspace is put back (katas.guard), and the kata is marked solved only when the
+    in the workspace is put back (katas.learner.guard), and the kata is marked solved only when the
     file holds the bytes that were checked. What happened is in ws.take_warnings().
     """
     keeper = guard.Guard.take(ws, path)

@@ -13,7 +13,7 @@ the original, which inotify-style watchers lose track of), on any filesystem (ne
 container mounts included); for one small file the cost is a stat and a read, nothing. A
 change is checked once the file has stayed the same for another half poll, so an editor that
 writes in two steps is not checked half-written. A file the check emptied and put back (see
-katas.guard) is not checked again; a file saved during a check is. Each check re-reads the
+katas.learner.guard) is not checked again; a file saved during a check is. Each check re-reads the
 progress file, so a kata solved or a hint revealed in another terminal is kept.
 """
 import argparse

@@ -14,7 +14,7 @@ what the check destroyed, and says in one sentence what happened. The rule it fo
 - a file of backups/ gone or changed: put back (the tool writes a backup once and never again);
 - progress.json gone, emptied or unreadable: put back, under the progress lock.
 A kata is only ever marked solved when the bytes on disk after all this are the bytes checked.
-What it is not for: running the check (katas.sandbox) or keeping progress (katas.workspace);
+What it is not for: running the check (katas.sandbox) or keeping progress (katas.learner.workspace);
 nor protection from code written to get around it: files outside the workspace, or larger than
 the bounds, are not kept.
 """

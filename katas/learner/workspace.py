@@ -18,7 +18,7 @@ rest of its entry is kept; an unreadable file is kept aside as progress.json.bro
 a folder in its place, a read-only workspace or a full disk leave the progress in memory for
 the command. Each case becomes one sentence of take_warnings(), for the command to print.
 What it is not for: running the learner's code (katas.sandbox), guarding the workspace while
-that code runs (katas.guard), or printing.
+that code runs (katas.learner.guard), or printing.
 """
 from __future__ import annotations
 

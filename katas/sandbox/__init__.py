@@ -13,7 +13,7 @@ or sys.exit at import, an infinite loop, a segfault, os._exit or os.abort, the p
 itself...), each named in words for the learner, with the line of their file where there is one.
 The probes' sizes and values come from a seed drawn for every check (printed with the
 verdict; `seed=` reproduces it), so a file cannot recognise the probes.
-What it is not for: printing (katas.report) or keeping progress (katas.workspace). What the
+What it is not for: printing (katas.learner.report) or keeping progress (katas.learner.workspace). What the
 isolation does and does not guarantee is written down in docs/sandbox.md.
 """
 from __future__ import annotations
@@ -50,7 +50,7 @@ GRACE = 1.5  # seconds after the time limit before the judge kills the learner p
 SEED_LIMIT = 2 ** 31  # probe seeds are drawn from [0, SEED_LIMIT)
 PROJECT_PACKAGES = ("reference", "katas")
 # Where the kernel has Landlock, the learner process may write only in its scratch folder.
-# False reproduces a kernel without it (the workspace guard, katas.guard, is then the only layer).
+# False reproduces a kernel without it (the workspace guard, katas.learner.guard, is then the only layer).
 RESTRICT_WRITES = True
 PARSING = threading.Lock()  # the instructor tools check several files at once, from threads
 ROOT = launch.ROOT

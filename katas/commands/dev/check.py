@@ -14,7 +14,7 @@ the cards use. Every problem names the card file and the field and says how to f
 
 Nothing of a card runs in this process: loading reads data, and every file that must run (each
 kata file, each solution file, the references) is written to a temporary folder and checked
-in the sandbox (katas.judge: a separate process each, with the time limit, several at once).
+in the sandbox (katas.catalogue.sandboxed: a separate process each, with the time limit, several at once).
 A kata that hangs, ends the process or crashes is a problem of that card, in the sandbox's
 words. Exit code 0 when there is no problem, 1 otherwise; CI runs it.
 """
@@ -96,7 +96,7 @@ def check_catalogue(directory: str | os.PathLike[str], time_limit: float | None 
     """Check every card file and the references; return (cards without problems, problems).
 
     time_limit: seconds per sandboxed check (None: $KATA_TIME_LIMIT, else the sandbox's
-    default); workers: checks run at once (None: katas.judge.default_workers()).
+    default); workers: checks run at once (None: katas.catalogue.sandboxed.default_workers()).
     """
     problems: list[Problem] = []
     if not pathlib.Path(directory).is_dir():
@@ -326,7 +326,7 @@ def placeholders(card: Card) -> list[Problem]:
 
 
 def expectation_problems(card: Card, result: sandboxed.Verdict) -> list[Problem]:
-    """The kata's Verdict (katas.judge) against the card's [expect] table."""
+    """The kata's Verdict (katas.catalogue.sandboxed) against the card's [expect] table."""
     if result.error:
         return [Problem(card.path, "edits", "the kata file a learner gets cannot be checked: %s" % result.problem,
                         "the edited network must load and define loss; make the bug show when loss is called")]

@@ -124,7 +124,7 @@ def from_diff(function: str, before: str, after: str, original: str) -> mutants.
 
 
 def diagnose_mutant(mutant: mutants.Mutant, time_limit: float | None = None) -> dict[str, Any]:
-    """The mutant's diagnosis summary (katas.census.summarize's fields), judged in the sandbox;
+    """The mutant's diagnosis summary (katas.audit.census.summarize's fields), judged in the sandbox;
     PromoteError when the mutant cannot be checked (it hangs, ends the process, does not load)."""
     verdict = sandboxed.judge_source(mutant.source, "mutant-%s.py" % promote.slug(mutant.function or "given"),
                                  hidden_layers=1, time_limit=time_limit)
