@@ -11,6 +11,7 @@ import os
 import re
 import signal
 
+from katas.evaluator.loading import source_line
 from katas.evaluator.serve import CHANNEL_BROKEN
 from katas.sandbox.remote import Run
 
@@ -97,10 +98,3 @@ def trace_excerpt(trace: str, path: str) -> str:
     if mine[-1] + 1 < len(frames):
         lines.append("(called by the checker)")
     return "\n".join(lines[:12])
-
-
-def source_line(text: str, line: int | None) -> str:
-    if not line:
-        return ""
-    lines = text.splitlines()
-    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
