@@ -93,12 +93,7 @@ class _Diagnoser(object):
             probe.returned_loss = result[0]
         if result is None or probe.mutated or probe.nonfinite:
             return probe
-        probe.loss, grads = result
-        ref_loss, ref_grads = self.caller.reference_call(params, X, y, reg)
-        probe.reference_loss = float(ref_loss)
-        probe.grads, probe.reference_grads = grads, ref_grads
-        probe.reference_mismatch = [
-            n for n in self.names if differs(grads[n], ref_grads[n])]
+        grads = self.against_reference(probe, result, params, X, y, reg)
 
         own = self.caller.own_loss(X, y, reg, default_reg, grads, probe)
         work = {k: v.copy() for k, v in params.items()}
@@ -106,10 +101,21 @@ class _Diagnoser(object):
             if mode == "full":
                 probe.report = gradcheck.check_gradients(own, work, threshold=THRESHOLD, kinks=False)
             else:
-                probe.report = partial_check(own, work, probe.loss, grads, mode, self.seed)
+                probe.report = partial_check(own, work, result[0], grads, mode, self.seed)
         except ProbeFailed:
             probe.report = None
         return probe
+
+    def against_reference(self, probe: Probe, result: Tuple[float, Dict[str, np.ndarray]], params: Dict[str, np.ndarray],
+                          X: np.ndarray, y: np.ndarray, reg: float) -> Dict[str, np.ndarray]:
+        """Record a usable call's loss and gradients on probe, beside the reference's on the same
+        inputs (which gradients differ from it); return the gradients."""
+        probe.loss, grads = result
+        ref_loss, ref_grads = self.caller.reference_call(params, X, y, reg)
+        probe.reference_loss = float(ref_loss)
+        probe.grads = grads
+        probe.reference_mismatch = [n for n in self.names if differs(grads[n], ref_grads[n])]
+        return grads
 
     def stress_probe(self) -> Probe:
         """Logits near 1e4 with large spreads; everything finite and equal to the reference."""
@@ -140,11 +146,7 @@ class _Diagnoser(object):
             probe.levels = [level] + self.stress_levels(probe.sizes)
         if result is None or probe.mutated or probe.nonfinite:
             return probe
-        probe.loss, grads = result
-        ref_loss, ref_grads = self.caller.reference_call(params, X, y, 0.0)
-        probe.reference_loss = float(ref_loss)
-        probe.grads, probe.reference_grads = grads, ref_grads
-        probe.reference_mismatch = [n for n in self.names if differs(grads[n], ref_grads[n])]
+        grads = self.against_reference(probe, result, params, X, y, 0.0)
         earlier = [self.probes.get(name) for name in ("base", "batch", "dead")]
         if probe.loss_differs and not any(p is not None and p.loss_differs for p in earlier):
             # the first wrong loss is here: do the gradients follow it at these logits? measured, not assumed

@@ -107,7 +107,6 @@ class Probe(object):
         self.narrow: Dict[str, str] = {}
         self.problem: Optional[Problem] = None  # (params, X, y) the call was given (the diagnoser's own arrays)
         self.grads: Optional[Dict[str, np.ndarray]] = None  # the gradients it returned, float64 arrays
-        self.reference_grads: Optional[Dict[str, np.ndarray]] = None
         self.returned_loss: Optional[float] = None  # the loss as returned, also when it is nan or inf
         self.dead_units: List[DeadUnits] = []  # dead probe: a DeadUnits per hidden layer
         self.levels: List[StressLevel] = []  # stress probe: StressLevel per logit pattern tried, when it is not finite
