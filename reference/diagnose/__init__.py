@@ -72,9 +72,10 @@ This module is the public API: diagnose(), and the names code and tests use, re-
 the modules that define them. Each module imports the names it reads, so patching a name here
 (or where it is defined) changes nothing: a test must patch it in the module that reads it.
 """
-from typing import Optional
+from typing import Optional, Union
 
-from reference import net
+from reference import networks
+from reference.networks import Network
 from reference.diagnose.calls import LossFn
 from reference.diagnose.calls import classify_exception, describe_value, dx_support
 from reference.diagnose.checks import (DIRECTIONS, PartialParam, PartialReport, close, coefficient, common_factor,
@@ -114,20 +115,17 @@ __all__ = [
 ]
 
 
-def diagnose(loss_fn: LossFn, *, reference: Optional[LossFn] = None, seed: int = 0,
-             hidden_layers: int = 1) -> Diagnosis:
+def diagnose(loss_fn: LossFn, *, network: Union[str, Network] = "net", reference: Optional[LossFn] = None,
+             seed: int = 0, hidden_layers: int = 1) -> Diagnosis:
     """Diagnose loss_fn(params, X, y, reg=0.0) -> (loss, grads) against a reference.
 
-    reference: a correct function with the same interface; None means reference.net.loss
-    (one hidden layer) or reference.mlp.loss (more). hidden_layers: the depth of the
-    network loss_fn implements. Returns a Diagnosis. Never raises because of loss_fn, and
-    never touches arrays it did not create.
+    network: the network loss_fn implements, by the name of its module in reference/ ("net",
+    the default; "mlp", "batchnorm_net", "convnet", "rnn"; see reference.networks.names()) or
+    as a Network. hidden_layers: the depth of "net" (more than 1 means reference/mlp.py) or
+    "mlp". reference: a correct function with the same interface; None means the network's own.
+    Returns a Diagnosis. Never raises because of loss_fn, and never touches arrays it did not
+    create; an unknown network name raises ValueError.
     """
-    if reference is None:
-        reference = net.loss if hidden_layers == 1 else _mlp_loss()
-    return _Diagnoser(loss_fn, reference, seed, hidden_layers).run()
-
-
-def _mlp_loss() -> LossFn:
-    from reference import mlp
-    return mlp.loss
+    if not isinstance(network, Network):
+        network = networks.load(network, hidden_layers)
+    return _Diagnoser(loss_fn, reference or network.loss, seed, network).run()

@@ -31,6 +31,7 @@ class PartialParam(object):
         self.analytic = np.asarray(analytic, dtype=np.float64)
         self.numeric = np.asarray(numeric, dtype=np.float64)
         self.directions = directions
+        self.entries: Optional[List[Tuple[int, ...]]] = None  # the indices checked, for chosen entries
         self.rel_errors = gradcheck.rel_error(self.analytic, self.numeric)
         self.max_rel_error = float(self.rel_errors.max()) if self.rel_errors.size else 0.0
         failed = gradcheck.failing_entries(self.analytic, self.numeric, THRESHOLD, resolution, self.rel_errors)
@@ -87,6 +88,8 @@ def partial_check(f: gradcheck.LossFunction, params: gradcheck.Params, loss0: fl
         analytics, numerics, roundings, directions = zip(*rows)
         results[name] = PartialParam(analytics, numerics, noise + np.array(roundings),
                                      list(directions) if mode == "directional" else None)
+        if not isinstance(mode, str):
+            results[name].entries = [tuple(index) for n, index in mode if n == name]
     return PartialReport(results)
 
 

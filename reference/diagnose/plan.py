@@ -1,27 +1,28 @@
 """The probe plan: the settings of every probe, and the sizes each seed gives them.
 
 What it is for: the probe settings (sizes, reg, the stress logits and their milder patterns, the
-dead units' bias, how many directions dX is checked along) and probe_plan(seed), the sizes and
+dead units' bias, how many directions dX is checked along) and probe_plan(seed, network), the sizes and
 dead units of one seed: seed 0 the documented ones, any other seed drawn, so that a function
 cannot recognise the probes by their sizes; the names of the parameters and widths of a depth.
 What it is not for: the problems themselves (reference/problems.py builds them) or the probes (probes.py).
 """
-from typing import List, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
-# Probe settings. Sizes are all distinct so that a wrong transpose or a wrong axis changes a
-# shape; the batch probe changes N alone; the square probe makes every width equal. Seed 0
-# uses the sizes below (the documented examples); any other seed draws its own from the
-# ranges of probe_plan, so a function cannot recognise the probes by their sizes.
-BASE_SIZES = (8, 5, 6, 3)  # N, D, H, C
+from reference.networks import Network, load
+from reference.networks.net import (BASE_SIZES, BATCH_RANGE, EXTRA_RANGE, SQUARE_RANGE, SQUARE_SIZES, WIDTH_RANGE,
+                                    param_names, width_names)
+
+__all__ = ["BASE_SIZES", "BATCH_N", "SQUARE_SIZES", "DEAD_UNITS", "BATCH_RANGE", "WIDTH_RANGE", "SQUARE_RANGE",
+           "EXTRA_RANGE", "REG", "STRESS_LOGIT", "STRESS_OFFSET", "ROWS_APART", "MILD_SPREAD", "DEAD_BIAS",
+           "DX_DIRECTIONS", "ProbePlan", "probe_plan", "param_names", "width_names"]
+
+# Probe settings. The sizes of each network are its Network's (reference/networks/): seed 0
+# uses its documented sizes; any other seed draws its own, so a function cannot recognise the
+# probes by their sizes. BASE_SIZES, SQUARE_SIZES and the ranges are the two-layer network's.
 BATCH_N = 13
-SQUARE_SIZES = (8, 4, 4, 4)
 DEAD_UNITS = (1, 3)
-BATCH_RANGE = (5, 11)  # N of the base probe: N <= 10, small enough to check every entry
-WIDTH_RANGE = (3, 10)  # D, H, C: single digits, all distinct (H >= 4: two dead units, two live)
-SQUARE_RANGE = (3, 7)  # the common width of the square probe
-EXTRA_RANGE = (3, 13)  # examples the batch probe adds
 REG = 0.1
 STRESS_LOGIT = 1e4
 # When the stress probe gives nan or inf, three milder logit patterns say why: every logit shifted
@@ -37,46 +38,31 @@ DX_DIRECTIONS = 3
 
 
 class ProbePlan(object):
-    """The sizes a seed gives the probes: base (N, D, H, C), the batch probe's N, the square
-    probe's (N, w, w, w) and the hidden units the dead probe kills."""
+    """The sizes a seed gives the probes, as tuples in the order of the network's size_names:
+    base, the batch probe's N, square, the units the dead probe kills and, for a network with a
+    second length (the RNN's T), the length probe's value of it."""
 
-    def __init__(self, base: Sequence[int], batch_n: int, square: Sequence[int], dead_units: Sequence[int]) -> None:
+    def __init__(self, base: Sequence[int], batch_n: int, square: Sequence[int], dead_units: Sequence[int],
+                 length: Optional[int] = None) -> None:
         self.base = tuple(int(n) for n in base)
         self.batch_n = int(batch_n)
         self.square = tuple(int(n) for n in square)
         self.dead_units = tuple(int(u) for u in dead_units)
+        self.length = length
 
 
-def probe_plan(seed: int) -> ProbePlan:
-    """The ProbePlan of a seed: seed 0 is the documented one; others are drawn from the ranges
-    (every width distinct from the others and from N; the second N distinct from them all)."""
+def probe_plan(seed: int, network: Optional[Network] = None) -> ProbePlan:
+    """The ProbePlan of a seed for a network (default the two-layer net): seed 0 is the documented
+    one; others are drawn by the network (every axis distinct, the second N distinct from them)."""
+    network = network or load("net")
+    names = network.size_names
     if seed == 0:
-        return ProbePlan(BASE_SIZES, BATCH_N, SQUARE_SIZES, DEAD_UNITS)
-    rng = np.random.default_rng([seed, 7])
-    while True:
-        N = int(rng.integers(*BATCH_RANGE))
-        D, H, C = (int(w) for w in rng.choice(np.arange(*WIDTH_RANGE), 3, replace=False))
-        batch_n = N + int(rng.integers(*EXTRA_RANGE))
-        if H >= 4 and N not in (D, H, C) and batch_n not in (D, H, C):
-            break
-    while True:
-        width, square_n = int(rng.integers(*SQUARE_RANGE)), int(rng.integers(*BATCH_RANGE))
-        if width != square_n:
-            break
-    dead = sorted(int(u) for u in rng.choice(H, 2, replace=False))
-    return ProbePlan((N, D, H, C), batch_n, (square_n, width, width, width), dead)
-
-
-def param_names(depth: int) -> List[str]:
-    """W1, b1, ..., WL, bL for a network of depth L (hidden layers + 1)."""
-    names = []
-    for layer in range(1, depth + 1):
-        names += ["W%d" % layer, "b%d" % layer]
-    return names
-
-
-def width_names(count: int) -> List[str]:
-    """Names of the widths after D: H, C for one hidden layer; H1, ..., C for more."""
-    if count == 2:
-        return ["H", "C"]
-    return ["H%d" % (i + 1) for i in range(count - 1)] + ["C"]
+        base, square, batch_n = dict(network.base), dict(network.square), network.batch_n
+        dead: Sequence[int] = DEAD_UNITS
+        length = getattr(network, "second_t", None)
+    else:
+        rng = np.random.default_rng([seed, 7])
+        base, square, batch_n = network.draw_sizes(rng)
+        dead = tuple(sorted(int(u) for u in rng.choice(base[network.units], 2, replace=False)))
+        length = network.draw_second_length(rng) if network.second_length else None
+    return ProbePlan([base[n] for n in names], batch_n, [square[n] for n in names], dead, length)

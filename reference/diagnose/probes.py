@@ -10,12 +10,13 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from reference import gradcheck, problems
+from reference import gradcheck
+from reference.networks import Dead, Network
 from reference.diagnose.calls import Caller, LossFn, ProbeFailed, classify_exception, dx_support
 from reference.diagnose.checks import PartialParam, PartialReport, close, consistent_factor, differs, partial_check
 from reference.diagnose.evidence import Evidence
 from reference.diagnose.plan import (DEAD_BIAS, DX_DIRECTIONS, MILD_SPREAD, REG, ROWS_APART, STRESS_LOGIT,
-                                     STRESS_OFFSET, param_names, probe_plan)
+                                     STRESS_OFFSET, probe_plan)
 from reference.diagnose.reader import Reader
 from reference.diagnose.results import Diagnosis, DeadUnits, DxResult, Probe, Problem, StressLevel
 from reference.diagnose.vocabulary import FACTOR_RTOL, LOSS_RTOL, THRESHOLD
@@ -27,26 +28,23 @@ Mode = Union[str, Sequence[Tuple[str, Tuple[int, ...]]]]
 class _Diagnoser(object):
     """One run of diagnose(loss_fn): run() fills probes (dict name -> Probe) and returns the Diagnosis."""
 
-    def __init__(self, loss_fn: LossFn, reference: LossFn, seed: int, hidden_layers: int) -> None:
+    def __init__(self, loss_fn: LossFn, reference: LossFn, seed: int, network: Network) -> None:
         self.loss_fn = loss_fn
         self.seed = seed
-        self.plan = probe_plan(seed)
-        self.depth = hidden_layers + 1
-        self.names = param_names(self.depth)
+        self.network = network
+        self.plan = probe_plan(seed, network)
+        self.names = network.names
         self.caller = Caller(loss_fn, reference, self.names)
         self.probes: Dict[str, Probe] = {}
         self.base_problem: Problem  # set by _run, before any probe
         self.dx_support: Optional[str] = None  # set by dx_probe
 
     # -- problems ---------------------------------------------------------------------
-    def sizes(self, N: int, D: int, H: int, C: int) -> Tuple[int, ...]:
-        """(N, D, H1, ..., C): hidden widths H, H + 3, ... (all equal when H == C)."""
-        step = 0 if H == C else 3
-        return (N, D) + tuple(H + step * i for i in range(self.depth - 1)) + (C,)
+    def sizes_of(self, values: Sequence[int]) -> Dict[str, int]:
+        return dict(zip(self.network.size_names, values))
 
     def problem(self, sizes: Tuple[int, ...], seed_offset: int = 0) -> Problem:
-        N, widths = sizes[0], sizes[1:]
-        return problems.layered_problem(N, widths, self.seed * 1000 + seed_offset, mixed_units=True)
+        return self.network.problem(self.sizes_of(sizes), self.seed * 1000 + seed_offset)
 
     def base_copy(self) -> Problem:
         """The base problem with its parameters copied, for a probe that changes them."""
@@ -62,16 +60,32 @@ class _Diagnoser(object):
         """
         params, X, y = self.base_problem
         extra = self.plan.batch_n - X.shape[0]
-        classes = params["b%d" % self.depth].shape[0]
+        classes = params[self.network.top[1]].shape[0]
+        sizes = self.sizes_of(self.plan.base)
+        sizes["N"] = extra
         for attempt in range(1000):
             rng = np.random.default_rng([self.seed, 2, attempt])
-            more_X = np.vstack([X, rng.standard_normal((extra, X.shape[1]))])
-            if problems.kink_margin(params, more_X) >= 1e-3:
-                more_y = np.concatenate([y, rng.integers(0, classes, extra)])
-                counts = np.bincount(more_y, minlength=classes)
+            more_X, more_y = self.network.inputs(sizes, rng)
+            more_X = np.concatenate([X, more_X])
+            if self.network.acceptable(params, more_X):
+                more_y = np.concatenate([y, more_y])
+                counts = np.bincount(more_y.ravel(), minlength=classes)
                 if counts.min() < counts.max():
                     return params, more_X, more_y
         raise ValueError("no extra examples away from the kink within 1000 attempts")
+
+    def length_problem(self) -> Problem:
+        """The base problem's weights on new sequences of another length: the length alone changed."""
+        params, X, y = self.base_problem
+        assert self.network.second_length is not None and self.plan.length is not None
+        sizes = self.sizes_of(self.plan.base)
+        sizes[self.network.second_length] = self.plan.length
+        for attempt in range(1000):
+            rng = np.random.default_rng([self.seed, 3, attempt])
+            new_X, new_y = self.network.inputs(sizes, rng)
+            if self.network.acceptable(params, new_X):
+                return params, new_X, new_y
+        raise ValueError("no sequences of length %d away from saturation within 1000 attempts" % self.plan.length)
 
     # -- probes -----------------------------------------------------------------------
     def gradient_probe(self, name: str, sizes: Tuple[int, ...], reg: float, purpose: str,
@@ -83,8 +97,7 @@ class _Diagnoser(object):
         parameter along DIRECTIONS seeded random directions (2 calls each, enough to tell a
         wrong gradient and its factor); a list of (name, index) checks just those entries.
         """
-        probe = Probe(name, sizes, reg, purpose)
-        self.probes[name] = probe
+        probe = self.new_probe(name, sizes, reg, purpose)
         if params is None or X is None or y is None:
             params, X, y = self.problem(sizes, len(self.probes))
         result = self.caller.call(probe, params, X, y, reg, default_reg)
@@ -106,6 +119,11 @@ class _Diagnoser(object):
             probe.report = None
         return probe
 
+    def new_probe(self, name: str, sizes: Tuple[int, ...], reg: float, purpose: str) -> Probe:
+        probe = Probe(name, sizes, reg, purpose, self.network.size_names)
+        self.probes[name] = probe
+        return probe
+
     def against_reference(self, probe: Probe, result: Tuple[float, Dict[str, np.ndarray]], params: Dict[str, np.ndarray],
                           X: np.ndarray, y: np.ndarray, reg: float) -> Dict[str, np.ndarray]:
         """Record a usable call's loss and gradients on probe, beside the reference's on the same
@@ -119,14 +137,12 @@ class _Diagnoser(object):
 
     def stress_probe(self) -> Probe:
         """Logits near 1e4 with large spreads; everything finite and equal to the reference."""
-        sizes = self.sizes(*self.plan.base)
-        probe = Probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows" % STRESS_LOGIT)
-        self.probes["stress"] = probe
+        sizes = self.plan.base
+        probe = self.new_probe("stress", sizes, 0.0, "logits around %g, large spreads inside and across rows"
+                               % STRESS_LOGIT)
         params, X, y = self.base_copy()
-        top = "W%d" % self.depth
-        bias = "b%d" % self.depth
-        hidden_out = problems.pre_activations(params, X)[-1]
-        scores = np.maximum(hidden_out, 0.0) @ params[top] + params[bias]
+        top, bias = self.network.top
+        scores = self.network.features(params, X) @ params[top] + params[bias]  # (M, C)
         # Signed, so that the logit of largest magnitude is +STRESS_LOGIT: an unshifted exp
         # overflows under every seed, not only when the draw puts the extreme logit above 0.
         scale = STRESS_LOGIT / scores.flat[np.argmax(np.abs(scores))]
@@ -141,7 +157,7 @@ class _Diagnoser(object):
         if result is not None:
             probe.returned_loss = result[0]
         if result is not None and probe.nonfinite and not probe.mutated:
-            level = StressLevel("stress", probe.purpose, scores * scale + lift, y, params)
+            level = StressLevel("stress", probe.purpose, scores * scale + lift, y.ravel(), params)
             level.nonfinite, level.loss = list(probe.nonfinite), result[0]
             probe.levels = [level] + self.stress_levels(probe.sizes)
         if result is None or probe.mutated or probe.nonfinite:
@@ -161,9 +177,9 @@ class _Diagnoser(object):
         mild: the base logits scaled so the largest spread inside a row is MILD_SPREAD.
         """
         params, X, y = self.base_copy()
-        top, bias = "W%d" % self.depth, "b%d" % self.depth
-        hidden = np.maximum(problems.pre_activations(params, X)[-1], 0.0)  # (N, H) feeding the top layer
-        scores = hidden @ params[top] + params[bias]  # (N, C)
+        top, bias = self.network.top
+        hidden = self.network.features(params, X)  # (M, H) feeding the top layer
+        scores = hidden @ params[top] + params[bias]  # (M, C)
         offset = dict(params)
         offset[bias] = params[bias] + STRESS_OFFSET
         ranges = hidden.max(axis=0) - hidden.min(axis=0)
@@ -181,8 +197,9 @@ class _Diagnoser(object):
                 ("offset", "every logit shifted by +%g" % STRESS_OFFSET, offset),
                 ("rows_apart", "row maxima spread over %g" % ROWS_APART, apart),
                 ("mild", "spreads inside a row up to %g" % MILD_SPREAD, mild)):
-            level = StressLevel(name, description, hidden @ level_params[top] + level_params[bias], y, level_params)
-            scratch = Probe(name, sizes, 0.0, description)
+            level = StressLevel(name, description, hidden @ level_params[top] + level_params[bias], y.ravel(),
+                                level_params)
+            scratch = Probe(name, sizes, 0.0, description, self.network.size_names)
             result = self.caller.call(scratch, level_params, X, y, 0.0, default_reg=True)
             if scratch.error is not None:
                 level.error = "it raises %s: %s" % scratch.error[:2]
@@ -204,32 +221,46 @@ class _Diagnoser(object):
         except ProbeFailed:
             probe.report = None
 
-    def dead_probe(self) -> Probe:
-        """Units whose pre-activation is negative on every example: a flat loss along them."""
-        sizes = self.sizes(*self.plan.base)
+    def dead_probe(self) -> Optional[Probe]:
+        """Units made dead on every example (the network says how): a flat loss along them."""
         dead_units = list(self.plan.dead_units)
         params, X, y = self.base_copy()
-        for layer in range(1, self.depth):
-            params["b%d" % layer][dead_units] = DEAD_BIAS
-        entries: List[Tuple[str, Tuple[int, ...]]] = []
-        for layer in range(1, self.depth):
-            for unit in dead_units:
-                entries += [("W%d" % layer, (row, unit)) for row in range(params["W%d" % layer].shape[0])]
-                entries.append(("b%d" % layer, (unit,)))
+        groups = self.network.dead(params, X, dead_units, DEAD_BIAS)
+        if groups is None:
+            return None  # no ReLU: nothing can be dead
+        groups = [groups] if isinstance(groups, Dead) else list(groups)
+        dead_params = groups[0].params
+        entries = [entry for group in groups for entry in group.entries]
         probe = self.gradient_probe(
-            "dead", sizes, 0.0, "hidden units %s forced dead (bias %g)" % (dead_units, DEAD_BIAS),
-            params, X, y, default_reg=True, mode=entries)
+            "dead", self.plan.base, 0.0, "%s %s forced dead (bias %g)" % (
+                "hidden units" if groups[0].number is not None else "units", dead_units, DEAD_BIAS),
+            dead_params, X, y, default_reg=True, mode=entries)
         if probe.report is None or probe.loss is None:
             return probe
         resolution = gradcheck.resolution(probe.loss, gradcheck.EPS)
-        zs = problems.pre_activations(params, X)
-        for layer in range(1, self.depth):
-            W, b = probe.report.params["W%d" % layer], probe.report.params["b%d" % layer]
+        for group in groups:
+            killer = [n for n in self.names if not np.array_equal(group.params[n], params[n])]
+            weights = [(n, i) for n, i in group.entries if n not in killer]
+            biases = [(n, i) for n, i in group.entries if n in killer]
             probe.dead_units.append(DeadUnits(
-                layer, list(dead_units), float(np.abs(W.numeric).max()), float(np.abs(W.analytic).max()),
-                float(np.abs(b.numeric).max()), float(np.abs(b.analytic).max()),
-                float(zs[layer - 1][:, list(dead_units)].max()), float(resolution)))
+                group.number if group.number is not None else group.layer, list(dead_units),
+                self.entry_max(probe, weights, "numeric"), self.entry_max(probe, weights, "analytic"),
+                self.entry_max(probe, biases, "numeric"), self.entry_max(probe, biases, "analytic"),
+                group.z_max, float(resolution), sorted({n for n, _ in weights}, key=self.names.index),
+                killer))
         return probe
+
+    @staticmethod
+    def entry_max(probe: Probe, entries: List[Tuple[str, Tuple[int, ...]]], which: str) -> float:
+        """The largest |numeric| or |analytic| gradient the dead probe found at these entries."""
+        assert probe.report is not None
+        values = [0.0]
+        for name in {n for n, _ in entries}:
+            report = probe.report.params[name]
+            wanted = {i for n, i in entries if n == name}
+            indices = report.entries if isinstance(report, PartialParam) else None
+            values += [abs(float(v)) for i, v in zip(indices or [], getattr(report, which)) if i in wanted]
+        return max(values)
 
     # -- the run ----------------------------------------------------------------------
     def run(self) -> Diagnosis:
@@ -249,7 +280,7 @@ class _Diagnoser(object):
             return Diagnosis("crash", (), None, None, [record.text], [("crash", ())], self.probes, [record])
 
     def _run(self) -> Diagnosis:
-        base_sizes = self.sizes(*self.plan.base)
+        base_sizes = self.plan.base
         self.base_problem = self.problem(base_sizes, 1)
         params, X, y = self.base_problem
         self.gradient_probe("base", base_sizes, 0.0, "gradient check at reg = 0 with default arguments",
@@ -260,11 +291,17 @@ class _Diagnoser(object):
             self.gradient_probe("batch", batch_X.shape[:1] + base_sizes[1:], 0.0,
                                 "the base problem with %d more examples" % (self.plan.batch_n - self.plan.base[0]),
                                 batch_params, batch_X, batch_y, default_reg=True)
+            if self.network.second_length is not None and self.plan.length is not None:
+                length_params, length_X, length_y = self.length_problem()
+                at = self.network.size_names.index(self.network.second_length)
+                self.gradient_probe("length", base_sizes[:at] + (self.plan.length,) + base_sizes[at + 1:], 0.0,
+                                    "the base weights on sequences of %s = %d" % (
+                                        self.network.second_length, self.plan.length),
+                                    length_params, length_X, length_y, default_reg=True)
             self.dead_probe()
             self.stress_probe()
-        square = self.sizes(*self.plan.square)
         base = self.probes["base"]
-        self.gradient_probe("square", square, 0.0, "gradient check with every width equal",
+        self.gradient_probe("square", self.plan.square, 0.0, self.network.square_purpose,
                             default_reg=True, mode="directional" if base.ran else "full")
         self.reg_part_check()
         self.dx_probe()
@@ -279,7 +316,7 @@ class _Diagnoser(object):
         if probe is None or not isinstance(probe.report, PartialReport) or probe.problem is None or probe.loss is None:
             return
         params, X, y = probe.problem
-        scratch = Probe("reg0", probe.sizes, 0.0, "the reg probe's call at reg = 0")
+        scratch = Probe("reg0", probe.sizes, 0.0, "the reg probe's call at reg = 0", self.network.size_names)
         result = self.caller.call(scratch, params, X, y, 0.0)
         if result is None or scratch.mutated or scratch.nonfinite:
             return
@@ -321,8 +358,7 @@ class _Diagnoser(object):
         if support is None or reg is None or reg.grads is None or reg.problem is None or reg.loss is None:
             return None
         params, X, y = reg.problem
-        probe = Probe("dX", reg.sizes, reg.reg, "the reg probe's call with return_dX=True")
-        self.probes["dX"] = probe
+        probe = self.new_probe("dX", reg.sizes, reg.reg, "the reg probe's call with return_dX=True")
         dx = probe.dx = DxResult(support)
         dx.plain_loss, dx.plain_grads = reg.loss, reg.grads
         out = self.caller.call_with_dx(probe, params, X, y, reg.reg)
@@ -353,10 +389,10 @@ class _Diagnoser(object):
                 dx.factor = None  # the directions agreed by chance; the entries do not
         batch = self.probes.get("batch")
         base = self.probes["base"]
-        layer1_right = base.report is not None and not {"W1", "b1"} & set(base.fd_mismatch())
+        layer1_right = base.report is not None and not set(self.network.layers[0][1]) & set(base.fd_mismatch())
         if dx.factor is not None and layer1_right and batch is not None and batch.problem is not None:
             b_params, b_X, b_y = batch.problem
-            scratch = Probe("dX", batch.sizes, reg.reg, "the batch problem with return_dX=True")
+            scratch = Probe("dX", batch.sizes, reg.reg, "the batch problem with return_dX=True", self.network.size_names)
             scratch.dx = DxResult(support)
             out = self.caller.call_with_dx(scratch, b_params, b_X, b_y, reg.reg)
             if out is not None and not scratch.nonfinite:

@@ -16,6 +16,7 @@ from reference.diagnose.plan import DEAD_BIAS
 from reference.diagnose.read_regularization import multiple_words
 from reference.diagnose.results import DeadUnits, Probe
 from reference.diagnose.vocabulary import FACTOR_RTOL, PRECEDENCE
+from reference.networks.net import Layered
 
 if TYPE_CHECKING:  # reader.py imports this module
     from reference.diagnose.reader import Reader
@@ -50,6 +51,8 @@ def read_gradients(reader: "Reader") -> None:
 def dead_units(probe: Probe, units: DeadUnits) -> Optional[Evidence]:
     """What the dead probe's numbers say, only where they say it."""
     layer = units.layer
+    if not isinstance(layer, int):
+        return dead_units_named(probe, units)
     if units.numeric <= units.resolution and units.analytic > units.resolution:
         ev = Evidence("dead", probe.name)
         ev.body = ("dead probe: units %s of hidden layer %d are dead on every example (z at most %s), so the loss "
@@ -80,6 +83,30 @@ def dead_units(probe: Probe, units: DeadUnits) -> Optional[Evidence]:
     return None
 
 
+def dead_units_named(probe: Probe, units: DeadUnits) -> Optional[Evidence]:
+    """dead_units for a network whose layers have names: the entries named by their parameters."""
+    along = ", ".join(units.weights + units.biases)
+    if units.numeric <= units.resolution and units.analytic > units.resolution:
+        ev = Evidence("dead", probe.name)
+        ev.body = ("dead probe: units %s of %s are dead on every example (ReLU input at most %s), so the loss is "
+                   "flat along their entries of %s (numeric max |%s|), yet the analytic gradient there reaches "
+                   "|%s|: gradient flows through units whose ReLU input <= 0" % (
+                       units.units, units.layer, ev.q("z_max", units.z_max, "%.4g"), along,
+                       ev.q("numeric", units.numeric, "%.2g"), ev.q("analytic", units.analytic, "%.3g")))
+        ev.values.update(layer=units.layer, resolution=units.resolution)
+        return ev
+    if units.numeric > units.resolution and units.analytic > 0:
+        ev = Evidence("not_dead", probe.name)
+        ev.body = ("dead probe: %s of %s kill units %s of %s in the reference's network (ReLU input at most %s "
+                   "there), but this network's loss changes along their entries of %s (numeric max |%s|): they "
+                   "are not dead here, and the dead-unit check does not apply to them" % (
+                       ", ".join(units.biases), ev.q("bias", DEAD_BIAS, "%g"), units.units, units.layer,
+                       ev.q("z_max", units.z_max, "%.4g"), along, ev.q("w_numeric", units.numeric, "%.2g")))
+        ev.values.update(layer=units.layer, resolution=units.resolution)
+        return ev
+    return None
+
+
 def read_pattern(reader: "Reader", probe: Probe, wrong: List[str],
                  also: Tuple[Optional[Probe], Sequence[str]] = (None, ())) -> None:
     """wrong: the parameters wrong under probe, plus those (also[1]) wrong only under also[0]."""
@@ -94,7 +121,8 @@ def read_pattern(reader: "Reader", probe: Probe, wrong: List[str],
 
     factors = {n: consistent_factor(report_of(n).params[n]) for n in wrong}
     only_at = {"only_at_batch": tuple(only_there)} if only_there else {}
-    common = common_factor(list(factors.values()))
+    every = set(reader.judged) <= set(wrong)  # zero-in-exact-arithmetic gradients take no part
+    common = common_factor([f for n, f in factors.items() if n in reader.judged or not every])
     if not probe.reference_mismatch:
         # The gradients are the reference's, so the gradient code is right, and they disagree
         # with the function's own loss: the loss is what is wrong (a forward-only change: a
@@ -110,9 +138,9 @@ def read_pattern(reader: "Reader", probe: Probe, wrong: List[str],
         ev.values["params"] = tuple(wrong)
         reader.add("loss_mismatch", [], ev)
         return
-    if len(wrong) == len(reader.names) and common is not None:
+    if every and common is not None:
         kind = "uniform_scale"
-    elif len(wrong) < len(reader.names):
+    elif not every:
         kind = "localized"
     else:
         kind = "mixed"
@@ -221,7 +249,9 @@ def tracking_sentence(reader: "Reader", factor: float, ev: Evidence, tracks: Uni
 
 def layer_sentence(reader: "Reader", wrong: Sequence[str]) -> str:
     """Where in the backward pass a strict subset of wrong gradients points."""
-    depth = reader.d.depth
+    if not isinstance(reader.network, Layered):
+        return named_layer_sentence(reader, wrong)
+    depth = reader.network.depth
     layers = sorted({int(n[1:]) for n in wrong}, reverse=True)
     top = layers[0]
     kinds = {n[0] for n in wrong}
@@ -248,6 +278,29 @@ def layer_sentence(reader: "Reader", wrong: Sequence[str]) -> str:
     return "The first wrong gradient in backward order is in layer %d" % top
 
 
+def named_layer_sentence(reader: "Reader", wrong: Sequence[str]) -> str:
+    """Where the gradient first goes wrong in backward order, by the network's names for its layers."""
+    layers = list(reader.network.layers)[::-1]  # backward order
+    first = next(i for i, (_, names) in enumerate(layers) if set(names) & set(wrong))
+    name, params = layers[first]
+    bad = [n for n in params if n in wrong]
+    below = [n for _, names in layers[first + 1:] for n in names if n in reader.judged]
+    above = [n for _, names in layers[:first] for n in names]
+    text = "In backward order the gradient first goes wrong at %s (%s)" % (name, ", ".join("d" + n for n in bad))
+    if above:
+        text += ", while every gradient above it (%s) is right" % ", ".join("d" + n for n in above)
+    if below and all(n in wrong for n in below):
+        text += ("; everything below is wrong too, so the gradient %s passes down is wrong as well: the error "
+                 "is in %s's backward" % (name, name))
+    elif below and not any(n in wrong for n in below):
+        text += "; everything below it is right: the error is in the line that forms %s" % (
+            " and ".join("d" + n for n in bad))
+    if len(bad) < len([n for n in params if n in reader.judged]):
+        right = [n for n in params if n not in wrong and n in reader.judged]
+        text += " (%s of the same layer %s right)" % (", ".join("d" + n for n in right), verb(right, "is", "are"))
+    return text
+
+
 # -- dX -----------------------------------------------------------------------------
 def read_dx(reader: "Reader") -> None:
     """The dX probe: dX wrong on its own (localized in X), inherited from layer 1, or changed calls."""
@@ -260,7 +313,7 @@ def read_dx(reader: "Reader") -> None:
     if probe.report is None or probe.report.params["X"].passed:
         return
     check = probe.report.params["X"]
-    layer1 = ["W1", "b1"]
+    layer1 = [n for n in reader.network.layers[0][1] if n in reader.judged]
     if reader.probes["base"].report is None:
         return  # layer 1 unchecked: whether dX's error is its own cannot be told
     wrong_below = [n for n in layer1 if any(
@@ -269,10 +322,11 @@ def read_dx(reader: "Reader") -> None:
     if wrong_below:
         ev = Evidence("dx_inherited", probe.name)
         ev.values["layer1_wrong"] = tuple(wrong_below)
-        ev.body = ("%s: dX disagrees with the loss as well (max rel error %s along X), as %s %s: dX = dz1 W1^T "
-                   "inherits the error in dz1" % (
+        ev.body = ("%s: dX disagrees with the loss as well (max rel error %s along X), as %s %s: %s inherits "
+                   "the error in the gradient they are formed from" % (
                        ev.where(probe), ev.q("max_rel_error", check.max_rel_error, "%.2g"),
-                       ", ".join("d" + n for n in wrong_below), verb(wrong_below, "does", "do")))
+                       ", ".join("d" + n for n in wrong_below), verb(wrong_below, "does", "do"),
+                       reader.network.dx_line.split(" (")[0]))
         reader.note(ev)
         return
     ev = Evidence("dx", probe.name)
@@ -299,9 +353,16 @@ def read_dx(reader: "Reader") -> None:
         if dx.reference_dX is not None and dx.dX is not None:
             what += " and differs from the reference's dX (max rel error %s)" % ev.q(
                 "reference_rel_error", float(gradcheck.rel_error(dx.dX, dx.reference_dX).max()), "%.2g")
-    ev.body = ("%s: with return_dX=True, %s. Layer 1's gradients dW1, db1, formed from the same dz1, agree with "
-               "the loss (base probe, max rel error %s): the error is in the one line that forms dX = dz1 W1^T "
-               "(layer 1's affine backward)" % (where, what, ev.q("layer1_max_rel_error", layer1_error, "%.2g")))
+    if isinstance(reader.network, Layered):
+        ev.body = ("%s: with return_dX=True, %s. Layer 1's gradients dW1, db1, formed from the same dz1, agree with "
+                   "the loss (base probe, max rel error %s): the error is in the one line that forms dX = dz1 W1^T "
+                   "(layer 1's affine backward)" % (where, what, ev.q("layer1_max_rel_error", layer1_error, "%.2g")))
+    else:
+        first = reader.network.layers[0][0]
+        ev.body = ("%s: with return_dX=True, %s. The gradients of %s (%s), formed from the same upstream gradient, "
+                   "agree with the loss (base probe, max rel error %s): the error is in the line that forms %s" % (
+                       where, what, first, ", ".join("d" + n for n in layer1),
+                       ev.q("layer1_max_rel_error", layer1_error, "%.2g"), reader.network.dx_line))
     reader.add("localized", ["X"], ev)
 
 

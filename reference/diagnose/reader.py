@@ -41,6 +41,9 @@ class Reader(object):
     def __init__(self, diagnoser: "_Diagnoser") -> None:
         self.d = diagnoser
         self.names = diagnoser.names
+        self.network = diagnoser.network
+        # the gradients that decide uniform_scale and mixed: every one not zero in exact arithmetic
+        self.judged = [n for n in self.names if n not in self.network.exact_zero]
         self.probes = diagnoser.probes
         self.ranked: List[Tuple[int, Evidence]] = []  # (rank, Evidence)
         self.repeats: Dict[Hashable, Evidence] = {}  # repeat key -> the Evidence first recorded under it
@@ -137,7 +140,7 @@ class Reader(object):
 
     def pattern(self, params: Sequence[str]) -> str:
         """The signature of a set of wrong gradients that share no factor: all of them, or some."""
-        return "mixed" if len(params) == len(self.names) else "localized"
+        return "mixed" if set(self.judged) <= set(params) else "localized"
 
     # -- crash, shapes, structure -----------------------------------------------------
     def read_errors(self, probe: Probe) -> None:

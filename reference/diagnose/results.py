@@ -87,9 +87,12 @@ class Diagnosis(object):
 class Probe(object):
     """One call (or gradient check) of loss_fn on one problem, and what it showed."""
 
-    def __init__(self, name: str, sizes: Tuple[int, ...], reg: float, purpose: str) -> None:
+    def __init__(self, name: str, sizes: Tuple[int, ...], reg: float, purpose: str,
+                 size_names: Optional[Sequence[str]] = None) -> None:
         self.name = name
-        self.sizes = sizes
+        self.sizes = tuple(sizes)
+        # the names of the sizes, N first; None: the layered network's N, D, H..., C
+        self.size_names = tuple(size_names) if size_names is not None else None
         self.reg = reg
         self.purpose = purpose
         self.error: Optional[Tuple[str, str, str]] = None  # (kind, message, where) if the call raised
@@ -116,6 +119,8 @@ class Probe(object):
         self.dx: Optional[DxResult] = None  # dX probe: DxResult
 
     def describe(self) -> str:
+        if self.size_names is not None and self.size_names[:2] != ("N", "D"):
+            return "%s, reg=%g" % (", ".join("%s=%d" % nv for nv in zip(self.size_names, self.sizes)), self.reg)
         N, D = self.sizes[0], self.sizes[1]
         widths = self.sizes[2:]
         return "N=%d, D=%d, %s, reg=%g" % (
@@ -197,12 +202,15 @@ class StressLevel(object):
 
 
 class DeadUnits(object):
-    """The dead probe's reading of one hidden layer: the largest |numeric| and |analytic| gradient
-    along the dead units' weights (w_*) and biases (b_*), the largest pre-activation z there, and
-    the round-off resolution of the central difference."""
+    """The dead probe's reading of one layer's dead units: the largest |numeric| and |analytic|
+    gradient along their weights (w_*: every entry but the killing bias's) and the killing biases
+    (b_*), the largest pre-activation z there, and the round-off resolution of the central
+    difference. layer: the hidden layer's number, or the layer's name; weights and biases: the
+    parameters the entries belong to."""
 
-    def __init__(self, layer: int, units: List[int], w_numeric: float, w_analytic: float, b_numeric: float,
-                 b_analytic: float, z_max: float, resolution: float) -> None:
+    def __init__(self, layer: Union[int, str], units: List[int], w_numeric: float, w_analytic: float,
+                 b_numeric: float, b_analytic: float, z_max: float, resolution: float,
+                 weights: Sequence[str] = (), biases: Sequence[str] = ()) -> None:
         self.layer = layer
         self.units = units
         self.w_numeric = w_numeric
@@ -211,6 +219,8 @@ class DeadUnits(object):
         self.b_analytic = b_analytic
         self.z_max = z_max
         self.resolution = resolution
+        self.weights = list(weights)
+        self.biases = list(biases)
 
     @property
     def numeric(self) -> float:

@@ -30,6 +30,7 @@ class Dead(object):
         self.entries = entries
         self.z_max = z_max
         self.layer = layer
+        self.number: Optional[int] = None  # the hidden layer's number, in a network of numbered layers
 
 
 class Network(object):
@@ -47,6 +48,11 @@ class Network(object):
     exact_zero: Tuple[str, ...] = ()  # gradients that are zero in exact arithmetic (batch norm's b1)
     top: Tuple[str, str] = ("", "")  # the last affine layer's weight (H, C) and bias (C,)
     second_length: Optional[str] = None  # a size the "length" probe changes alone (the RNN's "T")
+    square_purpose = "gradient check with every width equal"  # what the square probe is, in the report
+    second_t: Optional[int] = None  # seed 0's value of second_length
+    units = "H"  # the size that counts the units the dead probe kills
+    # the line that forms dX from the first layer's upstream gradient, as the evidence names it
+    dx_line = "dX, the first layer's backward"
 
     def loss(self, params: Params, X: np.ndarray, y: np.ndarray, reg: float = 0.0,
              return_dX: bool = False) -> Tuple[Any, ...]:
@@ -85,6 +91,10 @@ class Network(object):
         every mask mattering somewhere); preferred when a draw allows it, not required."""
         return True
 
+    def draw_second_length(self, rng: np.random.Generator) -> int:
+        """For a network with a second_length: the length probe's value of it for a seed other than 0."""
+        raise NotImplementedError
+
     def problem(self, sizes: Sizes, seed: Seed, margin: float = 1e-3) -> Problem:
         """A seeded (params, X, y) at these sizes that is acceptable (and lively when a draw is)."""
         fallback = None
@@ -105,7 +115,8 @@ class Network(object):
         with M = N (or N * T for a network with a softmax at every step)."""
         raise NotImplementedError
 
-    def dead(self, params: Params, X: np.ndarray, units: Sequence[int], bias: float) -> Optional[Dead]:
+    def dead(self, params: Params, X: np.ndarray, units: Sequence[int],
+             bias: float) -> Union[Dead, List[Dead], None]:
         """A copy of params with these units made dead by a bias of `bias` (very negative), the
         entries whose gradient must then be exactly 0, or None when the network has no ReLU."""
         return None
