@@ -28,14 +28,15 @@ if TYPE_CHECKING:  # katas.catalogue.sandboxed imports the sandbox, which import
 
 FORMAT_VERSION = 1
 CARDS_DIR = pathlib.Path(__file__).resolve().parent.parent / "cards"
-NETWORKS = {"net": "reference.net", "mlp": "reference.mlp"}
+NETWORKS = {"net": "reference.net", "mlp": "reference.mlp", "batchnorm_net": "reference.batchnorm_net",
+            "convnet": "reference.convnet", "rnn": "reference.rnn"}
 # network -> (fewest, most) hidden layers a card may declare. net.py has exactly one. mlp.py takes
 # any depth, but the diagnoser's probes take about 0.8 s at 8 hidden layers and grow fast past it,
 # and at 16 they can no longer keep every unit away from the ReLU kink, even for the reference.
-DEPTHS = {"net": (1, 1), "mlp": (1, 8)}
+DEPTHS = {"net": (1, 1), "mlp": (1, 8), "batchnorm_net": (1, 1), "convnet": (1, 1), "rnn": (1, 1)}
 # A card is a page of text; a file far larger than any reference network is not a card.
 MAX_CARD_BYTES = 256 * 1024
-FACTOR_WORDS = ("N", "1/N")
+FACTOR_WORDS = ("N", "1/N", "T", "1/T")
 FILENAME = names.CARD_FILE
 ID = names.ID
 
@@ -72,7 +73,8 @@ class Card:
     - order: the NN prefix of the file name: the card's place in the curriculum.
     - title: one line shown in lists.
     - story: what the learner sees in the kata file's header: the symptom, not the bug.
-    - network: "net" (reference/net.py) or "mlp" (reference/mlp.py).
+    - network: the module in reference/ the card edits: "net" (reference/net.py), "mlp",
+      "batchnorm_net", "convnet" or "rnn" (NETWORKS).
     - hidden_layers: depth of the network the variant implements: exactly 1 for "net", 1 to 8
       for "mlp" (DEPTHS; deeper networks make the diagnoser's probes slow, then unreliable).
     - equivalent: True when the edit cannot change any result (the variant must diagnose ok).
@@ -161,9 +163,13 @@ def kind_of(value: object) -> str:
     return "a %s" % type(value).__name__
 
 
-def parameter_names(hidden_layers: int) -> tuple[str, ...]:
-    """W1, b1, ..., W(L+1), b(L+1): the parameters of a network with that many hidden layers."""
-    return tuple("%s%d" % (kind, layer) for layer in range(1, hidden_layers + 2) for kind in "Wb")
+def parameter_names(hidden_layers: int, network: str = "net") -> tuple[str, ...]:
+    """The parameters of the network: W1, b1, ..., W(L+1), b(L+1) for "net"/"mlp" with that many
+    hidden layers; the Network's names for any other (reference/networks/)."""
+    if network in ("net", "mlp"):
+        return tuple("%s%d" % (kind, layer) for layer in range(1, hidden_layers + 2) for kind in "Wb")
+    from reference import networks
+    return tuple(networks.load(network).names)
 
 
 def read_toml(path: pathlib.Path) -> dict[str, Any]:
@@ -249,7 +255,8 @@ def load_card(path: str | os.PathLike[str]) -> Card:
         if fewest == most:
             raise CardError(path, "hidden_layers", "is %d, but network = %s has exactly %d hidden layer" % (
                 hidden_layers, shown(network), fewest),
-                "use hidden_layers = %d, or network = \"mlp\" for a deeper network" % fewest)
+                "use hidden_layers = %d%s" % (fewest, ", or network = \"mlp\" for a deeper network"
+                                              if network == "net" else " (or leave it out)"))
         raise CardError(path, "hidden_layers", "is %d, outside %d to %d for network = %s" % (
             hidden_layers, fewest, most, shown(network)),
             "use a depth from %d to %d: deeper networks make the diagnoser's probes slow, then unreliable "
@@ -270,14 +277,15 @@ def load_card(path: str | os.PathLike[str]) -> Card:
                         "set signature = \"ok\" or equivalent = false")
     params = expect.get("params")
     if params is not None:
-        known = parameter_names(hidden_layers)
+        known = parameter_names(hidden_layers, network)
         if not is_string_list(params):
             raise CardError(path, "expect.params", "must be a list of parameter names, got %s" % kind_of(params),
                             'write e.g. ["W1", "b1"]')
         strangers = [p for p in params if p not in known]
         if strangers:
-            raise CardError(path, "expect.params", "names %s, which a network with %d hidden layer%s does not have" % (
-                shown(strangers[0]), hidden_layers, "" if hidden_layers == 1 else "s"),
+            raise CardError(path, "expect.params", "names %s, which %s does not have" % (
+                shown(strangers[0]), "the network %s" % network if network not in ("net", "mlp") else
+                "a network with %d hidden layer%s" % (hidden_layers, "" if hidden_layers == 1 else "s")),
                 "name parameters of %s" % ", ".join(known))
         repeated = sorted({p for p in params if params.count(p) > 1})
         if repeated:

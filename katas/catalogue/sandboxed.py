@@ -30,11 +30,12 @@ MAX_WORKERS = 8
 
 @dataclasses.dataclass(frozen=True)
 class Job:
-    """One file to judge: its text, the file name it gets (messages quote it), its depth."""
+    """One file to judge: its text, the file name it gets (messages quote it), its depth, its network."""
 
     source: str
     filename: str
     hidden_layers: int = 1
+    network: str = "net"
 
 
 @dataclasses.dataclass
@@ -120,10 +121,11 @@ def judge_all(jobs: Iterable[Job], time_limit: float | None = None, workers: int
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def judge_source(source: str, filename: str, hidden_layers: int = 1, time_limit: float | None = None) -> Verdict:
+def judge_source(source: str, filename: str, hidden_layers: int = 1, time_limit: float | None = None,
+                 network: str = "net") -> Verdict:
     """Judge one source text in the sandbox (in a temporary folder of its own); a Verdict."""
     with tempfile.TemporaryDirectory(prefix="kata-judge-") as folder:
-        return judge_one(Job(source, filename, hidden_layers), pathlib.Path(folder), time_limit)
+        return judge_one(Job(source, filename, hidden_layers, network), pathlib.Path(folder), time_limit)
 
 
 def judge_one(job: Job, folder: pathlib.Path, time_limit: float | None = None) -> Verdict:
@@ -135,7 +137,7 @@ def judge_one(job: Job, folder: pathlib.Path, time_limit: float | None = None) -
         # Seed 0: the documented probe sizes, so that a factor that depends on N (a card's
         # `factor`) is compared at the N it was written for; signatures do not depend on it.
         result = sandbox.check_file(path, hidden_layers=job.hidden_layers, time_limit=time_limit, entries=False,
-                                    seed=0)
+                                    seed=0, network=job.network)
     except Exception as exc:  # noqa: BLE001 - no check: say why, never raise into the command
         return Verdict("error", "the check could not be run (%s: %s)" % (type(exc).__name__, exc))
     return Verdict.from_result(result)

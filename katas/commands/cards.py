@@ -38,7 +38,7 @@ def rows(cards: Iterable[Card], time_limit: float | None = None,
             built.append((card, str(exc)))
             continue
         built.append((card, None))
-        jobs.append(sandboxed.Job(source, katafile.kata_filename(card), card.hidden_layers))
+        jobs.append(sandboxed.Job(source, katafile.kata_filename(card), card.hidden_layers, card.network))
     verdicts = sandboxed.judge_all(jobs, time_limit=time_limit, workers=workers)
     for card, error in built:
         if error is not None:

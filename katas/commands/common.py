@@ -225,7 +225,8 @@ def check_kata(ws: Workspace, card: Card, path: pathlib.Path, time_limit: float 
     file holds the bytes that were checked. What happened is in ws.take_warnings().
     """
     keeper = guard.Guard.take(ws, path)
-    result = sandbox.check_file(keeper.path, hidden_layers=card.hidden_layers, time_limit=time_limit,
+    result = sandbox.check_file(keeper.path, hidden_layers=card.hidden_layers, network=card.network,
+                                time_limit=time_limit,
                                 entries=entries, source=keeper.checked, seed=seed, evaluator=evaluator)
     aftermath = keeper.settle()
     if aftermath.warning:

@@ -187,9 +187,11 @@ def call_name(func: ast.expr) -> str | None:
 
 def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit: float | None = None,
                entries: bool = False, seed: int | None = None, source: bytes | None = None,
-               evaluator: Evaluator | None = None) -> Result:
+               evaluator: Evaluator | None = None, network: str = "net") -> Result:
     """Diagnose the `loss` of the file at path, run in an evaluator process; return a Result.
 
+    network: the network the file implements (a module in reference/; hidden_layers its depth
+    for "net" and "mlp").
     entries: also bring back the base probe's per-entry relative errors (for heatmaps).
     seed: the probe seed (None draws one). source: the bytes to check (None reads path once).
     evaluator: a running Evaluator to use (and keep); None starts one for this check alone.
@@ -207,7 +209,7 @@ def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit:
     elif not evaluator.usable:
         evaluator.restart()
     try:
-        result = judge(path, hidden_layers, time_limit, entries, seed, source, evaluator)
+        result = judge(path, (network, hidden_layers), time_limit, entries, seed, source, evaluator)
     finally:
         if own:
             evaluator.close()
@@ -218,7 +220,7 @@ def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit:
     return result
 
 
-def judge(path: pathlib.Path, hidden_layers: int, time_limit: float, entries: bool, seed: int, source: bytes | None,
+def judge(path: pathlib.Path, network: tuple[str, int], time_limit: float, entries: bool, seed: int, source: bytes | None,
           evaluator: Evaluator) -> Result:
     if source is None:
         try:
@@ -255,7 +257,7 @@ def judge(path: pathlib.Path, hidden_layers: int, time_limit: float, entries: bo
             evaluator.close()
             return Result("error", "the check could not start its evaluator process (%s): try again; if it "
                           "persists, reinstall the package" % exc, source=source)
-        result = evaluate(run, source, hidden_layers, entries, seed, time_limit)
+        result = evaluate(run, source, network, entries, seed, time_limit)
         result.isolation = run.isolation
     finally:
         if run is not None:
@@ -273,7 +275,7 @@ def judge(path: pathlib.Path, hidden_layers: int, time_limit: float, entries: bo
     return result
 
 
-def evaluate(run: Run, source: bytes, hidden_layers: int, entries: bool, seed: int, time_limit: float) -> Result:
+def evaluate(run: Run, source: bytes, network: tuple[str, int], entries: bool, seed: int, time_limit: float) -> Result:
     """Load the file in the learner process, diagnose its loss here; the Result."""
     text = source.decode("utf-8", "replace")
     try:
@@ -288,7 +290,7 @@ def evaluate(run: Run, source: bytes, hidden_layers: int, entries: bool, seed: i
         warnings = seterr_warning(reply.get("seterr"))
         run.stage = "diagnose"
         loss = RemoteLoss(run, reply.get("signature") if isinstance(reply.get("signature"), list) else None)
-        diagnosis = diagnoser.diagnose(loss, hidden_layers=hidden_layers, seed=seed)
+        diagnosis = diagnoser.diagnose(loss, network=network[0], hidden_layers=network[1], seed=seed)
         if run.stopped is not None:
             raise run.stopped
         chars = run.finish()

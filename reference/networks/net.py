@@ -106,7 +106,7 @@ class Layered(Network):
         return X, rng.integers(0, sizes["C"], sizes["N"])
 
     def init(self, sizes: Sizes, rng: np.random.Generator) -> Params:
-        return problems.init_layers(self.widths(sizes), seed=rng.integers(2 ** 32))
+        return problems.init_layers(self.widths(sizes), seed=int(rng.integers(2 ** 32)))
 
     def acceptable(self, params: Params, X: np.ndarray, margin: float = 1e-3) -> bool:
         return problems.kink_margin(params, X) >= margin

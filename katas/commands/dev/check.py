@@ -121,10 +121,12 @@ def check_catalogue(directory: str | os.PathLike[str], time_limit: float | None 
         if not found:
             assert kata is not None and solution is not None  # rendered: their edits apply
             filename = katafile.kata_filename(card)
-            jobs += [sandboxed.Job(kata, filename, card.hidden_layers), sandboxed.Job(solution, filename, card.hidden_layers)]
+            jobs += [sandboxed.Job(kata, filename, card.hidden_layers, card.network),
+                     sandboxed.Job(solution, filename, card.hidden_layers, card.network)]
     references = [(network, depth) for network in sorted({"net"} | {c.network for c in cards})
                   for depth in sorted({c.hidden_layers for c in cards if c.network == network} or {1})]
-    jobs += [sandboxed.Job(katafile.standalone(catalogue.reference_source(network)), "reference-%s.py" % network, depth)
+    jobs += [sandboxed.Job(katafile.standalone(catalogue.reference_source(network)), "reference-%s.py" % network, depth,
+                           network)
              for network, depth in references]
     verdicts = sandboxed.judge_all(jobs, time_limit=time_limit, workers=workers)
     fine = []
