@@ -104,21 +104,68 @@ def test_loss_and_every_gradient_equal_an_independent_complex_step_computation(s
         assert errors.max() < 1e-10, (name, errors.max())
 
 
-def test_the_independent_computation_catches_dWh_taken_from_h_t_instead_of_h_t_minus_1(monkeypatch):
-    """The complex-step comparison can fail: a classic BPTT slip, caught in Wh and nowhere else."""
+def dWh_from_h_t(right, dnext_h, cache):
+    """dWh = h_t^T da instead of h_{t-1}^T da: (H, H) either way."""
+    dx, dprev_h, dWx, _, db = right(dnext_h, cache)
+    next_h = cache[4]
+    return dx, dprev_h, dWx, next_h.T @ (dnext_h * (1.0 - next_h * next_h)), db
+
+
+def Wh_not_transposed(right, dnext_h, cache):
+    """dprev_h = da Wh instead of da Wh^T: (N, H) either way."""
+    dx, _, dWx, dWh, db = right(dnext_h, cache)
+    Wh, next_h = cache[3], cache[4]
+    return dx, (dnext_h * (1.0 - next_h * next_h)) @ Wh, dWx, dWh, db
+
+
+def tanh_prime_of_the_pre_activation(right, dnext_h, cache):
+    """1 - a^2 instead of 1 - h^2 (a recovered as arctanh(h))."""
+    next_h = cache[4]
+    a = np.arctanh(next_h)
+    scale = (1.0 - a * a) / (1.0 - next_h * next_h)
+    return right(dnext_h * scale, cache)
+
+
+@pytest.mark.parametrize("slip, failing", [
+    (dWh_from_h_t, ["Wh"]),
+    (Wh_not_transposed, ["Wx", "Wh", "b", "X"]),
+    (tanh_prime_of_the_pre_activation, ["Wx", "Wh", "b", "X"]),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_the_independent_computation_catches_the_slips_that_keep_every_shape(monkeypatch, slip, failing):
+    """The complex-step comparison can fail: each slip of BPTT that the shape invariant cannot see
+    shows in exactly the gradients it reaches."""
     right = rnn.rnn_step_backward
-
-    def wrong(dnext_h, cache):
-        dx, dprev_h, dWx, _, db = right(dnext_h, cache)
-        next_h = cache[4]
-        return dx, dprev_h, dWx, next_h.T @ (dnext_h * (1.0 - next_h * next_h)), db
-
-    monkeypatch.setattr(rnn, "rnn_step_backward", wrong)
+    monkeypatch.setattr(rnn, "rnn_step_backward", lambda dnext_h, cache: slip(right, dnext_h, cache))
     params, X, y = NETWORK.problem(NETWORK.base, 4)
     _, expected = complex_step_gradients(params, X, y, 0.0)
     _, grads, dX = rnn.loss(params, X, y, return_dX=True)
-    failing = [k for k, g in dict(grads, X=dX).items() if gradcheck.rel_error(g, expected[k]).max() >= 1e-10]
-    assert failing == ["Wh"]
+    wrong = [k for k, g in dict(grads, X=dX).items() if gradcheck.rel_error(g, expected[k]).max() >= 1e-10]
+    assert wrong == failing
+
+
+def test_the_loss_at_a_zero_output_layer_is_exactly_T_log_C():
+    """Every step's softmax is uniform, and the steps add up: T log C, not log C."""
+    sizes = {"N": 3, "T": 6, "D": 5, "H": 4, "C": 7}
+    params, X, y = NETWORK.problem(sizes, 0)
+    params = dict(params, Wy=np.zeros((4, 7)), by=np.zeros(7))
+    assert rnn.loss(params, X, y)[0] == pytest.approx(6 * np.log(7), rel=1e-14)
+
+
+def test_dscores_divided_by_N_times_T_scales_every_gradient_by_1_over_T(monkeypatch):
+    params, X, y = NETWORK.problem(NETWORK.base, 2)
+    _, right, right_dX = rnn.loss(params, X, y, return_dX=True)
+    fused = rnn.temporal_softmax_cross_entropy
+
+    def over_N_T(scores, labels):
+        value, dscores = fused(scores, labels)
+        return value, dscores / scores.shape[1]
+
+    monkeypatch.setattr(rnn, "temporal_softmax_cross_entropy", over_N_T)
+    _, wrong, wrong_dX = rnn.loss(params, X, y, return_dX=True)
+    T = X.shape[1]
+    for name in NAMES:
+        np.testing.assert_allclose(wrong[name] * T, right[name], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(wrong_dX * T, right_dX, rtol=1e-12, atol=1e-15)
 
 
 def test_loss_is_the_sum_over_steps_of_each_steps_mean_cross_entropy():
