@@ -10,7 +10,6 @@ def loss(params, X, y, reg=0.0):
     Wx, Wh, b, Wy, by = params["Wx"], params["Wh"], params["b"], params["Wy"], params["by"]
     N, T, D = X.shape
     H = Wh.shape[0]
-    C = Wy.shape[1]
     hs = np.zeros((N, T, H))
     prev = np.zeros((N, H))
     for t in range(T):
