@@ -305,7 +305,38 @@ class _Diagnoser(object):
                             default_reg=True, mode="directional" if base.ran else "full")
         self.reg_part_check()
         self.dx_probe()
+        self.steps_probe()
         return Reader(self).verdict()
+
+    def steps_probe(self) -> None:
+        """For a network with time steps whose first layer is wrong at the base probe while its loss is the
+        reference's: the base problem with the input at one step t only (every other x_s zero), for
+        t = T down to 1; there the first layer's input weight gradient is x_t^T da_t, so it is the
+        reference's exactly when the gradient reaching step t's pre-activation is. Records, per t, whether
+        it differs from the reference's (probe.steps), in backward order, until the first that does."""
+        axis = self.network.time_axis
+        base = self.probes["base"]
+        weight = self.network.layers[0][1][0]
+        if axis is None or base.report is None or base.loss_differs or weight not in base.fd_mismatch():
+            return
+        params, X, y = self.base_problem
+        probe = self.new_probe("steps", base.sizes, 0.0, "the base problem with the input at one time step only")
+        for t in range(X.shape[axis], 0, -1):
+            only = np.zeros_like(X)
+            index = [slice(None)] * X.ndim
+            index[axis] = t - 1
+            only[tuple(index)] = X[tuple(index)]
+            scratch = Probe("steps", base.sizes, 0.0, probe.purpose, self.network.size_names)
+            result = self.caller.call(scratch, params, only, y, 0.0, default_reg=True)
+            if result is None or scratch.mutated or scratch.nonfinite:
+                return
+            ref_loss, ref_grads = self.caller.reference_call(params, only, y, 0.0)
+            if not close(float(result[0]), float(ref_loss), LOSS_RTOL):
+                return
+            wrong = differs(result[1][weight], ref_grads[weight])
+            probe.steps.append((t, wrong, float(gradcheck.rel_error(result[1][weight], ref_grads[weight]).max())))
+            if wrong:
+                return
 
     # -- after the probes: the reg probe at reg = 0, and dX ------------------------------
     def reg_part_check(self) -> None:

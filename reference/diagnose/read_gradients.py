@@ -39,6 +39,7 @@ def read_gradients(reader: "Reader") -> None:
         if name == "base" and batch is not None and batch.report is not None:
             also = [n for n in reader.ordered(batch.fd_mismatch()) if n not in wrong]
         read_pattern(reader, probe, reader.ordered(wrong + also), also=(batch, also))
+        read_steps(reader)
         dead = reader.probes.get("dead")
         if dead is not None:
             for units in dead.dead_units:
@@ -46,6 +47,34 @@ def read_gradients(reader: "Reader") -> None:
                 if ev is not None:
                     reader.note(ev)
         return
+
+
+def read_steps(reader: "Reader") -> None:
+    """Where in time the gradient first goes wrong (the steps probe), when it found a step."""
+    probe = reader.probes.get("steps")
+    if probe is None or not probe.steps or not probe.steps[-1][1]:
+        return
+    if not any(signature == "localized" for signature, _ in reader.findings):
+        return  # every gradient is wrong: no one step is where it starts
+    weight = reader.network.layers[0][1][0]
+    first, _, error = probe.steps[-1]
+    right = [t for t, wrong, _ in probe.steps if not wrong]
+    ev = Evidence("steps", probe.name)
+    ev.values.update(weight=weight, right=tuple(right))
+    last = probe.steps[0][0]
+    if right:
+        before = "right for t = %s, " % (", ".join(str(t) for t in right))
+    else:
+        before = ""
+    ev.body = ("steps probe: with the input at one step t only, d%s = x_t^T da_t is %swrong for t = %s (max rel error "
+               "%s against the reference's): in backward order from t = %d, the gradient first goes wrong at step "
+               "t = %s of the recurrence, in the gradient reaching its pre-activation (da_t)%s" % (
+                   weight, before, ev.q("step", first, "%d"), ev.q("max_rel_error", error, "%.2g"), last,
+                   ev.q("step", first, "%d"),
+                   ": the later steps are right, so the error is in step t's own backward or in what comes back to "
+                   "it from step t + 1 (dh_next through Wh^T and tanh')" if right else
+                   ": already at the last step, where nothing comes back from a later one"))
+    reader.note(ev)
 
 
 def dead_units(probe: Probe, units: DeadUnits) -> Optional[Evidence]:
@@ -211,7 +240,29 @@ def tracking(reader: "Reader", probe: Probe, factor: float) -> Optional[str]:
     if other_factor is None:
         return None
     reader.other_batch = (probe.sizes[0], other.sizes[0], other_factor)
-    return factor_tracking(factor, probe.sizes[0], other_factor, other.sizes[0])
+    tracks = factor_tracking(factor, probe.sizes[0], other_factor, other.sizes[0])
+    if tracks == "constant" and probe.name == "base":
+        return length_tracking(reader, probe, factor) or tracks
+    return tracks
+
+
+def length_tracking(reader: "Reader", probe: Probe, factor: float) -> Optional[str]:
+    """"T" or "1/T" when a factor that is the same at both batch sizes moves with the sequence
+    length (the length probe: the RNN's T changed alone); keeps reader.other_length for the sentence."""
+    other = reader.probes.get("length")
+    name = reader.network.second_length
+    if other is None or other.report is None or name is None:
+        return None
+    at = reader.network.size_names.index(name)
+    wrong = other.fd_mismatch()
+    other_factor = common_factor([consistent_factor(other.report.params[n]) for n in wrong]) if wrong else 1.0
+    if other_factor is None:
+        return None
+    tracks = factor_tracking(factor, probe.sizes[at], other_factor, other.sizes[at])
+    if tracks not in ("N", "1/N"):
+        return None
+    reader.other_length = (name, probe.sizes[at], other.sizes[at], other_factor)
+    return tracks.replace("N", name)
 
 
 def tracking_sentence(reader: "Reader", factor: float, ev: Evidence, tracks: Union[str, None, bool] = False,
@@ -221,6 +272,17 @@ def tracking_sentence(reader: "Reader", factor: float, ev: Evidence, tracks: Uni
     tracks = reader.factor_tracks if tracks is False else tracks
     other_batch = reader.other_batch if other_batch is False else other_batch
     ev.values["tracking"] = tracks
+    length = reader.other_length
+    if isinstance(tracks, str) and length is not None and tracks in (length[0], "1/" + length[0]):
+        name, here, there, other = length
+        ev.values["other_length"] = there
+        ev.values["other_factor"] = other
+        return ("; the same at another batch size, but at %s=%d it is %s: the factor follows the sequence length "
+                "%s, so the code %s %s" % (
+                    name, there, ev.q("other_factor", other, "%.6g"), name,
+                    "divides by" if tracks.startswith("1/") else "multiplies by",
+                    "%s (a mean over time where the loss sums over it)" % name if tracks.startswith("1/")
+                    else "%s (a sum over time applied twice)" % name))
     if not isinstance(other_batch, tuple):  # None: no other batch size to compare with
         return ""
     n_here, n_there, other = other_batch

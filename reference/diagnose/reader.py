@@ -51,6 +51,7 @@ class Reader(object):
         self.factor: Optional[float] = None
         self.factor_tracks: Optional[str] = None
         self.other_batch: Optional[Tuple[int, int, float]] = None
+        self.other_length: Optional[Tuple[str, int, int, float]] = None  # (T, T here, T there, factor there)
         # (the reg probe's loss note as ranked, the same without its penalty clause)
         self.reg_loss_note: Tuple[Optional[Tuple[int, Evidence]], Optional[Evidence]] = (None, None)
 

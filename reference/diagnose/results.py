@@ -27,7 +27,8 @@ class Diagnosis(object):
     - signature: one string of SIGNATURES, the most specific root cause.
     - params: tuple of implicated parameter names, in parameter order ("X" for dX).
     - factor: float or None; analytic / numeric when one factor explains the mismatch.
-    - factor_tracks: None, "N", "1/N" or "constant": how the factor moves with the batch size.
+    - factor_tracks: None, "N", "1/N" or "constant": how the factor moves with the batch size;
+      "T" or "1/T" for one that moves with the sequence length alone (the RNN's T).
     - evidence: list of sentences, each naming the probe and the numbers behind it.
     - findings: list of (signature, params) for every signature that applies, by precedence.
     - probes: dict probe name -> Probe, the raw results.
@@ -117,6 +118,8 @@ class Probe(object):
         self.zero: Optional[Tuple[float, Dict[str, np.ndarray]]] = None
         self.reg_part: Optional[PartialReport] = None  # reg probe: check of the change from reg = 0 to reg > 0
         self.dx: Optional[DxResult] = None  # dX probe: DxResult
+        # steps probe: (t, whether the first weight's gradient differs from the reference's, max rel error)
+        self.steps: List[Tuple[int, bool, float]] = []
 
     def describe(self) -> str:
         if self.size_names is not None and self.size_names[:2] != ("N", "D"):

@@ -88,6 +88,7 @@ EVIDENCE_KINDS = {
     "dx": "dX disagrees with the loss while layer 1's gradients agree",
     "dx_inherited": "dX disagrees with the loss, as layer 1's gradients do",
     "dx_flag": "return_dX=True changes the loss or the gradients",
+    "steps": "the time step where the gradient first goes wrong, in backward order",
     "ok": "every probe passed",
     "precision": "gradients returned in a float type narrower than float64, judged at its precision",
     "loss_only": "gradients that are the reference's but disagree with the function's own loss",

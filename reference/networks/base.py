@@ -49,6 +49,9 @@ class Network(object):
     top: Tuple[str, str] = ("", "")  # the last affine layer's weight (H, C) and bias (C,)
     second_length: Optional[str] = None  # a size the "length" probe changes alone (the RNN's "T")
     square_purpose = "gradient check with every width equal"  # what the square probe is, in the report
+    # the axis of X that is time (the RNN's 1), for the steps probe: where in time the gradient
+    # first goes wrong; None for a network without time steps
+    time_axis: Optional[int] = None
     second_t: Optional[int] = None  # seed 0's value of second_length
     units = "H"  # the size that counts the units the dead probe kills
     # the line that forms dX from the first layer's upstream gradient, as the evidence names it

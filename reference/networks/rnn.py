@@ -44,6 +44,9 @@ class Rnn(Network):
     regularized = ("Wx", "Wh", "Wy")
     top = ("Wy", "by")
     second_length = "T"
+    time_axis = 1
+    square_purpose = "gradient check with D = H = C"
+    dx_line = "dX[:, t] = da_t Wx^T (the recurrence's input gradient)"
     # Seed 0's second sequence length: apart from every size of base and from batch_n.
     second_t = 8
 
