@@ -323,7 +323,7 @@ class _Diagnoser(object):
         probe = self.new_probe("steps", base.sizes, 0.0, "the base problem with the input at one time step only")
         for t in range(X.shape[axis], 0, -1):
             only = np.zeros_like(X)
-            index = [slice(None)] * X.ndim
+            index: List[Union[slice, int]] = [slice(None)] * X.ndim
             index[axis] = t - 1
             only[tuple(index)] = X[tuple(index)]
             scratch = Probe("steps", base.sizes, 0.0, probe.purpose, self.network.size_names)

@@ -274,12 +274,12 @@ def tracking_sentence(reader: "Reader", factor: float, ev: Evidence, tracks: Uni
     ev.values["tracking"] = tracks
     length = reader.other_length
     if isinstance(tracks, str) and length is not None and tracks in (length[0], "1/" + length[0]):
-        name, here, there, other = length
-        ev.values["other_length"] = there
-        ev.values["other_factor"] = other
+        name, _, length_there, length_factor = length
+        ev.values["other_length"] = length_there
+        ev.values["other_factor"] = length_factor
         return ("; the same at another batch size, but at %s=%d it is %s: the factor follows the sequence length "
                 "%s, so the code %s %s" % (
-                    name, there, ev.q("other_factor", other, "%.6g"), name,
+                    name, length_there, ev.q("other_factor", length_factor, "%.6g"), name,
                     "divides by" if tracks.startswith("1/") else "multiplies by",
                     "%s (a mean over time where the loss sums over it)" % name if tracks.startswith("1/")
                     else "%s (a sum over time applied twice)" % name))

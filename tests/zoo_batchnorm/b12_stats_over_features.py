@@ -9,7 +9,7 @@ EXPECTED = {"signature": "loss_mismatch", "params": []}
 
 def loss(params, X, y, reg=0.0):
     W1, W2 = params["W1"], params["W2"]
-    N, H = X.shape[0], W1.shape[1]
+    N, H = X.shape[0], W1.shape[1]  # noqa: F841 - H kept for the reader
     z = X @ W1 + params["b1"]
     mu = z.mean(axis=1, keepdims=True)
     var = z.var(axis=1, keepdims=True)

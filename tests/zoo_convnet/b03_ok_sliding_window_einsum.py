@@ -17,7 +17,7 @@ def _corr(x, w):
 
 def loss(params, X, y, reg=0.0, return_dX=False):
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    n_img = X.shape[0]
+    n_img = X.shape[0]  # noqa: F841 - unused in this style
     K = W1.shape[2]
     P = K // 2
     padded = np.pad(X, [(0, 0), (0, 0), (P, P), (P, P)])

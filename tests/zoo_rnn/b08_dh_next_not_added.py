@@ -36,7 +36,7 @@ def loss(params, X, y, reg=0.0, return_dX=False):
         dWh += h[:, t - 1].T @ da
         db += da.sum(axis=0)
         dX[:, t - 1] = da @ Wx.T
-        dh_next = da @ Wh.T
+        dh_next = da @ Wh.T  # noqa: F841 - the bug: computed, never added
     grads = {"Wx": dWx + reg * Wx, "Wh": dWh + reg * Wh, "b": db, "Wy": dWy + reg * Wy, "by": dby}
     if return_dX:
         return L, grads, dX
