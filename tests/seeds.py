@@ -1,19 +1,21 @@
 """Everything whose verdict must not depend on the probe seed: the zoos, the cards, the references.
 
-subjects() -> [(name, loss function, hidden layers, expected signature)], shared by
+subjects() -> [(name, loss function, hidden layers, expected signature, network)], shared by
 tests/reference/test_seeds.py and benchmarks/seed_sweep.py.
 """
 from katas import catalogue
-from reference import mlp, net
+from reference import mlp, net, networks
 from tests import zoos
 
 
 def subjects():
-    out = [("reference net", net.loss, 1, "ok"), ("reference mlp (2 hidden)", mlp.loss, 2, "ok")]
-    for path in zoos.files():
+    out = [("reference net", net.loss, 1, "ok", "net"), ("reference mlp (2 hidden)", mlp.loss, 2, "ok", "mlp")]
+    out += [("reference " + name, networks.load(name).loss, 1, "ok", name) for name in zoos.NETWORKS.values()]
+    for path in zoos.files(*zoos.NAMES, *zoos.NETWORKS):
         module = zoos.load(path)
         out.append(("%s/%s" % (path.parent.name, path.stem), module.loss, module.EXPECTED.get("hidden_layers", 1),
-                    module.EXPECTED["signature"]))
+                    module.EXPECTED["signature"], zoos.network_of(path)))
     for card in catalogue.load_catalogue()[0]:
-        out.append(("card " + card.id, catalogue.variant(card).loss, card.hidden_layers, card.signature))
+        out.append(("card " + card.id, catalogue.variant(card).loss, card.hidden_layers, card.signature,
+                    card.network))
     return out

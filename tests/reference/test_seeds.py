@@ -14,14 +14,15 @@ SEEDS = (1, 7, 1234567, 2 ** 31 - 1)
 SUBJECTS = seeds.subjects()
 
 
-@pytest.mark.parametrize("name, loss, hidden_layers", [s[:3] for s in SUBJECTS], ids=[s[0] for s in SUBJECTS])
-def test_the_verdict_is_the_same_at_every_seed(name, loss, hidden_layers):
+@pytest.mark.parametrize("name, loss, hidden_layers, network", [s[:3] + s[4:] for s in SUBJECTS],
+                         ids=[s[0] for s in SUBJECTS])
+def test_the_verdict_is_the_same_at_every_seed(name, loss, hidden_layers, network):
     """Each subject's verdict at seed 0 is checked where the subject is tested (the zoos in test_zoo.py,
     the cards in tests/catalogue/test_cards.py, the references in test_network_probes.py and
     test_diagnose.py); here every other seed must repeat it."""
-    first = diagnose.diagnose(loss, seed=0, hidden_layers=hidden_layers)
+    first = diagnose.diagnose(loss, seed=0, hidden_layers=hidden_layers, network=network)
     for seed in SEEDS:
-        other = diagnose.diagnose(loss, seed=seed, hidden_layers=hidden_layers)
+        other = diagnose.diagnose(loss, seed=seed, hidden_layers=hidden_layers, network=network)
         assert (other.signature, other.params) == (first.signature, first.params), (
             "seed %d gives %s %s, seed 0 gives %s %s\n%s" % (
                 seed, other.signature, other.params, first.signature, first.params, other.text()))
