@@ -3,6 +3,7 @@ complex-step computation, the stated conventions, and its Network (sizes, proble
 dead units)."""
 import ast
 import cmath
+import inspect
 import pathlib
 
 import numpy as np
@@ -130,13 +131,29 @@ def test_loss_and_every_gradient_equal_a_looped_complex_step_computation(sizes, 
         assert error < limit, (name, errors)
 
 
-def test_the_looped_computation_can_tell_a_wrong_gradient():
-    """The independent check can fail: an unbiased variance (1/(N-1)) in the backward is caught."""
+def with_edit(function, old, new):
+    """A copy of a function of reference/batchnorm_net.py with one edit of its source."""
+    source = inspect.getsource(function)
+    assert source.count(old) == 1, old
+    namespace = dict(vars(batchnorm_net))
+    exec(source.replace(old, new), namespace)
+    return namespace[function.__name__]
+
+
+@pytest.mark.parametrize("old, new, caught", [
+    ("dz = dcentered + dmu / N", "dz = dcentered", ("W1", "b1", "X")),  # the mean's path forgotten
+    ("2.0 * centered * dsquared", "0.0 * centered * dsquared", ("W1", "X")),  # the variance's path
+    ("dvar = 0.5 * dstd / std", "dvar = dstd / std", ("W1", "X")),  # the square root's 1/2 forgotten
+])
+def test_the_looped_computation_catches_a_wrong_batchnorm_backward(monkeypatch, old, new, caught):
+    """The independent check can fail: a wrong line of the backward shows in the gradients it feeds."""
     params, X, y = NETWORK.problem(NETWORK.base, 0)
-    _, grads = batchnorm_net.loss(params, X, y)
-    _, expected = complex_step(params, X, y, 0.0)
-    N = X.shape[0]
-    assert relative_errors(grads["gamma"] * N / (N - 1), expected["gamma"]).max() > 1e-3
+    monkeypatch.setattr(batchnorm_net, "batchnorm_backward", with_edit(batchnorm_net.batchnorm_backward, old, new))
+    errors = independent_errors(params, X, y, 0.0)
+    for name in caught:
+        assert errors[name] > (1e-6 if name in NETWORK.exact_zero else 1e-3), (name, errors)
+    for name in ("gamma", "beta", "W2", "b2"):
+        assert errors[name] < 1e-10, (name, errors)
 
 
 # -- conventions --------------------------------------------------------------------------
