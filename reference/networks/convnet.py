@@ -81,15 +81,16 @@ class Convnet(Network):
         return X, y
 
     def init(self, sizes: Sizes, rng: np.random.Generator) -> Params:
-        """W1 and b1 so that z has a standard deviation near Z_SCALE; W2 and b2 at 1/sqrt(fan-in)."""
+        """W1 and b1 so that z has a standard deviation near Z_SCALE; W2 and b2 so that the scores
+        are of order 1 again (a saturated softmax leaves most gradients at round-off level)."""
         shapes = self.shapes(sizes)
         Cin, K = sizes["Cin"], sizes["K"]
         conv_std = Z_SCALE / np.sqrt(Cin * K * K)
-        affine_std = 1.0 / np.sqrt(shapes["W2"][0])
+        affine_std = 1.0 / (Z_SCALE * np.sqrt(shapes["W2"][0]))
         return {"W1": conv_std * rng.standard_normal(shapes["W1"]),
                 "b1": 0.5 * Z_SCALE * rng.standard_normal(shapes["b1"]),
                 "W2": affine_std * rng.standard_normal(shapes["W2"]),
-                "b2": affine_std * rng.standard_normal(shapes["b2"])}
+                "b2": 0.5 * rng.standard_normal(shapes["b2"])}
 
     def pre_activations(self, params: Params, X: np.ndarray) -> np.ndarray:
         """The conv output z of shape (N, F, Hin, Win)."""
