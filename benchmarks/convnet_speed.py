@@ -45,8 +45,8 @@ def main(argv=None):
         slow = median_time(lambda: loop_loss(params, X, y, 0.1), args.repeats)
         calls = sum(v.size for v in params.values()) + X.size
         print("%-6s %s\n  vectorized loss + grads + dX %9.3f ms\n  loops, loss alone            %9.3f ms  = %.0f x"
-              "\n  loops, + %d complex steps %12.1f ms  = %.0f x\n"
-              % (label, sizes, fast * 1e3, slow * 1e3, slow / fast, calls, calls * slow * 1e3, calls * slow / fast))
+              "\n  loops, + complex steps (%5d) %9.2f s   = %.0f x\n"
+              % (label, sizes, fast * 1e3, slow * 1e3, slow / fast, calls, calls * slow, calls * slow / fast))
 
 
 if __name__ == "__main__":
