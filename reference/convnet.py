@@ -49,8 +49,8 @@ def conv_forward(x: np.ndarray, w: np.ndarray,
     P = (K - 1) // 2
     xpad = zero_pad(x, P)  # (N, Cin, Hin + 2P, Win + 2P)
     windows = np.lib.stride_tricks.sliding_window_view(xpad, (K, K), axis=(2, 3))  # (N, Cin, Hin, Win, K, K), a view
-    out = np.tensordot(windows, w, axes=((1, 4, 5), (1, 2, 3)))  # (N, Hin, Win, F): sum over c, p, q
-    out = out.transpose(0, 3, 1, 2) + b[:, None, None]  # (N, F, Hin, Win) + (F, 1, 1) broadcast over N, Hin, Win
+    out = np.einsum("ncijpq,fcpq->nfij", windows, w, optimize=True)  # (N, F, Hin, Win): sum over c, p, q
+    out = out + b[:, None, None]  # (N, F, Hin, Win) + (F, 1, 1) broadcast over N, Hin, Win
     cache = (x, w, windows)
     return out, cache
 
@@ -67,14 +67,13 @@ def conv_backward(dout: np.ndarray, cache: Tuple[np.ndarray, np.ndarray,
     K = w.shape[2]
     P = (K - 1) // 2
     # dw[f, c, p, q] = sum over n, i, j of dout[n, f, i, j] * xpad[n, c, i + p, j + q]: x correlated with dout.
-    dw = np.tensordot(dout, windows, axes=((0, 2, 3), (0, 2, 3)))  # (F, Cin, K, K) = (F, ..) x (Cin, K, K)
+    dw = np.einsum("nfij,ncijpq->fcpq", dout, windows, optimize=True)  # (F, Cin, K, K): sum over n, i, j
     db = dout.sum(axis=(0, 2, 3))  # (F,): the adjoint of broadcasting b over N, Hin, Win
     # d(xpad) is the full correlation of dout (padded by K - 1) with the flipped filter.
     dout_full = zero_pad(dout, K - 1)  # (N, F, Hin + 2K - 2, Win + 2K - 2)
     dwindows = np.lib.stride_tricks.sliding_window_view(dout_full, (K, K), axis=(2, 3))  # (N, F, Hin+2P, Win+2P, K, K)
     w_flipped = w[:, :, ::-1, ::-1]  # (F, Cin, K, K): w_flipped[f, c, p, q] = w[f, c, K-1-p, K-1-q]
-    dxpad = np.tensordot(dwindows, w_flipped, axes=((1, 4, 5), (0, 2, 3)))  # (N, Hin+2P, Win+2P, Cin): sum f, p, q
-    dxpad = dxpad.transpose(0, 3, 1, 2)  # (N, Cin, Hin + 2P, Win + 2P)
+    dxpad = np.einsum("nfuvpq,fcpq->ncuv", dwindows, w_flipped, optimize=True)  # (N, Cin, Hin+2P, Win+2P): sum f, p, q
     dx = dxpad[:, :, P:P + Hin, P:P + Win]  # (N, Cin, Hin, Win): the pad's zeros are constants, their gradient goes
     return dx, dw, db
 
