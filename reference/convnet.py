@@ -74,7 +74,7 @@ def conv_backward(dout: np.ndarray, cache: Tuple[np.ndarray, np.ndarray,
     dwindows = np.lib.stride_tricks.sliding_window_view(dout_full, (K, K), axis=(2, 3))  # (N, F, Hin+2P, Win+2P, K, K)
     w_flipped = w[:, :, ::-1, ::-1]  # (F, Cin, K, K): w_flipped[f, c, p, q] = w[f, c, K-1-p, K-1-q]
     dxpad = np.einsum("nfuvpq,fcpq->ncuv", dwindows, w_flipped, optimize=True)  # (N, Cin, Hin+2P, Win+2P): sum f, p, q
-    dx = dxpad[:, :, P:P + Hin, P:P + Win]  # (N, Cin, Hin, Win): the pad's zeros are constants, their gradient goes
+    dx = dxpad[:, :, P:P + Hin, P:P + Win]  # (N, Cin, Hin, Win): the border was constant zeros, its gradient is dropped
     return dx, dw, db
 
 

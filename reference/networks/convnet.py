@@ -131,7 +131,7 @@ class Convnet(Network):
         positions = dead_params["W2"].shape[0] // F  # Hin/2 * Win/2 rows of W2 per filter
         C = dead_params["W2"].shape[1]
         entries: List[Entry] = []
-        for u in units:
+        for u in (int(unit) for unit in units):
             entries += [("W1", (u, c, p, q)) for c in range(Cin) for p in range(K) for q in range(K)]
             entries.append(("b1", (u,)))
             entries += [("W2", (row, k)) for row in range(u * positions, (u + 1) * positions) for k in range(C)]
