@@ -39,19 +39,22 @@ def zero_pad(x: np.ndarray, P: int) -> np.ndarray:
 
 def conv_forward(x: np.ndarray, w: np.ndarray,
                  b: np.ndarray) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Convolution (cross-correlation), stride 1, zero padding P = (K - 1) / 2.
+    """Convolution (cross-correlation), stride 1, zero padding P = (K - 1) / 2, by im2col.
 
     Inputs: x of shape (N, Cin, Hin, Win), w of shape (F, Cin, K, K) with K odd, b of shape (F,).
-    Returns (out, cache): out of shape (N, F, Hin, Win); cache = (x, w, windows) for the backward
-    pass, windows[n, c, i, j, p, q] = xpad[n, c, i + p, j + q], of shape (N, Cin, Hin, Win, K, K).
+    Returns (out, cache): out of shape (N, F, Hin, Win); cache = (x, w, cols) for the backward
+    pass, cols[(n, i, j), (c, p, q)] = xpad[n, c, i + p, j + q], of shape (N*Hin*Win, Cin*K*K).
     """
-    K = w.shape[2]
+    N, Cin, Hin, Win = x.shape
+    F, _, K, _ = w.shape
     P = (K - 1) // 2
     xpad = zero_pad(x, P)  # (N, Cin, Hin + 2P, Win + 2P)
     windows = np.lib.stride_tricks.sliding_window_view(xpad, (K, K), axis=(2, 3))  # (N, Cin, Hin, Win, K, K), a view
-    out = np.einsum("ncijpq,fcpq->nfij", windows, w, optimize=True)  # (N, F, Hin, Win): sum over c, p, q
+    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * Hin * Win, Cin * K * K)  # (N*Hin*Win, Cin*K*K): im2col
+    out = cols @ w.reshape(F, Cin * K * K).T  # (N*Hin*Win, F) = (N*Hin*Win, Cin*K*K) @ (Cin*K*K, F): sum over c, p, q
+    out = out.reshape(N, Hin, Win, F).transpose(0, 3, 1, 2)  # (N, F, Hin, Win)
     out = out + b[:, None, None]  # (N, F, Hin, Win) + (F, 1, 1) broadcast over N, Hin, Win
-    cache = (x, w, windows)
+    cache = (x, w, cols)
     return out, cache
 
 
@@ -59,21 +62,25 @@ def conv_backward(dout: np.ndarray, cache: Tuple[np.ndarray, np.ndarray,
                                                  np.ndarray]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward of the convolution.
 
-    Inputs: dout of shape (N, F, Hin, Win), upstream dL/dout; cache = (x, w, windows) from conv_forward.
+    Inputs: dout of shape (N, F, Hin, Win), upstream dL/dout; cache = (x, w, cols) from conv_forward.
     Returns (dx, dw, db) of shapes (N, Cin, Hin, Win), (F, Cin, K, K), (F,).
     """
-    x, w, windows = cache
-    Hin, Win = x.shape[2], x.shape[3]
-    K = w.shape[2]
+    x, w, cols = cache
+    N, Cin, Hin, Win = x.shape
+    F, _, K, _ = w.shape
     P = (K - 1) // 2
+    dout_rows = dout.transpose(0, 2, 3, 1).reshape(N * Hin * Win, F)  # (N*Hin*Win, F), rows in cols' order
     # dw[f, c, p, q] = sum over n, i, j of dout[n, f, i, j] * xpad[n, c, i + p, j + q]: x correlated with dout.
-    dw = np.einsum("nfij,ncijpq->fcpq", dout, windows, optimize=True)  # (F, Cin, K, K): sum over n, i, j
+    dw = (dout_rows.T @ cols).reshape(F, Cin, K, K)  # (F, Cin*K*K) = (F, N*Hin*Win) @ (N*Hin*Win, Cin*K*K)
     db = dout.sum(axis=(0, 2, 3))  # (F,): the adjoint of broadcasting b over N, Hin, Win
     # d(xpad) is the full correlation of dout (padded by K - 1) with the flipped filter.
+    Hp, Wp = Hin + 2 * P, Win + 2 * P
     dout_full = zero_pad(dout, K - 1)  # (N, F, Hin + 2K - 2, Win + 2K - 2)
-    dwindows = np.lib.stride_tricks.sliding_window_view(dout_full, (K, K), axis=(2, 3))  # (N, F, Hin+2P, Win+2P, K, K)
+    dwindows = np.lib.stride_tricks.sliding_window_view(dout_full, (K, K), axis=(2, 3))  # (N, F, Hp, Wp, K, K)
+    dcols = dwindows.transpose(0, 2, 3, 1, 4, 5).reshape(N * Hp * Wp, F * K * K)  # (N*Hp*Wp, F*K*K)
     w_flipped = w[:, :, ::-1, ::-1]  # (F, Cin, K, K): w_flipped[f, c, p, q] = w[f, c, K-1-p, K-1-q]
-    dxpad = np.einsum("nfuvpq,fcpq->ncuv", dwindows, w_flipped, optimize=True)  # (N, Cin, Hin+2P, Win+2P): sum f, p, q
+    w_rows = w_flipped.transpose(1, 0, 2, 3).reshape(Cin, F * K * K)  # (Cin, F*K*K)
+    dxpad = (dcols @ w_rows.T).reshape(N, Hp, Wp, Cin).transpose(0, 3, 1, 2)  # (N, Cin, Hp, Wp): sum f, p, q
     dx = dxpad[:, :, P:P + Hin, P:P + Win]  # (N, Cin, Hin, Win): the border was constant zeros, its gradient is dropped
     return dx, dw, db
 

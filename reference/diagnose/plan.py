@@ -64,5 +64,5 @@ def probe_plan(seed: int, network: Optional[Network] = None) -> ProbePlan:
         rng = np.random.default_rng([seed, 7])
         base, square, batch_n = network.draw_sizes(rng)
         dead = tuple(sorted(int(u) for u in rng.choice(base[network.units], 2, replace=False)))
-        length = network.draw_second_length(rng) if network.second_length else None
+        length = network.draw_second_length(rng, base, batch_n) if network.second_length else None
     return ProbePlan([base[n] for n in names], batch_n, [square[n] for n in names], dead, length)

@@ -35,8 +35,8 @@ def read_regularization(reader: "Reader") -> None:
         read_reg_beyond(reader, probe, fd)
         return
     ev = Evidence("reg_only", probe.name)
-    weights = [n for n in fd if n.startswith("W")]
-    biases = [n for n in fd if n.startswith("b")]
+    weights = [n for n in fd if n in reader.network.regularized]
+    biases = [n for n in fd if n not in reader.network.regularized]
     what = ("the gradients equal the reference's, so the penalty in the loss is missing or misweighted"
             if not probe.reference_mismatch else
             "the biases got a regularization term they should not have" if biases and not weights else
@@ -98,8 +98,8 @@ def penalty_parts(reader: "Reader",
     if probe.zero is None or probe.loss is None or probe.problem is None:
         return None
     params = probe.problem[0]
-    weights = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n.startswith("W")]
-    biases = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n.startswith("b")]
+    weights = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n in reader.network.regularized]
+    biases = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n not in reader.network.regularized]
     return probe.loss - float(probe.zero[0]), weights, biases
 
 
@@ -160,8 +160,8 @@ def penalty_gradient_clause(reader: "Reader", probe: Probe, ev: Evidence) -> str
     text = "the gradients add " + multiples_sentence(added, reader.names, N)
     relation = ev.values.get("penalty_relation")
     if relation is not None and all(k is not None for k in added.values()):
-        due = dict(zip([n for n in reader.names if n.startswith("W")], relation[1]))
-        due.update(zip([n for n in reader.names if n.startswith("b")], relation[2]))
+        due = dict(zip([n for n in reader.names if n in reader.network.regularized], relation[1]))
+        due.update(zip([n for n in reader.names if n not in reader.network.regularized], relation[2]))
         matches = all(close(cast(float, added[n]), due[n], FACTOR_RTOL) for n in reader.names)  # none is None
         ev.values["gradient_matches_penalty"] = matches
         text += (", which is that penalty's gradient" if matches else

@@ -94,8 +94,10 @@ class Network(object):
         every mask mattering somewhere); preferred when a draw allows it, not required."""
         return True
 
-    def draw_second_length(self, rng: np.random.Generator) -> int:
-        """For a network with a second_length: the length probe's value of it for a seed other than 0."""
+    def draw_second_length(self, rng: np.random.Generator, sizes: Optional[Sizes] = None,
+                           batch_n: Optional[int] = None) -> int:
+        """For a network with a second_length: the length probe's value of it for a seed other than 0,
+        distinct from every size of the seed's base sizes and from its second batch size."""
         raise NotImplementedError
 
     def problem(self, sizes: Sizes, seed: Seed, margin: float = 1e-3) -> Problem:

@@ -38,6 +38,7 @@ class BatchnormNet(Network):
     regularized = ("W1", "W2")
     exact_zero = ("b1",)
     top = ("W2", "b2")
+    dx_line = "dX = dz W1^T (the first affine layer's backward)"
 
     def loss(self, params: Params, X: np.ndarray, y: np.ndarray, reg: float = 0.0,
              return_dX: bool = False) -> Tuple[Any, ...]:

@@ -44,6 +44,9 @@ class Convnet(Network):
     layers = (("the conv layer", ("W1", "b1")), ("the affine layer", ("W2", "b2")))
     regularized = ("W1", "W2")
     top = ("W2", "b2")
+    units = "F"  # the dead probe kills whole filters
+    square_purpose = "gradient check with Cin = F and Hin = Win"
+    dx_line = "dX, the full correlation of dz with the flipped filter, padding stripped (the conv layer's backward)"
 
     def loss(self, params: Params, X: np.ndarray, y: np.ndarray, reg: float = 0.0,
              return_dX: bool = False) -> Tuple[Any, ...]:
@@ -57,19 +60,21 @@ class Convnet(Network):
                 "X": (N, Cin, Hin, Win), "y": (N,)}
 
     def draw_sizes(self, rng: np.random.Generator) -> Tuple[Sizes, Sizes, int]:
-        """Small sizes with distinct axes (distinct_axes, Hin != Win); the square set has Cin = F
-        and Hin = Win; the second batch size differs from every size of base when it can."""
+        """Small sizes with distinct axes (distinct_axes, Hin != Win); K = 3 (a 1x1 filter has no
+        flip and no padding, so bugs in either would not show), Cin >= 2 and pooled maps of at least
+        2 x 2 (an axis of length 1 broadcasts where it should not); the square set has Cin = F and
+        Hin = Win; the second batch size is larger than N and differs from every size of base."""
         while True:
-            base = {"N": int(rng.integers(2, 6)), "Cin": int(rng.integers(1, 4)),
-                    "Hin": 2 * int(rng.integers(1, 5)), "Win": 2 * int(rng.integers(1, 5)),
-                    "F": int(rng.integers(2, 7)), "K": int(rng.choice([1, 3])), "C": int(rng.integers(2, 9))}
+            base = {"N": int(rng.integers(2, 6)), "Cin": int(rng.integers(2, 4)),
+                    "Hin": 2 * int(rng.integers(2, 5)), "Win": 2 * int(rng.integers(2, 5)),
+                    "F": int(rng.integers(2, 7)), "K": 3, "C": int(rng.integers(2, 9))}
             if base["Hin"] != base["Win"] and distinct_axes(base):
                 break
         square = dict(base)
         square["Cin"] = square["F"] = int(rng.integers(2, 4))
         square["Win"] = square["Hin"]
-        others = [n for n in range(2, 10) if n not in base.values()]
-        batch_n = int(rng.choice(others)) if others else base["N"] + 1
+        others = [n for n in range(base["N"] + 1, base["N"] + 8) if n not in base.values()]
+        batch_n = int(rng.choice(others))
         return base, square, batch_n
 
     def inputs(self, sizes: Sizes, rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
@@ -124,7 +129,9 @@ class Convnet(Network):
 
     def dead(self, params: Params, X: np.ndarray, units: Sequence[int], bias: float) -> Optional[Dead]:
         """Filters `units` made dead by b1[units] = bias: W1[u] and b1[u] have no gradient, and
-        neither have the rows of W2 that read filter u's pooled maps (they are all 0)."""
+        neither have the rows of W2 that read filter u's pooled maps (they are all 0). Every entry of
+        W1[u] and b1[u] is checked, and of W2 the row of u's first pooled position (C entries: the
+        other rows are alike, and each entry checked costs two calls)."""
         dead_params = {name: value.copy() for name, value in params.items()}
         dead_params["b1"][list(units)] = bias
         F, Cin, K, _ = dead_params["W1"].shape
@@ -134,7 +141,7 @@ class Convnet(Network):
         for u in (int(unit) for unit in units):
             entries += [("W1", (u, c, p, q)) for c in range(Cin) for p in range(K) for q in range(K)]
             entries.append(("b1", (u,)))
-            entries += [("W2", (row, k)) for row in range(u * positions, (u + 1) * positions) for k in range(C)]
+            entries += [("W2", (u * positions, k)) for k in range(C)]
         z = self.pre_activations(dead_params, X)
         z_max = float(z[:, list(units)].max())
         return Dead(dead_params, entries, z_max, "the conv layer")

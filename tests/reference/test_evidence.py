@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from katas import catalogue
-from reference import diagnose, gradcheck, net
+from reference import diagnose, gradcheck, net, networks
 from tests import zoos
 
 ZOO = zoos.files()
@@ -63,6 +63,8 @@ EXTRA = [
 
 def subjects():
     out = [("zoo:" + p.stem, p, None, 1) for p in ZOO]
+    out += [("%s:%s" % (p.parent.name, p.stem), p, zoos.network_of(p), 1)
+            for p in zoos.files(*zoos.NETWORKS)]
     out += [("card:" + c.id, None, c, c.hidden_layers) for c in catalogue.load_catalogue()[0]]
     out += [("extra:" + name, None, (fn, options), 1) for name, fn, options in EXTRA]
     return out
@@ -78,7 +80,7 @@ def diagnosis_of(subject):
         before = np.geterr()
         try:
             if path is not None:
-                _CACHE[name] = diagnose.diagnose(zoos.load(path).loss)
+                _CACHE[name] = diagnose.diagnose(zoos.load(path).loss, network=other or "net")
             elif name.startswith("card:"):
                 _CACHE[name] = diagnose.diagnose(catalogue.variant(other).loss, hidden_layers=depth)
             else:
@@ -104,6 +106,9 @@ def shown_as(value, shown):
 
 def describe(probe):
     """The probe's description, rebuilt from its sizes and reg."""
+    if probe.size_names is not None and probe.size_names[:2] != ("N", "D"):
+        sizes = ", ".join("%s=%d" % nv for nv in zip(probe.size_names, probe.sizes, strict=True))
+        return sizes + ", reg=%g" % probe.reg
     N, D, *widths = probe.sizes
     names = ["H", "C"] if len(widths) == 2 else ["H%d" % (i + 1) for i in range(len(widths) - 1)] + ["C"]
     sizes = ", ".join("%s=%d" % nw for nw in zip(names, widths, strict=True))
@@ -170,7 +175,21 @@ def test_the_rendering_check_can_fail():
 
 
 # -- recomputations, independent of the reader ---------------------------------------------
+def network_of(params):
+    """The Network whose parameters these are (the layered net/MLP when none of the others')."""
+    for name in zoos.NETWORKS.values():
+        network = networks.load(name)
+        if sorted(network.names) == sorted(params) and (name == "convnet") == (np.ndim(params["W1"]) == 4
+                                                                              if "W1" in params else False):
+            return network
+    return networks.load("mlp", len(params) // 2 - 1)
+
+
 def hidden_and_scores(params, X):
+    network = network_of(params)
+    if network.name not in ("net", "mlp"):
+        top, bias = network.top
+        return None, network.features(params, X) @ params[top] + params[bias]
     depth = len(params) // 2
     h, zs = X, []
     for layer in range(1, depth):
@@ -192,7 +211,10 @@ def same(a, b, rtol=1e-12):
 
 
 def penalty_terms(params, reg, kind):
-    return {n: 0.5 * reg * float(np.sum(v ** 2)) for n, v in params.items() if n.startswith(kind)}
+    """(reg / 2) ||p||^2 of the regularized parameters ("W") or of the others ("b"), in the network's order."""
+    network = network_of(params)
+    return {n: 0.5 * reg * float(np.sum(params[n] ** 2)) for n in network.names
+            if (n in network.regularized) == (kind == "W")}
 
 
 def check_penalty(values, probe):
@@ -276,7 +298,7 @@ def check_nonfinite_stress(record, values, probes, diagnosis):
     assert values["nonfinite"] == ", ".join(probe.nonfinite)
     if "loss" in values:
         assert probe.nonfinite == ["loss"] and values["loss"] == float(probe.returned_loss)
-    X, y = probe.problem[1], probe.problem[2]
+    X, y = probe.problem[1], probe.problem[2].ravel()
     levels = {}
     for level in probe.levels:  # each level's logits, recomputed from its parameters
         _, scores = hidden_and_scores(level.params, X)
@@ -297,7 +319,8 @@ def check_nonfinite_stress(record, values, probes, diagnosis):
         assert same(values["rows_apart"], levels["rows_apart"]["rows_apart"], 1e-9)
     cause = values["cause"]
     if cause is not None:
-        assert levels["stress"]["failed"] and levels["stress"]["max_logit"] == pytest.approx(diagnose.STRESS_LOGIT)
+        # the extreme logit is +STRESS_LOGIT, plus the lift that puts the lowest row maximum at 0
+        assert levels["stress"]["failed"] and diagnose.STRESS_LOGIT * (1 - 1e-12) <= levels["stress"]["max_logit"]
     if cause == "overflow":
         # offset level: exp of its logits overflows, while its spreads are far too small to underflow
         assert levels["offset"]["failed"] and np.exp(levels["offset"]["max_logit"]) == np.inf
@@ -389,7 +412,8 @@ def check_pattern(record, values, probes, diagnosis):
         assert values["other_N"] == other.sizes[0]
         assert values["other_factor"] == pytest.approx(factor, rel=1e-4)
     if record.kind != "localized":
-        assert len(wrong) == len(report.params)
+        exact_zero = network_of(report.params).exact_zero
+        assert len(wrong) == len([n for n in report.params if n not in exact_zero or n in wrong])
 
 
 def check_reg_as_well(record, values, probes, diagnosis):
@@ -424,11 +448,32 @@ def check_reg_only(record, values, probes, diagnosis):
 
 def dead_numbers(probes, layer):
     probe = probes["dead"]
+    if isinstance(layer, str):  # a network whose layers have names: the entries the Network names
+        params, X = probe.problem[0], probe.problem[1]
+        network = network_of(params)
+        group = network.dead(params, X, list(diagnose.DEAD_UNITS), diagnose.DEAD_BIAS)
+        units = [u for u in probe.dead_units if u.layer == layer][0]
+        W = PartialView(probe.report, [(n, i) for n, i in group.entries if n in units.weights])
+        b = PartialView(probe.report, [(n, i) for n, i in group.entries if n in units.biases])
+        return W, b, group.z_max, gradcheck.resolution(probe.loss, gradcheck.EPS)
     W, b = probe.report.params["W%d" % layer], probe.report.params["b%d" % layer]
     zs, _ = hidden_and_scores(probe.problem[0], probe.problem[1])
     z_max = float(zs[layer - 1][:, list(diagnose.DEAD_UNITS)].max())
     resolution = gradcheck.resolution(probe.loss, gradcheck.EPS)
     return W, b, z_max, resolution
+
+
+class PartialView:
+    """The numeric and analytic values a partial report holds at chosen entries."""
+
+    def __init__(self, report, entries):
+        numeric, analytic = [0.0], [0.0]
+        for name, index in entries:
+            checked = report.params[name]
+            at = checked.entries.index(tuple(index))
+            numeric.append(checked.numeric[at])
+            analytic.append(checked.analytic[at])
+        self.numeric, self.analytic = np.array(numeric), np.array(analytic)
 
 
 def check_dead(record, values, probes, diagnosis):
@@ -459,8 +504,10 @@ def check_dx(record, values, probes, diagnosis):
     check = dx_check(probes)
     assert not check.passed
     base = probes["base"].report.params
-    assert same(values["layer1_max_rel_error"], max(base["W1"].max_rel_error, base["b1"].max_rel_error))
-    assert base["W1"].passed and base["b1"].passed
+    network = network_of(probes["base"].problem[0])
+    first = [n for n in network.layers[0][1] if n not in network.exact_zero]
+    assert same(values["layer1_max_rel_error"], max(base[n].max_rel_error for n in first))
+    assert all(base[n].passed for n in first)
     assert values["directions"] == len(check.analytic)
     if "factor" in values:
         assert np.allclose(check.analytic, values["factor"] * check.numeric, rtol=1e-4, atol=0)
@@ -546,11 +593,20 @@ def check_loss_only(record, values, probes, diagnosis):
     assert diagnosis.signature == "loss_mismatch" or "loss_mismatch" in [f[0] for f in diagnosis.findings]
 
 
+def check_steps(record, values, probes, diagnosis):
+    steps = probes["steps"].steps
+    assert steps and steps[-1][1] and steps[-1][0] == values["step"]
+    assert values["right"] == tuple(t for t, wrong, _ in steps if not wrong) and not any(w for _, w, _ in steps[:-1])
+    assert values["max_rel_error"] == steps[-1][2] and values["weight"] in probes["base"].problem[0]
+    assert [t for t, _, _ in steps] == list(range(probes["base"].problem[1].shape[1], values["step"] - 1, -1))
+
+
 def check_internal(record, values, probes, diagnosis):
     assert diagnosis.signature == "crash" and values["exception"] and isinstance(values["message"], str)
 
 
 CHECKS = {
+    "steps": check_steps,
     "raised": check_error,
     "raised_shape": check_error,
     "fpe": check_error,
