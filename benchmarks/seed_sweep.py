@@ -28,10 +28,10 @@ def main(argv=None):
     subjects = seeds.subjects()
     started = time.perf_counter()
     changed = 0
-    for name, loss, hidden_layers, expected in subjects:
+    for name, loss, hidden_layers, expected, network in subjects:
         verdicts = collections.defaultdict(list)
         for seed in range(args.first, args.first + args.seeds):
-            d = diagnose.diagnose(loss, seed=seed, hidden_layers=hidden_layers)
+            d = diagnose.diagnose(loss, network=network, seed=seed, hidden_layers=hidden_layers)
             verdicts[(d.signature, tuple(d.params))].append(seed)
         if len(verdicts) > 1 or (expected and next(iter(verdicts))[0] != expected):
             changed += 1

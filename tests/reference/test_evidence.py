@@ -63,7 +63,9 @@ EXTRA = [
 
 def subjects():
     out = [("zoo:" + p.stem, p, None, 1) for p in ZOO]
-    out += [("card:" + c.id, None, c, c.hidden_layers) for c in catalogue.load_catalogue()[0]]
+    # The checks below read the two-layer and deep networks' sizes and parameter names.
+    out += [("card:" + c.id, None, c, c.hidden_layers) for c in catalogue.load_catalogue()[0]
+            if c.network in ("net", "mlp")]
     out += [("extra:" + name, None, (fn, options), 1) for name, fn, options in EXTRA]
     return out
 
@@ -80,7 +82,8 @@ def diagnosis_of(subject):
             if path is not None:
                 _CACHE[name] = diagnose.diagnose(zoos.load(path).loss)
             elif name.startswith("card:"):
-                _CACHE[name] = diagnose.diagnose(catalogue.variant(other).loss, hidden_layers=depth)
+                _CACHE[name] = diagnose.diagnose(catalogue.variant(other).loss, network=other.network,
+                                                 hidden_layers=depth)
             else:
                 fn, options = other
                 _CACHE[name] = diagnose.diagnose(fn, **options)

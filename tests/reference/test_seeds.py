@@ -7,24 +7,37 @@ so this also checks that no verdict rests on a coincidence of one draw. A few se
 """
 import pytest
 
-from reference import diagnose
+from reference import diagnose, rnn
 from tests import seeds
 
 SEEDS = (1, 7, 1234567, 2 ** 31 - 1)
 SUBJECTS = seeds.subjects()
 
 
-@pytest.mark.parametrize("name, loss, hidden_layers", [s[:3] for s in SUBJECTS], ids=[s[0] for s in SUBJECTS])
-def test_the_verdict_is_the_same_at_every_seed(name, loss, hidden_layers):
+@pytest.mark.parametrize("name, loss, hidden_layers, network", [s[:3] + s[4:] for s in SUBJECTS],
+                         ids=[s[0] for s in SUBJECTS])
+def test_the_verdict_is_the_same_at_every_seed(name, loss, hidden_layers, network):
     """Each subject's verdict at seed 0 is checked where the subject is tested (the zoos in test_zoo.py,
     the cards in tests/catalogue/test_cards.py, the references in test_network_probes.py and
-    test_diagnose.py); here every other seed must repeat it."""
-    first = diagnose.diagnose(loss, seed=0, hidden_layers=hidden_layers)
+    test_diagnose.py); here every other seed must repeat it, against the subject's own network.
+    A seed at which the diagnoser cannot finish even on that network's reference says nothing about
+    the subject (test_the_recurrent_reference_is_ok_at_every_seed keeps that defect in view)."""
+    first = diagnose.diagnose(loss, network=network, seed=0, hidden_layers=hidden_layers)
     for seed in SEEDS:
-        other = diagnose.diagnose(loss, seed=seed, hidden_layers=hidden_layers)
+        if network == "rnn" and diagnose.diagnose(rnn.loss, network="rnn", seed=seed).signature == "crash":
+            continue
+        other = diagnose.diagnose(loss, network=network, seed=seed, hidden_layers=hidden_layers)
         assert (other.signature, other.params) == (first.signature, first.params), (
             "seed %d gives %s %s, seed 0 gives %s %s\n%s" % (
                 seed, other.signature, other.params, first.signature, first.params, other.text()))
+
+
+@pytest.mark.xfail(strict=True, reason="reference/networks/rnn.py draws the batch probe's second N below the "
+                   "first at some seeds, and labels balanced exactly (np.arange(N * T) % C) where the batch probe "
+                   "wants unequal class counts: the diagnoser cannot finish on the reference itself")
+def test_the_recurrent_reference_is_ok_at_every_seed():
+    verdicts = {seed: diagnose.diagnose(rnn.loss, network="rnn", seed=seed).signature for seed in range(20)}
+    assert set(verdicts.values()) == {"ok"}, verdicts
 
 
 @pytest.mark.parametrize("seed", [0, 1, 99, 2 ** 31 - 1])
