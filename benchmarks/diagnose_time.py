@@ -39,6 +39,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     subjects = [("reference (net.loss)", net.loss, 1)]
     for card in catalogue.load_catalogue()[0]:
+        if card.network not in ("net", "mlp"):  # timed against the two-layer and deep references only
+            continue
         subjects.append((card.id, catalogue.variant(card).loss, card.hidden_layers))
     tests = pathlib.Path(__file__).resolve().parent.parent / "tests"
     zoo = sorted((tests / "zoo").glob("z*.py")) + sorted((tests / "zoo2").glob("y*.py"))

@@ -37,6 +37,7 @@ DEPTHS = {"net": (1, 1), "mlp": (1, 8), "batchnorm_net": (1, 1), "convnet": (1, 
 # A card is a page of text; a file far larger than any reference network is not a card.
 MAX_CARD_BYTES = 256 * 1024
 FACTOR_WORDS = ("N", "1/N", "T", "1/T")
+INPUT = "X"  # what a diagnosis names in params when dX (not a parameter's gradient) is wrong
 FILENAME = names.CARD_FILE
 ID = names.ID
 
@@ -80,7 +81,8 @@ class Card:
     - equivalent: True when the edit cannot change any result (the variant must diagnose ok).
     - signature: the diagnosis the variant must get (one of reference.diagnose.SIGNATURES).
     - params: the implicated parameters the diagnosis must name, or None for "not checked";
-      each one a parameter of the network at that depth (W1, b1, ..., W(L+1), b(L+1)), once.
+      each one a parameter of the network at that depth (W1, b1, ..., W(L+1), b(L+1)), or X
+      (the diagnoser's name for a wrong dX), once.
     - factor: the uniform factor: a finite number, "N" or "1/N" (it tracks the batch size), or None.
     - hints: ordered from general to specific; the last one is a question, not the answer.
     - fix: the explanation of the fix, shown with the solution.
@@ -277,7 +279,8 @@ def load_card(path: str | os.PathLike[str]) -> Card:
                         "set signature = \"ok\" or equivalent = false")
     params = expect.get("params")
     if params is not None:
-        known = parameter_names(hidden_layers, network)
+        names = parameter_names(hidden_layers, network)
+        known = names + (INPUT,)
         if not is_string_list(params):
             raise CardError(path, "expect.params", "must be a list of parameter names, got %s" % kind_of(params),
                             'write e.g. ["W1", "b1"]')
@@ -286,7 +289,7 @@ def load_card(path: str | os.PathLike[str]) -> Card:
             raise CardError(path, "expect.params", "names %s, which %s does not have" % (
                 shown(strangers[0]), "the network %s" % network if network not in ("net", "mlp") else
                 "a network with %d hidden layer%s" % (hidden_layers, "" if hidden_layers == 1 else "s")),
-                "name parameters of %s" % ", ".join(known))
+                "name parameters of %s, or %s for dX" % (", ".join(names), INPUT))
         repeated = sorted({p for p in params if params.count(p) > 1})
         if repeated:
             raise CardError(path, "expect.params", "names %s more than once" % shown(repeated[0]),

@@ -20,6 +20,19 @@ def kata_filename(card: Card) -> str:
 
 
 
+SHAPE_LETTERS = "Shapes use fixed letters: N batch, D input, H hidden, C classes."
+
+
+def shape_letters(network: str) -> str:
+    """The reference's own line naming its shape letters (the recurrent network adds T), from the
+    docstring the header replaces; SHAPE_LETTERS for a reference without one."""
+    lines = catalogue.reference_source(network).splitlines()
+    for line in lines[:docstring_end([line + "\n" for line in lines])]:
+        if line.startswith("Shapes use fixed letters:"):
+            return line.strip()
+    return SHAPE_LETTERS
+
+
 def header(card: Card) -> str:
     """The learner file's docstring: title, story and how to check. Nothing about the bug."""
     if card.equivalent:
@@ -36,7 +49,7 @@ def header(card: Card) -> str:
         "  kata check %s   runs the gradient checker and the diagnoser on `loss` (green when ok)" % card.id,
         "  kata watch %s   re-checks on every save" % card.id,
         "  kata hint %s    reveals one hint at a time" % card.id,
-        "Shapes use fixed letters: N batch, D input, H hidden, C classes.",
+        shape_letters(card.network),
     ]
     text = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return '"""%s\n"""\n' % text

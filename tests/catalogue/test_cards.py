@@ -16,7 +16,8 @@ def test_card_variant_gets_its_declared_signature(path):
     card = catalogue.load_card(path)
     source = catalogue.apply_edits(card)  # raises CardError unless every edit matches once
     assert source != catalogue.reference_source(card.network) or card.equivalent and not card.edits
-    diagnosis = diagnose.diagnose(catalogue.variant(card).loss, hidden_layers=card.hidden_layers)
+    diagnosis = diagnose.diagnose(catalogue.variant(card).loss, network=card.network,
+                                  hidden_layers=card.hidden_layers)
     problems = catalogue.expectation_errors(card, diagnosis)
     assert not problems, "%s: %s\n%s" % (card.id, "; ".join(problems), diagnosis.text())
     if card.equivalent:
@@ -38,10 +39,12 @@ def test_catalogue_is_complete_ordered_and_loads_cleanly():
     raising, returning = [], []
     for card in cards:
         if card.signature == "shape_error":
-            base = diagnose.diagnose(catalogue.variant(card).loss, hidden_layers=card.hidden_layers).probes["base"]
+            base = diagnose.diagnose(catalogue.variant(card).loss, network=card.network,
+                                     hidden_layers=card.hidden_layers).probes["base"]
             (raising if base.error is not None else returning).append(card.id)
             if base.error is not None:  # silent where every width is equal: the square probe shows values
-                square = diagnose.diagnose(catalogue.variant(card).loss, hidden_layers=card.hidden_layers)
+                square = diagnose.diagnose(catalogue.variant(card).loss, network=card.network,
+                                           hidden_layers=card.hidden_layers)
                 assert square.probes["square"].report is not None and not square.probes["square"].report.passed
     assert raising and returning, (raising, returning)
 
@@ -190,6 +193,16 @@ def test_a_card_that_can_never_work_is_rejected_with_file_field_and_fix(tmp_path
     assert (error.field, error.path) == (field, path)
     assert words in str(error) and str(error).startswith(path.name) and "Fix: " in str(error)
     assert len(str(error)) < 400, "a message quotes the value, never a whole file"
+
+
+def test_params_may_name_x_for_a_wrong_dx(tmp_path):
+    """A diagnosis names X when dX alone is wrong; a card must be able to expect that."""
+    text = GOOD.read_text(encoding="utf-8").replace('params = ["W1", "b1", "W2", "b2"]', 'params = ["X"]')
+    assert catalogue.load_card(write(tmp_path, GOOD.name, text)).params == ("X",)
+    text = text.replace('params = ["X"]', 'params = ["x"]')
+    with pytest.raises(catalogue.CardError) as caught:
+        catalogue.load_card(write(tmp_path, GOOD.name, text))
+    assert "'x'" in str(caught.value) and "or X for dX" in str(caught.value)
 
 
 @pytest.mark.parametrize("depth", [1, 2, 8])

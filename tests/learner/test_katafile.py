@@ -51,3 +51,13 @@ def test_the_equivalent_kata_says_cache_is_h_in_the_docstrings():
         text = katafile.render_kata(catalogue.find_card(card_id))
         assert "    cache = h\n" in text and "cache = z" not in text
         assert "h of shape (N, H); cache = h." in text and "upstream dL/dh; cache = h of shape (N, H)." in text
+
+
+def test_the_header_names_the_shape_letters_of_its_network():
+    """A recurrent kata's header names T, the time axis its shape comments use."""
+    rnn_cards = [c for c in CARDS if c.network == "rnn"]
+    assert rnn_cards
+    for card in rnn_cards:
+        assert "Shapes use fixed letters: N batch, T time steps, D input, H hidden, C classes." in katafile.header(card)
+    net_card = catalogue.find_card("missing-1-over-n")
+    assert "Shapes use fixed letters: N batch, D input, H hidden, C classes." in katafile.header(net_card)

@@ -82,7 +82,8 @@ def diagnosis_of(subject):
             if path is not None:
                 _CACHE[name] = diagnose.diagnose(zoos.load(path).loss, network=other or "net")
             elif name.startswith("card:"):
-                _CACHE[name] = diagnose.diagnose(catalogue.variant(other).loss, hidden_layers=depth)
+                _CACHE[name] = diagnose.diagnose(catalogue.variant(other).loss, network=other.network,
+                                                 hidden_layers=depth)
             else:
                 fn, options = other
                 _CACHE[name] = diagnose.diagnose(fn, **options)

@@ -201,3 +201,39 @@ def test_the_analytic_gradient_is_taken_before_f_is_called_again():
         return loss, buffer
 
     assert gradcheck.check_gradients(reuses_buffers, fresh()).passed
+
+
+def curved(scale):
+    """sum(sin(k x)) with k = 200: its third derivative (k^3) makes the central difference at eps = 1e-5
+    miss the true gradient by about 3e-7 relative; `scale` multiplies the returned gradient."""
+    k = 200.0
+
+    def f(params):
+        x = params["x"]
+        return float(np.sum(np.sin(k * x))), {"x": scale * k * np.cos(k * x)}
+    return f
+
+
+def test_a_small_miss_from_a_curved_loss_is_re_estimated_at_a_tenth_of_eps():
+    params = {"x": np.array([0.013, 0.021, 0.037])}
+    report = gradcheck.check_gradients(curved(1.0), params, kinks=False)
+    assert report.passed and report.evaluations == 1 + 2 * 3 + 2 * 3  # every entry refined once
+    assert report.max_rel_error < 1e-8  # the finer estimate is the one reported
+
+
+def test_a_gradient_wrong_by_a_small_factor_still_fails_after_refinement():
+    params = {"x": np.array([0.013, 0.021, 0.037])}
+    report = gradcheck.check_gradients(curved(1.0 + 3e-6), params, kinks=False)
+    assert not report.passed and report.params["x"].max_rel_error > 1e-6
+
+
+def test_the_diagnoser_s_partial_checks_refine_too():
+    from reference.diagnose import checks
+    params = {"x": np.array([0.013, 0.021, 0.037])}
+    f = curved(1.0)
+    loss0, grads = f(params)
+    right = checks.partial_check(f, params, loss0, grads, [("x", (0,)), ("x", (1,))], seed=0)
+    assert right.passed
+    f = curved(1.0 + 3e-6)
+    loss0, grads = f(params)
+    assert not checks.partial_check(f, params, loss0, grads, [("x", (0,)), ("x", (1,))], seed=0).passed
