@@ -1,4 +1,7 @@
-"""`kata gradcheck`: check the reference network against central differences on a toy problem.
+"""`kata gradcheck`: check a reference network against central differences on a toy problem.
+
+--network NAME picks the network (a module in reference/: net, the default, batchnorm_net,
+convnet, rnn, mlp), at the toy sizes of its description in reference/networks/.
 
 Prints the log C sanity check of the initial loss first, then, for reg = 0 and reg > 0, the
 per-parameter table, the check of dL/dX and the fast directional check. Exit code 0 when all pass.
@@ -13,7 +16,7 @@ import numpy as np
 
 from katas.commands import argtypes
 from katas.learner import plots
-from reference import gradcheck, net, problems
+from reference import gradcheck, net, networks, problems
 
 # The line `kata --help` shows; the module docstring is the long description.
 HELP = "check the reference network against central differences on a toy problem."
@@ -28,6 +31,8 @@ SWEEP_PATH = "eps_sweep.png"
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("gradcheck", help=HELP,
                                    description=__doc__)
+    parser.add_argument("--network", default="net", choices=networks.names(),
+                        help="the reference network to check (default net, the two-layer network)")
     parser.add_argument("--seed", type=argtypes.non_negative_int, default=0, help="seed of the toy problem (default 0)")
     parser.add_argument("--eps", type=argtypes.positive_float, default=gradcheck.EPS,
                         help="finite-difference step (default 1e-5)")
@@ -41,6 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.network != "net":
+        if args.eps_sweep:
+            print("--eps-sweep is drawn for the two-layer network only; leave out --network")
+            return 2
+        plot = args.plot or (HEATMAP_PATH if args.plot is not None else None)
+        return 0 if check_network(args.network, seed=args.seed, eps=args.eps, plot=plot) else 1
     if args.eps_sweep:
         sweep(seed=args.seed, plot=args.plot or (SWEEP_PATH if args.plot is not None else None))
         return 0
@@ -122,3 +133,55 @@ def check_input_gradient(params: dict[str, np.ndarray], X: np.ndarray, y: np.nda
         total, _, dX = net.loss(params, inputs["X"], y, REGS[-1], return_dX=True)
         return total, {"X": dX}
     return gradcheck.check_gradients(f, {"X": X.copy()}, eps=eps)
+
+
+def check_network(name: str, seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[str], object] = print,
+                  plot: str | None = None) -> bool:
+    """check_reference for any network of reference/networks/, at its toy sizes: the initial loss
+    with the last layer scaled by 1e-3 (log C per softmax: T log C for the RNN, one per step), then
+    the full check at each reg, dL/dX and the directional check. True when all pass."""
+    network = networks.load(name)
+    sizes = dict(network.base)
+    params, X, y = network.problem(sizes, seed)
+    shown = ", ".join("%s=%d" % (k, v) for k, v in sizes.items())
+    out("Reference network %s (%s) on a toy problem: %s, seed %d, eps %g" % (name, network.title, shown, seed, eps))
+    out("parameters: %s (P = %d entries)" % (
+        ", ".join("%s %s" % (k, v.shape) for k, v in params.items()), sum(v.size for v in params.values())))
+    top, bias = network.top
+    small = {k: (v * 1e-3 if k in (top, bias) else v) for k, v in params.items()}
+    initial_loss = float(network.loss(small, X, y)[0])
+    softmaxes = network.features(params, X).shape[0] // X.shape[0]  # per example: 1, or T for the RNN
+    classes = params[bias].shape[0]
+    ok, expected, difference = gradcheck.check_initial_loss(initial_loss / softmaxes, classes)
+    out("")
+    out("== sanity check of the initial loss (last layer scaled by 1e-3, reg = 0) ==")
+    per = "" if softmaxes == 1 else " (%d softmaxes per example: loss / %d)" % (softmaxes, softmaxes)
+    out("loss %.6f%s, log C = log %d = %.6f, difference %+.2e, tolerance %g: %s" % (
+        initial_loss, per, classes, expected, difference, gradcheck.LOG_C_TOLERANCE, "PASS" if ok else "FAIL"))
+    passed = ok
+    for reg in REGS:
+        report = gradcheck.check_gradients(lambda p: network.loss(p, X, y, reg), params, eps=eps)
+        out("")
+        out("== gradient check, reg = %g ==" % reg)
+        out(report.table())
+        passed &= report.passed
+        if reg == 0.0 and plot is not None:
+            title = "%s, reg = 0: per-entry relative error (%s, seed %d, eps %g)" % (name, shown, seed, eps)
+            plots.draw("heatmaps of the reg = 0 check", lambda: plots.heatmaps(report, plot, title), out)
+
+    def input_loss(inputs: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
+        total, _, dX = network.loss(params, inputs["X"], y, REGS[-1], return_dX=True)
+        return total, {"X": dX}
+    report = gradcheck.check_gradients(input_loss, {"X": X.copy()}, eps=eps)
+    out("")
+    out("== gradient with respect to the input X (reg = %g) ==" % REGS[-1])
+    out(report.table())
+    passed &= report.passed
+    directional = gradcheck.directional_check(lambda p: network.loss(p, X, y, REGS[-1]), params, seed=seed, eps=eps)
+    out("")
+    out("== directional check: grads . v against a central difference along 4 random directions ==")
+    out(directional.table())
+    passed &= directional.passed
+    out("")
+    out("all checks: %s" % ("PASS" if passed else "FAIL"))
+    return passed

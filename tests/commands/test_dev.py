@@ -167,6 +167,21 @@ def test_dev_new_scaffolds_a_card_with_a_comment_on_every_field(tmp_path, capsys
     assert caught.value.field == "title"
 
 
+@pytest.mark.parametrize("network", ["batchnorm_net", "convnet", "rnn"])
+def test_dev_new_scaffolds_a_card_for_any_network_with_its_parameter_names(tmp_path, capsys, network):
+    assert main(["dev", "new", "some-bug", "--network", network, "--cards", str(tmp_path)]) == 0
+    text = (tmp_path / "01-some-bug.toml").read_text(encoding="utf-8")
+    assert catalogue.tomllib.loads(text)["network"] == network
+    names = catalogue.parameter_names(1, network)
+    assert "Its parameters: %s." % ", ".join(names) in text and '# params = ["%s", "%s"]' % names[:2] in text
+
+
+def test_dev_new_refuses_an_unknown_network(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["dev", "new", "some-bug", "--network", "lenet", "--cards", str(tmp_path)])
+    assert "invalid choice: 'lenet'" in capsys.readouterr().err and not list(tmp_path.iterdir())
+
+
 def test_dev_check_lists_every_field_a_new_card_still_lacks(tmp_path, capsys):
     shutil.copy(GOOD, tmp_path / GOOD.name)
     assert main(["dev", "new", "my-new-bug", "--cards", str(tmp_path)]) == 0

@@ -39,11 +39,12 @@ title = ""
 story = """
 """
 
-# Which reference the edits apply to: "net" (reference/net.py, one hidden layer) or "mlp"
-# (reference/mlp.py, 1 to 8 hidden layers).
-network = "net"
+# Which reference the edits apply to, a module in reference/: {networks}.
+# Its parameters: {parameters}.
+network = "{network}"
 
-# How many hidden layers the kata's network has: exactly 1 for "net", 1 to 8 for "mlp".
+# How many hidden layers the kata's network has: exactly 1 for "net", 1 to 8 for "mlp", and
+# 1 for every other network (leave it).
 hidden_layers = 1
 
 # true when the edit cannot change any result: the kata is green from the start and its lesson
@@ -64,11 +65,12 @@ fix = """
 [expect]
 # One of: {signatures}.
 signature = ""
-# The parameters the diagnosis must name, in parameter order, e.g. ["W1", "b1"]. Remove the
-# "# " to check them; leave it commented out to leave them unchecked.
-# params = ["W1", "b1"]
+# The parameters the diagnosis must name, in parameter order, e.g. {example}; "X" for a bug in
+# dX alone. Remove the "# " to check them; leave it commented out to leave them unchecked.
+# params = {example}
 # For uniform_scale (or a localized bug with one factor): a finite number such as -1.0, or "N" /
-# "1/N" for a factor that tracks the batch size. Remove the "# " to check it.
+# "1/N" for a factor that tracks the batch size ("T" / "1/T": the sequence length). Remove the
+# "# " to check it.
 # factor = "N"
 
 # The bug: each [[edits]] table replaces the text find in the reference source with replace.
@@ -86,6 +88,8 @@ replace = \'\'\'
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("new", help=HELP, description=__doc__)
     parser.add_argument("id", help="the new card's id: lowercase words joined by dashes, e.g. log-probs-gradient")
+    parser.add_argument("--network", default="net", choices=sorted(catalogue.NETWORKS),
+                        help="the reference network the card's edits apply to (default net)")
     parser.add_argument("--cards", metavar="DIR", default=None,
                         help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
     return parser
@@ -98,9 +102,12 @@ def next_order(directory: str | os.PathLike[str]) -> int:
     return max(numbers, default=0) + 1
 
 
-def template(card_id: str, order: int) -> str:
+def template(card_id: str, order: int, network: str = "net") -> str:
+    names = catalogue.parameter_names(1, network)
+    example = "[%s]" % ", ".join('"%s"' % n for n in names[:2])
     return TEMPLATE.format(format_version=catalogue.FORMAT_VERSION, id=card_id, order=order,
-                           signatures=", ".join(SIGNATURES))
+                           signatures=", ".join(SIGNATURES), network=network, parameters=", ".join(names),
+                           networks=", ".join('"%s"' % n for n in catalogue.NETWORKS), example=example)
 
 
 def run(args: argparse.Namespace, out: Callable[[str], object] = print) -> int:
@@ -121,7 +128,7 @@ def run(args: argparse.Namespace, out: Callable[[str], object] = print) -> int:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as stream:
-            stream.write(template(card_id, order))
+            stream.write(template(card_id, order, getattr(args, "network", "net")))
     except FileExistsError:
         if not directory.is_dir():
             out("kata dev new: %s is not a folder; nothing written. Point --cards (or $%s) at the card folder."
