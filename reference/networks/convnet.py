@@ -129,9 +129,9 @@ class Convnet(Network):
 
     def dead(self, params: Params, X: np.ndarray, units: Sequence[int], bias: float) -> Optional[Dead]:
         """Filters `units` made dead by b1[units] = bias: W1[u] and b1[u] have no gradient, and
-        neither have the rows of W2 that read filter u's pooled maps (they are all 0). Every entry of
-        W1[u] and b1[u] is checked, and of W2 the row of u's first pooled position (C entries: the
-        other rows are alike, and each entry checked costs two calls)."""
+        neither have the rows of W2 that read filter u's pooled maps (they are all 0). Checked: b1[u],
+        the centre and corner taps of W1[u] in every channel, and the row of W2 that reads u's first
+        pooled position (the other entries are alike, and each entry checked costs two calls)."""
         dead_params = {name: value.copy() for name, value in params.items()}
         dead_params["b1"][list(units)] = bias
         F, Cin, K, _ = dead_params["W1"].shape
@@ -139,7 +139,8 @@ class Convnet(Network):
         C = dead_params["W2"].shape[1]
         entries: List[Entry] = []
         for u in (int(unit) for unit in units):
-            entries += [("W1", (u, c, p, q)) for c in range(Cin) for p in range(K) for q in range(K)]
+            # each channel's centre and corner taps (the corner reads the padding at the border)
+            entries += [("W1", (u, c, p, p)) for c in range(Cin) for p in sorted({0, K // 2})]
             entries.append(("b1", (u,)))
             entries += [("W2", (u * positions, k)) for k in range(C)]
         z = self.pre_activations(dead_params, X)

@@ -231,7 +231,7 @@ def test_dead_filters_have_exactly_zero_gradient():
     dead = NETWORK.dead(params, X, [1, 3], -1e3)
     assert dead is not None and dead.layer == "the conv layer" and dead.z_max < 0
     assert params["b1"][1] != -1e3  # a copy was changed
-    assert len(dead.entries) == 2 * (2 * 3 * 3 + 1 + 7)  # W1[u], b1[u], one row of W2 per filter
+    assert len(dead.entries) == 2 * (2 * 2 + 1 + 7)  # 2 taps of W1[u] per channel, b1[u], one row of W2
     f = lambda p: convnet.loss(p, X, y)  # noqa: E731
     _, grads = f(dead.params)
     changes = [c for name, index in dead.entries for c in
