@@ -1,7 +1,7 @@
 """The batch-norm network: Affine -> BatchNorm -> ReLU -> Affine -> softmax cross-entropy.
 
 What it is for: the oracle of the batch-norm network. Every gradient is derived by hand
-(docs/derivation-batchnorm.md), vectorized over the batch with NumPy, float64, no autodiff.
+(docs/derivation.md#8-the-batch-norm-network), vectorized over the batch with NumPy, float64, no autodiff.
 The module is self-contained (it imports only numpy and typing): the affine, ReLU and softmax
 layers are copies of those in reference/net.py, so a kata file made from this module stands
 alone. The batch-norm backward is written as the step-by-step graph, one line per node of the

@@ -1,7 +1,7 @@
 """The convolutional reference network: Conv -> ReLU -> 2x2 max-pool -> Affine -> softmax cross-entropy.
 
 What it is for: the oracle of the convolutional network. Every gradient here is derived by hand
-(docs/derivation-convnet.md), vectorized with NumPy (sliding windows and einsum, no loop over
+(docs/derivation.md#9-the-convolutional-network), vectorized with NumPy (sliding windows and einsum, no loop over
 examples or pixels), float64, no autodiff. The module is self-contained, the affine, ReLU and
 softmax layers copied from reference/net.py, so that a copy of this one file is a whole network.
 What it is not for: training utilities, strides, other paddings or pool sizes, or anything but

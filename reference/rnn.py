@@ -1,13 +1,13 @@
 """The vanilla recurrent network: tanh recurrence -> affine output -> softmax at every time step.
 
 What it is for: the oracle of the recurrent network, with backpropagation through time derived by
-hand (docs/derivation-rnn.md), vectorized over the batch with NumPy, float64, no autodiff. The
-loop over time is the only loop: step t needs h_{t-1}. The whole network lives in this one file,
-so that a copy with one edit is a complete bug card.
+hand (docs/derivation.md#10-the-vanilla-rnn-backpropagation-through-time), vectorized over the
+batch with NumPy, float64, no autodiff. The loop over time is the only loop: step t needs h_{t-1}.
+The whole network lives in this one file, so that a copy with one edit is a complete bug card.
 What it is not for: training, truncated backpropagation, sampling, or anything but one loss
 evaluation.
 
-Conventions (docs/derivation-rnn.md derives every constant):
+Conventions (docs/derivation.md, Section 10, derives every constant):
 - h_0 = 0; h_t = tanh(x_t Wx + h_{t-1} Wh + b) for t = 1 .. T, with x_t = X[:, t-1, :].
 - scores_t = h_t Wy + by, the same output layer at every step.
 - Loss: L = (1/N) * sum over n and t of the cross-entropy of scores_t[n] with y[n, t]

@@ -1,0 +1,1 @@
+"""Tests of what the pages in docs/ claim, against the code that produces it."""
