@@ -24,12 +24,22 @@ SHAPE_LETTERS = "Shapes use fixed letters: N batch, D input, H hidden, C classes
 
 
 def shape_letters(network: str) -> str:
-    """The reference's own line naming its shape letters (the recurrent network adds T), from the
-    docstring the header replaces; SHAPE_LETTERS for a reference without one."""
+    """The reference's own sentence naming its shape letters (the recurrent network adds T), from
+    the docstring the header replaces, up to its full stop, with its line breaks when it spans
+    several lines (the convolutional network's does); SHAPE_LETTERS for a reference without one."""
     lines = catalogue.reference_source(network).splitlines()
-    for line in lines[:docstring_end([line + "\n" for line in lines])]:
+    docstring = [line.strip() for line in lines[:docstring_end([line + "\n" for line in lines])]]
+    for start, line in enumerate(docstring):
         if line.startswith("Shapes use fixed letters:"):
-            return line.strip()
+            sentence = []
+            for part in docstring[start:]:
+                part = part.split('"""')[0].split("'''")[0].strip()  # the docstring's closing quotes
+                if not part:
+                    break
+                sentence.append(part)
+                if part.endswith("."):
+                    break
+            return "\n".join(sentence)
     return SHAPE_LETTERS
 
 

@@ -61,3 +61,29 @@ def test_the_header_names_the_shape_letters_of_its_network():
         assert "Shapes use fixed letters: N batch, T time steps, D input, H hidden, C classes." in katafile.header(card)
     net_card = catalogue.find_card("missing-1-over-n")
     assert "Shapes use fixed letters: N batch, D input, H hidden, C classes." in katafile.header(net_card)
+
+
+def test_the_header_takes_the_whole_shape_letters_sentence_when_it_spans_lines():
+    """The convolutional network's sentence runs over three lines of its docstring: the header
+    takes all of it, up to its full stop, and nothing after it."""
+    conv_cards = [c for c in CARDS if c.network == "convnet"]
+    assert conv_cards
+    sentence = ("Shapes use fixed letters: N batch, Cin input channels, Hin and Win input height and width,\n"
+                "F filters, K filter size, C classes; D = F * (Hin / 2) * (Win / 2) is the width of the flattened\n"
+                "pooled maps, M the width of an affine layer's output.")
+    assert katafile.shape_letters("convnet") == sentence
+    for card in conv_cards:
+        assert katafile.header(card).endswith(sentence + '\n"""\n')
+
+
+@pytest.mark.parametrize("docstring, expected", [
+    ('"""A net.\n\nShapes use fixed letters: N batch,\n  D input.\nMore text.\n"""\n',
+     "Shapes use fixed letters: N batch,\nD input."),
+    ('"""A net.\n\nShapes use fixed letters: N batch,\nD input\n\nNext paragraph.\n"""\n',
+     "Shapes use fixed letters: N batch,\nD input"),
+    ('"""A net.\n\nShapes use fixed letters: N batch,\nD input."""\n', "Shapes use fixed letters: N batch,\nD input."),
+    ('"""A net without the sentence."""\nx = 1\n', katafile.SHAPE_LETTERS),
+])
+def test_shape_letters_ends_at_the_full_stop_a_blank_line_or_the_docstring(monkeypatch, docstring, expected):
+    monkeypatch.setattr(catalogue, "reference_source", lambda network="net": docstring + "import numpy\n")
+    assert katafile.shape_letters("net") == expected
