@@ -193,7 +193,7 @@ class Reader(object):
                     params.append(name)
                     parts.append("grads[%r] has shape %s but %s has shape %s%s" % (
                         name, ev.q("shape." + name, got, None), name, ev.q("expected." + name, expected, None),
-                        shape_hint(got, expected)))
+                        shape_hint(got, expected, len(self.network.shapes(self.network.base)["X"]) == 2)))
             ev.body = "%s: %s" % (where, "; ".join(parts))
             self.add("shape_error", self.ordered(params) or self.localize_by_square(), ev,
                      ("shapes", tuple(params)), probe.name)
@@ -241,8 +241,12 @@ class Reader(object):
             self.add("nonfinite", params, ev, ("nonfinite", probe.name == "stress"), probe.name)
 
 
-def shape_hint(got: Tuple[int, ...], expected: Tuple[int, ...]) -> str:
-    """Why a gradient might have the shape it has."""
+def shape_hint(got: Tuple[int, ...], expected: Tuple[int, ...], rows: bool = True) -> str:
+    """Why a gradient might have the shape it has. rows: the network's arrays are (examples, units),
+    so a bias gradient sums over axis 0; a network with more axes (a convolution's image, a
+    recurrence's time) gets the hints that hold for any layer."""
+    if not rows and len(expected) == 1 and len(got) >= 1:
+        return " (summed over the wrong axes: a bias gradient sums over every axis but its own)"
     if len(got) == 2 and tuple(got) == tuple(expected)[::-1]:
         return " (its transpose: the product's factors are in the wrong order, e.g. G^T X instead of X^T G)"
     if len(expected) == 1 and len(got) == 2 and expected[0] in got:
