@@ -16,9 +16,9 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from katas import catalogue  # noqa: E402
-from reference import diagnose, networks  # noqa: E402
-from tests import zoos  # noqa: E402
+from katas import catalogue
+from reference import diagnose, networks
+from tests import zoos
 
 TARGET = 0.1
 ZOOS = {"net": ("zoo",), "batchnorm_net": ("zoo_batchnorm",), "convnet": ("zoo_convnet",), "rnn": ("zoo_rnn",)}
