@@ -293,6 +293,28 @@ def test_a_card_on_the_deep_network_is_a_kata_too(learner_dir, capsys):
     assert kata(capsys, "check", card.id)[0] == 0
 
 
+@pytest.mark.parametrize("network", ["batchnorm_net", "convnet", "rnn"])
+def test_every_network_s_first_bug_card_is_a_whole_kata(learner_dir, capsys, network):
+    """start, check (red, the network's own table), hint, solution (locked), the fix (green),
+    solution, reset: the learner's loop on the first non-equivalent card of each network."""
+    card = next(c for c in catalogue.load_catalogue()[0] if c.network == network and not c.equivalent)
+    assert kata(capsys, "start", card.id)[0] == 0
+    path = kata_file(learner_dir, card.id)
+    pristine = path.read_text(encoding="utf-8")
+    code, out, _ = kata(capsys, "check", card.id)
+    first = catalogue.parameter_names(1, network)[0]
+    assert code == 1 and "RED, %s" % card.signature in out and "\n%s " % first in out
+    assert kata(capsys, "hint", card.id)[0] == 0
+    code, out, _ = kata(capsys, "solution", card.id)
+    assert code == 1 and "unlocks once" in out
+    path.write_text(katafile.render_solution(card), encoding="utf-8")
+    code, out, _ = kata(capsys, "check", card.id)
+    assert code == 0 and "GREEN" in out
+    code, out, _ = kata(capsys, "solution", card.id)
+    assert code == 0 and card.fix.splitlines()[0] in out
+    assert kata(capsys, "reset", card.id)[0] == 0 and path.read_text(encoding="utf-8") == pristine
+
+
 def test_paths_are_shown_relative_to_where_the_learner_is(learner_dir, capsys):
     code, out, _ = kata(capsys, "start", CARD)
     assert str(pathlib.Path("workspace") / "01-missing-1-over-n.py") in out and str(learner_dir) not in out
