@@ -39,7 +39,8 @@ def read_regularization(reader: "Reader") -> None:
     biases = [n for n in fd if n not in reader.network.regularized]
     what = ("the gradients equal the reference's, so the penalty in the loss is missing or misweighted"
             if not probe.reference_mismatch else
-            "the biases got a regularization term they should not have" if biases and not weights else
+            ("the biases got a regularization term they should not have" if all(n.startswith("b") for n in biases)
+             else "%s, not regularized, got a regularization term" % ", ".join(biases)) if biases and not weights else
             "the reg term's gradient (reg * W) is missing or wrong" if weights and not biases else
             "the reg term is applied to the wrong parameters")
     per = ", ".join("%s (max rel error %s)" % (n, ev.q("max_rel_error." + n, probe.report.params[n].max_rel_error,
