@@ -1,7 +1,7 @@
 """The convolutional reference network: Conv -> ReLU -> 2x2 max-pool -> Affine -> softmax cross-entropy.
 
 What it is for: the oracle of the convolutional network. Every gradient here is derived by hand
-(docs/derivation.md#9-the-convolutional-network), vectorized with NumPy (sliding windows and einsum, no loop over
+(docs/derivation.md#9-the-convolutional-network), vectorized with NumPy (sliding windows and im2col, no loop over
 examples or pixels), float64, no autodiff. The module is self-contained, the affine, ReLU and
 softmax layers copied from reference/net.py, so that a copy of this one file is a whole network.
 What it is not for: training utilities, strides, other paddings or pool sizes, or anything but
@@ -118,7 +118,7 @@ def max_pool_forward(a: np.ndarray) -> Tuple[np.ndarray, Tuple[Tuple[int, ...], 
     windows = windows.transpose(0, 1, 2, 4, 3, 5)  # (N, F, Hin/2, Win/2, 2, 2)
     windows = windows.reshape(N, F, Hin // 2, Win // 2, 4)  # (N, F, Hin/2, Win/2, 4), row-major in the window
     first = windows.argmax(axis=4)  # (N, F, Hin/2, Win/2): argmax returns the first maximum on a tie
-    pooled = np.take_along_axis(windows, first[..., None], axis=4)[..., 0]  # (N, F, Hin/2, Win/2)
+    pooled = windows.max(axis=4)  # (N, F, Hin/2, Win/2): the value at `first`
     cache = (a.shape, first)
     return pooled, cache
 
