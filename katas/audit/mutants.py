@@ -80,6 +80,8 @@ class Mutant:
     - source: the whole mutated file with only this mutant applied.
     - equivalent: the register's reason when the mutant is registered as equivalent, else None.
     - diagnosis: the census's summary of diagnose() on the mutant (a dict), or None.
+    - kind: "mutmut" or "domain" (a mutant of katas.audit.operators); operator: the operator that
+      made it (for mutmut's, the kind of edit read from the diff: mutmut records no name).
     """
 
     name: str
@@ -96,6 +98,8 @@ class Mutant:
     source: str = dataclasses.field(repr=False, default="")
     equivalent: str | None = None
     diagnosis: dict[str, Any] | None = None
+    kind: str = "mutmut"  # which source made it: "mutmut" or "domain" (katas.audit.domain)
+    operator: str | None = None  # the operator's name (a domain operator's, or the kind of mutmut's edit)
 
     @property
     def short(self) -> str:
@@ -113,7 +117,8 @@ class Mutant:
             "name": self.name, "path": self.path, "function": self.function, "number": self.number,
             "status": self.status, "exit_code": self.exit_code, "duration": self.duration, "line": self.line,
             "before": list(self.before), "after": list(self.after), "diff": self.diff,
-            "equivalent": self.equivalent, "diagnosis": self.diagnosis,
+            "equivalent": self.equivalent, "diagnosis": self.diagnosis, "kind": self.kind,
+            "operator": self.operator,
         }
         if with_source:
             out["source"] = self.source
