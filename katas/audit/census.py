@@ -40,7 +40,7 @@ def summarize(diagnosis: Diagnosis) -> dict[str, Any]:
     }
 
 
-def diagnose_source(source: str, name: str, hidden_layers: int = 1) -> dict[str, Any]:
+def diagnose_source(source: str, name: str, hidden_layers: int = 1, network: str = "net") -> dict[str, Any]:
     """Load source as a module and diagnose its loss; a dict from summarize(), or an error dict."""
     from katas import catalogue
     from reference import diagnose
@@ -51,7 +51,7 @@ def diagnose_source(source: str, name: str, hidden_layers: int = 1) -> dict[str,
     except Exception as exc:  # noqa: BLE001 - a mutant that does not even load
         return {"signature": "crash", "params": [], "factor": None, "factor_tracks": None,
                 "evidence": "the mutant does not load: %s: %s" % (type(exc).__name__, exc)}
-    return summarize(diagnose.diagnose(loss, hidden_layers=hidden_layers))
+    return summarize(diagnose.diagnose(loss, hidden_layers=hidden_layers, network=network))
 
 
 def worker(jobs_path: str, start: int, step: int) -> int:
@@ -71,7 +71,7 @@ def worker(jobs_path: str, start: int, step: int) -> int:
     for index in range(start, len(jobs), step):
         job = jobs[index]
         began = time.perf_counter()
-        result = diagnose_source(job["source"], job["name"], job.get("hidden_layers", 1))
+        result = diagnose_source(job["source"], job["name"], job.get("hidden_layers", 1), job.get("network", "net"))
         result["seconds"] = round(time.perf_counter() - began, 4)
         channel.write(json.dumps({"index": index, "result": result}) + "\n")
         channel.flush()

@@ -24,6 +24,7 @@ from katas.audit.mutants import Mutant, normalize
 FORMAT_VERSION = 1
 REGISTER_PATH = pathlib.Path(__file__).resolve().parent / "equivalent_mutants.toml"
 FIELDS = ("file", "function", "before", "after", "reason")
+OPTIONAL = ("operator",)  # a domain operator's name (katas.audit.operators): the entry is that source's
 
 
 class RegisterError(Exception):
@@ -45,6 +46,12 @@ class Entry:
     after: str
     reason: str
     index: int
+    operator: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The mutant source the entry belongs to: "domain" when it names an operator, else "mutmut"."""
+        return "domain" if self.operator else "mutmut"
 
     def key(self) -> tuple[str, str, str, str]:
         return (self.file, self.function, normalize(self.before.splitlines()), normalize(self.after.splitlines()))
@@ -83,24 +90,31 @@ def load_register(path: str | os.PathLike[str] = REGISTER_PATH) -> list[Entry]:
         if not isinstance(item, dict):
             raise RegisterError("%s: mutant %d is not a table; write each entry as [[mutant]]" % (path.name, index))
         missing = [f for f in FIELDS if f not in item]
-        extra = sorted(set(item) - set(FIELDS))
+        extra = sorted(set(item) - set(FIELDS) - set(OPTIONAL))
         if missing or extra:
             raise RegisterError("%s: [[mutant]] %d %s; each entry has exactly %s" % (
                 path.name, index, "lacks " + ", ".join(missing) if missing else "has unknown " + ", ".join(extra),
                 ", ".join(FIELDS)))
-        if not all(isinstance(item[f], str) for f in FIELDS):
+        if not all(isinstance(item[f], str) for f in FIELDS + tuple(f for f in OPTIONAL if f in item)):
             raise RegisterError("%s: [[mutant]] %d: every field is a string" % (path.name, index))
         if not item["reason"].strip():
             raise RegisterError("%s: [[mutant]] %d has an empty reason: say why no input can tell the mutant "
                                 "from the original" % (path.name, index))
         if not normalize(item["before"].splitlines()) and not normalize(item["after"].splitlines()):
             raise RegisterError("%s: [[mutant]] %d: before and after are both empty" % (path.name, index))
+        if "operator" in item:
+            from katas.audit.operators import OPERATORS
+            if item["operator"] not in OPERATORS:
+                raise RegisterError("%s: [[mutant]] %d: operator %r is not a domain operator (%s)" % (
+                    path.name, index, item["operator"], ", ".join(OPERATORS)))
         entries.append(Entry(file=item["file"], function=item["function"], before=item["before"],
-                             after=item["after"], reason=" ".join(item["reason"].split()), index=index))
+                             after=item["after"], reason=" ".join(item["reason"].split()), index=index,
+                             operator=item.get("operator")))
     return entries
 
 
-def apply_register(entries: Iterable[Entry], mutants: Iterable[Mutant]) -> list[str]:
+def apply_register(entries: Iterable[Entry], mutants: Iterable[Mutant],
+                   sources: Iterable[str] = ("mutmut", "domain")) -> list[str]:
     """Mark registered mutants (mutant.equivalent = reason); return the register's problems.
 
     A problem is a sentence: an entry that matches no mutant, or one that matches a mutant the
@@ -109,11 +123,17 @@ def apply_register(entries: Iterable[Entry], mutants: Iterable[Mutant]) -> list[
     means it is stale, and the audit gives no grade (katas.audit.compute_score).
     """
     by_key: dict[tuple[str, str, str, str], list[Mutant]] = {}
+    mutants = list(mutants)
     for mutant in mutants:
         by_key.setdefault(mutant_key(mutant), []).append(mutant)
+    ran = set(sources)
+    files = {m.path for m in mutants}
     problems: list[str] = []
     for entry in entries:
-        matched = by_key.get(entry.key(), [])
+        if entry.source not in ran or entry.file not in files:
+            continue  # that source, or that file, was not audited this time: nothing to match
+        matched = [m for m in by_key.get(entry.key(), [])
+                   if m.kind == entry.source and (entry.operator is None or m.operator == entry.operator)]
         if not matched:
             problems.append("%s matches no mutant: the code changed or the mutant is gone; update or remove "
                             "the entry" % entry.describe())
@@ -134,6 +154,7 @@ def entry_text(mutant: Mutant, reason: str = "TO WRITE: why no input can tell th
         "[[mutant]]",
         "file = %s" % toml_string(mutant.path),
         "function = %s" % toml_string(mutant.function),
+    ] + (["operator = %s" % toml_string(mutant.operator)] if mutant.kind == "domain" and mutant.operator else []) + [
         "before = %s" % toml_string(normalize(mutant.before)),
         "after = %s" % toml_string(normalize(mutant.after)),
         "reason = %s" % toml_string(reason),

@@ -324,3 +324,32 @@ def strip_comment(line: str) -> str:
 def normalize(lines: Sequence[str]) -> str:
     """Changed lines as compared by the register: no comments, whitespace runs collapsed."""
     return "\n".join(" ".join(strip_comment(line).split()) for line in lines).strip("\n")
+
+
+def edit_kind(before: Sequence[str], after: Sequence[str]) -> str:
+    """The kind of edit a mutmut mutant makes, read from its changed lines (mutmut 3 records no
+    operator name): number, string, keyword (True/False/None in a call), none_assignment (a value
+    replaced by None), arg_removal, operator (+ -> -, > -> >=, ...), augmented_assignment, unary_op,
+    or other."""
+    import re
+    old, new = normalize(before), normalize(after)
+    if "XX" in new and new.replace("XX", "") == old.replace("XX", ""):
+        return "string"
+    if re.sub(r"=\s*None\b", "", new) != new and "None" not in old:
+        return "none_assignment" if re.search(r"^\s*[\w., ]+ = None\s*$", new, re.M) else "keyword"
+    numbers = re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?:e[-+]?\d+)?")
+    if numbers.sub("0", old) == numbers.sub("0", new):
+        return "number"
+    if re.sub(r"\b(True|False)\b", "B", old) == re.sub(r"\b(True|False)\b", "B", new):
+        return "keyword"
+    if len(new) < len(old) and ("," in old or "(" in old):
+        return "arg_removal"
+    augmented = re.compile(r"[-+*/]=")
+    if augmented.search(old) and augmented.sub("=", old) != augmented.sub("=", new):
+        return "augmented_assignment"
+    ops = re.compile(r"(\*\*|//|>=|<=|==|!=|[-+*/<>@%]|\band\b|\bor\b|\bis not\b|\bis\b|\bnot\b)")
+    if ops.sub("OP", old) == ops.sub("OP", new):
+        return "operator"
+    if ops.sub("", old).replace(" ", "") == ops.sub("", new).replace(" ", ""):
+        return "unary_op"
+    return "other"

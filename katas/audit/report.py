@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 JSON_NAME = "mutation-audit.json"
 HTML_NAME = "mutation-audit.html"
+STRYKER_NAME = "mutation-testing-report.json"  # the mutation-testing-elements schema (Stryker's report)
 NOT_MUTATED = ("mutmut 3 never mutates `@` or `.T` (it has no operator for them), so no mutant here transposes "
                "anything: transpose bugs come only from the hand-written cards.")
 
@@ -95,6 +96,7 @@ def text(audit: Audit) -> str:
             lines.append("%-22s %6d" % (status, count))
     lines.append("%-22s %6d  (of the mutants not killed)" % ("registered equivalent", s.equivalent))
     lines += ["", score_line(audit), ""]
+    lines += breakdown_lines(audit) + [""]
     survivors = [m for m in audit.mutants if m.status != "killed" and not registered(m)]
     if survivors:
         lines.append("%d mutants not killed (each is a gap in the checks until shown equivalent):" % len(survivors))
@@ -129,8 +131,25 @@ def text(audit: Audit) -> str:
             lines.append("killed by the tests but diagnosed ok (the diagnoser's probes cannot see these):")
             for m in blind:
                 lines.append("  %s  %s" % (m.name, m.short))
-    lines += ["", NOT_MUTATED]
+    if "domain" not in audit.sources:
+        lines += ["", NOT_MUTATED]
     return "\n".join(lines)
+
+
+def breakdown_lines(audit: Audit) -> list[str]:
+    """The score per source of mutants and per operator, so "mutmut 100%, transposes 100%, cache
+    swaps 97%" reads at a glance."""
+    lines = []
+    for title, key in (("source", lambda m: m.kind), ("operator", lambda m: "%s: %s" % (m.kind, m.operator))):
+        scores = audit.breakdown(key)
+        if len(scores) < 2 and title == "source":
+            continue
+        lines.append("%-42s %7s %7s %7s %8s" % ("by " + title, "mutants", "killed", "equiv.", "score"))
+        for name, score in scores.items():
+            lines.append("%-42s %7d %7d %7d %8s" % (name, score.total, score.killed, score.equivalent,
+                                                     percent(score.percent)))
+        lines.append("")
+    return lines[:-1]
 
 
 def registered(mutant: Mutant) -> bool:
@@ -177,9 +196,75 @@ def to_json(audit: Audit) -> dict[str, Any]:
         "census": dict(audit.census),
         "register_problems": list(audit.register_problems),
         "seconds": {k: round(v, 2) for k, v in audit.seconds.items()},
-        "not_mutated": NOT_MUTATED,
+        "not_mutated": NOT_MUTATED if "domain" not in audit.sources else None,
+        "sources": audit.sources,
+        "by_source": {name: score_dict(score) for name, score in audit.breakdown(lambda m: m.kind).items()},
+        "by_operator": {name: score_dict(score) for name, score in
+                        audit.breakdown(lambda m: "%s: %s" % (m.kind, m.operator)).items()},
         "mutants": [m.to_dict() for m in audit.mutants],
     }
+
+
+def score_dict(score: Any) -> dict[str, Any]:
+    return {"total": score.total, "killed": score.killed, "equivalent": score.equivalent,
+            "score_percent": score.percent}
+
+
+# mutation-testing-elements (Stryker's report and dashboard): status of each of ours.
+STRYKER_STATUS = {"killed": "Killed", "survived": "Survived", "timeout": "Timeout", "no tests": "NoCoverage",
+                  "suspicious": "RuntimeError", "segfault": "RuntimeError", "caught by type check": "CompileError",
+                  "skipped": "Ignored", "interrupted": "Pending", "not checked": "Pending"}
+
+
+def location(mutant: Mutant) -> tuple[dict[str, Any], str]:
+    """The mutant's span in the original file (1-based lines and columns, end exclusive) and its
+    replacement text, from its changed lines: on one line, the part between what they share."""
+    before, after = list(mutant.before), list(mutant.after)
+    if len(before) == 1 and len(after) == 1:
+        old, new = before[0], after[0]
+        prefix = len(os.path.commonprefix([old, new]))
+        suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+        start, end = prefix, len(old) - suffix
+        return ({"start": {"line": mutant.line, "column": start + 1}, "end": {"line": mutant.line, "column": end + 1}},
+                new[prefix:len(new) - suffix])
+    last = before[-1] if before else ""
+    end_line = mutant.line + max(len(before), 1) - 1
+    return ({"start": {"line": mutant.line, "column": 1}, "end": {"line": end_line, "column": len(last) + 1}},
+            "\n".join(after))
+
+
+def stryker(audit: Audit) -> dict[str, Any]:
+    """The audit in the mutation-testing-elements JSON schema (version 2), which Stryker's HTML report
+    and dashboard read: every file's source and mutants, mutatorName the domain operator's name or
+    mutmut's kind of edit, a registered equivalent Ignored with its reason, the diagnosis in description."""
+    files: dict[str, Any] = {}
+    for mutant in audit.mutants:
+        entry = files.get(mutant.path)
+        if entry is None:
+            try:
+                source = (audit.settings.root / mutant.path).read_text(encoding="utf-8")
+            except OSError:
+                source = ""
+            entry = files[mutant.path] = {"language": "python", "source": source, "mutants": []}
+        where, replacement = location(mutant)
+        status = "Ignored" if registered(mutant) else STRYKER_STATUS.get(mutant.status, "RuntimeError")
+        diagnosis = mutant.diagnosis or {}
+        description = "%s mutant %s: %s" % (mutant.kind, mutant.name, mutant.change)
+        if diagnosis.get("signature"):
+            description += "; diagnosed %s%s" % (diagnosis["signature"], (
+                " (%s)" % ", ".join(diagnosis["params"]) if diagnosis.get("params") else ""))
+        item: dict[str, Any] = {"id": mutant.name, "mutatorName": "%s:%s" % (mutant.kind, mutant.operator or "other"),
+                                "replacement": replacement, "location": where, "status": status,
+                                "description": description}
+        if registered(mutant):
+            item["statusReason"] = "registered equivalent: %s" % mutant.equivalent
+        if mutant.duration is not None:
+            item["duration"] = round(1000.0 * mutant.duration, 1)
+        entry["mutants"].append(item)
+    t = audit.settings.thresholds
+    return {"schemaVersion": "2", "thresholds": {"high": int(t["high"]), "low": int(t["low"])},
+            "projectRoot": str(audit.settings.root), "files": files,
+            "framework": {"name": "backprop-kata audit", "version": str(FORMAT_VERSION)}}
 
 
 CSS = """
@@ -275,10 +360,13 @@ def check_out_dir(folder: str | os.PathLike[str]) -> pathlib.Path:
 
 
 def write_reports(audit: Audit, folder: str | os.PathLike[str] = ".") -> tuple[pathlib.Path, pathlib.Path]:
-    """Write the JSON and HTML reports into folder; return their paths."""
+    """Write the JSON and HTML reports and the mutation-testing-elements file into folder; return the
+    JSON and HTML reports' paths (the third is STRYKER_NAME beside them)."""
     folder = check_out_dir(folder)
     folder.mkdir(parents=True, exist_ok=True)
     json_path, html_path = folder / JSON_NAME, folder / HTML_NAME
     json_path.write_text(json.dumps(to_json(audit), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     html_path.write_text(html(audit), encoding="utf-8")
+    (folder / STRYKER_NAME).write_text(json.dumps(stryker(audit), indent=1, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
     return json_path, html_path

@@ -25,9 +25,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from katas.toml import tomllib
-from katas.audit import census, equivalence, lifeline, mutants
+from katas.audit import census, domain, equivalence, lifeline, mutants
 from katas.audit.mutants import Mutant
 
 BLAS_SINGLE_THREAD = census.BLAS_SINGLE_THREAD
@@ -35,6 +36,7 @@ BLAS_SINGLE_THREAD = census.BLAS_SINGLE_THREAD
 # is low; `kata audit --break` exits non-zero below `break`.
 DEFAULT_THRESHOLDS = {"high": 100.0, "low": 90.0, "break": 100.0}
 MUTMUT = "from mutmut.__main__ import cli; cli()"
+SOURCES = ("mutmut", "domain")
 LOG_NAME = "mutmut-run.log"
 
 
@@ -50,7 +52,9 @@ class Settings:
     also_copy ([tool.mutmut]'s source_paths, do_not_mutate, pytest_add_cli_args_test_selection,
     also_copy); thresholds (high, low, break, in percent) and census (source file -> hidden
     layers of the network it defines, for the files diagnose can judge) and census_timeout
-    (seconds per mutant) from [tool.backprop-kata.audit].
+    (seconds per mutant) from [tool.backprop-kata.audit]; domain ([tool.backprop-kata.audit.domain]:
+    source file -> the pytest arguments that select the tests judging its domain mutants).
+    census values are a depth (the two-layer net and the MLP) or a network's name (reference/networks/).
     """
 
     root: pathlib.Path
@@ -59,8 +63,9 @@ class Settings:
     test_selection: list[str]
     also_copy: list[str]
     thresholds: dict[str, float]
-    census: dict[str, int]
+    census: dict[str, int | str]
     census_timeout: float
+    domain: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 def load_settings(root: str | os.PathLike[str]) -> Settings:
@@ -99,13 +104,21 @@ def load_settings(root: str | os.PathLike[str]) -> Settings:
                                                                                       thresholds["high"]))
     networks = audit.get("census", {})
     if not isinstance(networks, dict) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in networks.values()):
+            (isinstance(v, int) and not isinstance(v, bool) and v >= 1) or (isinstance(v, str) and v.isidentifier())
+            for v in networks.values()):
         raise AuditError("[tool.backprop-kata.audit] census must map source files to their number of hidden "
-                         "layers, e.g. census = { \"reference/net.py\" = 1 }")
+                         "layers or their network's name, e.g. census = { \"reference/net.py\" = 1, "
+                         "\"reference/rnn.py\" = \"rnn\" }")
+    selections = audit.get("domain", {})
+    if not isinstance(selections, dict) or not all(
+            isinstance(v, list) and v and all(isinstance(a, str) for a in v) for v in selections.values()):
+        raise AuditError("[tool.backprop-kata.audit.domain] must map source files to the pytest arguments that "
+                         "select their tests, e.g. \"reference/net.py\" = [\"tests/reference/test_net.py\"]")
     return Settings(root=root, source_paths=[str(p) for p in source_paths],
                     do_not_mutate=list(config.get("do_not_mutate", [])), test_selection=[str(a) for a in selection],
                     also_copy=[str(p) for p in config.get("also_copy", [])], thresholds=thresholds,
-                    census=dict(networks), census_timeout=float(audit.get("census_timeout", census.DEFAULT_TIMEOUT)))
+                    census=dict(networks), census_timeout=float(audit.get("census_timeout", census.DEFAULT_TIMEOUT)),
+                    domain={str(k): [str(a) for a in v] for k, v in selections.items()})
 
 
 def selected_test_files(selection: Iterable[str]) -> list[str]:
@@ -134,7 +147,8 @@ def copy_project(settings: Settings, destination: str | os.PathLike[str]) -> lis
     """
     root, destination = settings.root, pathlib.Path(destination)
     wanted = ["pyproject.toml"] + list(settings.source_paths)
-    for test_file in selected_test_files(settings.test_selection):
+    selection = list(settings.test_selection) + [a for args in settings.domain.values() for a in args]
+    for test_file in selected_test_files(selection):
         if not (root / test_file).exists():
             raise AuditError("the test selection names %s, which does not exist: update "
                              "pytest_add_cli_args_test_selection in [tool.mutmut]" % test_file)
@@ -294,6 +308,15 @@ class Audit:
     max_children: int
     cards: dict[str, int] = dataclasses.field(default_factory=dict)
     register_path: str | None = None
+    sources: list[str] = dataclasses.field(default_factory=lambda: ["mutmut"])
+
+    def breakdown(self, key: Callable[[Mutant], str]) -> dict[str, Score]:
+        """The Score of each group of mutants (by source: m.kind; by operator: m.operator)."""
+        groups: dict[str, list[Mutant]] = collections.OrderedDict()
+        for mutant in sorted(self.mutants, key=key):
+            groups.setdefault(key(mutant), []).append(mutant)
+        return collections.OrderedDict((name, compute_score(found, self.settings.thresholds, self.register_problems))
+                                       for name, found in groups.items())
 
     @property
     def files(self) -> list[str]:
@@ -308,25 +331,65 @@ def card_census() -> dict[str, int]:
     return collections.OrderedDict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def census_job(mutant: Mutant, target: int | str) -> dict[str, Any]:
+    """A census job for a mutant of a file the census knows: its depth, or its network's name."""
+    if isinstance(target, str):
+        return {"name": mutant.name, "source": mutant.source, "network": target}
+    return {"name": mutant.name, "source": mutant.source, "hidden_layers": target,
+            "network": "net" if target == 1 else "mlp"}
+
+
+def run_domain(settings: Settings, project: pathlib.Path, files: Sequence[str], workers: int,
+               scratch: lifeline.Scratch, out: Callable[[str], object]) -> tuple[list[Mutant], dict[str, float]]:
+    """The domain mutants of files, judged in the copy; and the clean run's seconds per file."""
+    found = domain.generate(project, files)
+    clean: dict[str, float] = {}
+    for path in files:
+        try:
+            clean[path] = domain.clean_run(project, path, settings.domain[path])
+        except RuntimeError as exc:
+            raise AuditError(str(exc))
+    out("judging %d domain mutants of %s with %d worker%s (one collection, a fork per mutant)..." % (
+        len(found), ", ".join(files), workers, "s" if workers > 1 else ""))
+    try:
+        domain.judge(project, found, settings.domain, workers, scratch, clean)
+    except RuntimeError as exc:
+        raise AuditError(str(exc))
+    return found, clean
+
+
 def run_audit(root: str | os.PathLike[str], max_children: int | None = None,
               register_path: str | os.PathLike[str] = equivalence.REGISTER_PATH, diagnose: bool = True,
-              verbose: bool = False, out: Callable[[str], object] = print) -> Audit:
+              verbose: bool = False, out: Callable[[str], object] = print, sources: Sequence[str] = SOURCES,
+              files: Sequence[str] | None = None) -> Audit:
     """Audit the project at root; return an Audit. AuditError when no trustworthy result is possible.
 
     max_children: mutmut's workers (default: the CPU count). register_path: the equivalence
     register. diagnose: run the signature census (and count the cards' signatures beside it).
-    verbose: show mutmut's own output.
+    verbose: show mutmut's own output. sources: "mutmut" and/or "domain" (the operators of
+    katas.audit.operators on every file of [tool.backprop-kata.audit.domain]). files: only these
+    source files (default: every one).
     """
+    unknown = [source for source in sources if source not in SOURCES]
+    if unknown or not sources:
+        raise AuditError("unknown mutant source %r: the sources are %s" % (
+            unknown[0] if unknown else "", ", ".join(SOURCES)))
     if not hasattr(os, "fork"):
         raise AuditError("mutmut 3 runs each mutant in a forked process, which this platform lacks: run the audit "
                          "on Linux or macOS (on Windows, in WSL)")
     version = mutmut_version()
-    if version is None:
+    if "mutmut" in sources and version is None:
         raise AuditError("mutmut is not installed: python -m pip install -e \".[dev]\"")
-    if not version.startswith("3."):
+    if "mutmut" in sources and version is not None and not version.startswith("3."):
         raise AuditError("the audit reads mutmut 3's result files, but mutmut %s is installed" % version)
     started = time.perf_counter()
     settings = load_settings(root)
+    domain_files = [f for f in settings.domain if files is None or f in files]
+    if files is not None:
+        strangers = [f for f in files if f not in settings.domain and f not in settings.census]
+        if strangers:
+            raise AuditError("%s is not an audited file: the files are %s" % (
+                strangers[0], ", ".join(sorted(set(settings.domain) | set(settings.census)))))
     register = pathlib.Path(register_path)
     if register.exists() and not register.is_file():
         raise AuditError("the equivalence register %s is not a file: pass --register with a TOML file"
@@ -347,31 +410,26 @@ def run_audit(root: str | os.PathLike[str], max_children: int | None = None,
         copied = copy_project(settings, project)
         seconds["copy"] = time.perf_counter() - started
         out("copied %s into %s" % (", ".join(copied), project))
-        out("running mutmut %s with %d worker%s (OMP/OPENBLAS/MKL threads = 1)..." % (
-            version, max_children, "s" if max_children > 1 else ""))
-        log = work / LOG_NAME
-        begun = time.perf_counter()
-        code = run_mutmut(project, max_children, log, scratch, verbose)
-        seconds["mutmut"] = time.perf_counter() - begun
-        if code != 0:
-            raise AuditError("mutmut run exited with code %d; the end of its output:\n%s" % (code, tail(log)))
-        try:
-            found = mutants.read_results(project)
-        except mutants.MutantsError as exc:
-            raise AuditError(str(exc))
+        found: list[Mutant] = []
+        if "mutmut" in sources:
+            found += run_mutmut_source(project, max_children, work, scratch, verbose, version, seconds, out)
+            if files is not None:
+                found = [m for m in found if m.path in files]
+        if "domain" in sources and domain_files:
+            begun = time.perf_counter()
+            judged_domain, _ = run_domain(settings, project, domain_files, max_children, scratch, out)
+            found += judged_domain
+            seconds["domain"] = time.perf_counter() - begun
         if not found:
-            raise AuditError("mutmut made no mutants: check source_paths and do_not_mutate in [tool.mutmut]")
-        unfinished = [m.name for m in found if m.status in ("not checked", "interrupted")]
-        if unfinished:
-            raise AuditError("mutmut left %d mutants unchecked (e.g. %s): the run did not finish" % (
-                len(unfinished), unfinished[0]))
-        problems = equivalence.apply_register(entries, found)
+            raise AuditError("no mutants: check source_paths and do_not_mutate in [tool.mutmut] and the files of "
+                             "[tool.backprop-kata.audit.domain]")
+        problems = equivalence.apply_register(entries, found, sources)
         if diagnose:
             begun = time.perf_counter()
             judged = [m for m in found if m.path in settings.census]
             out("diagnosing %d mutants (signature census)..." % len(judged))
             results = census.diagnose_all(
-                [{"name": m.name, "source": m.source, "hidden_layers": settings.census[m.path]} for m in judged],
+                [census_job(m, settings.census[m.path]) for m in judged],
                 project, timeout=settings.census_timeout, workers=max_children, folder=work / "census")
             for mutant, result in zip(judged, results):
                 mutant.diagnosis = result
@@ -383,7 +441,34 @@ def run_audit(root: str | os.PathLike[str], max_children: int | None = None,
     return Audit(settings=settings, mutants=found, score=compute_score(found, settings.thresholds, problems),
                  census=census_counts(found), register_problems=problems, seconds=seconds, mutmut_version=version,
                  max_children=max_children, cards=card_census() if diagnosed else {},
-                 register_path=str(register_path))
+                 register_path=str(register_path), sources=list(sources))
+
+
+def run_mutmut_source(project: pathlib.Path, max_children: int, work: pathlib.Path, scratch: lifeline.Scratch,
+                      verbose: bool, version: str | None, seconds: dict[str, float],
+                      out: Callable[[str], object]) -> list[Mutant]:
+    """mutmut's mutants, run and read in the copy, each with the kind of edit it makes as its operator."""
+    out("running mutmut %s with %d worker%s (OMP/OPENBLAS/MKL threads = 1)..." % (
+        version, max_children, "s" if max_children > 1 else ""))
+    log = work / LOG_NAME
+    begun = time.perf_counter()
+    code = run_mutmut(project, max_children, log, scratch, verbose)
+    seconds["mutmut"] = time.perf_counter() - begun
+    if code != 0:
+        raise AuditError("mutmut run exited with code %d; the end of its output:\n%s" % (code, tail(log)))
+    try:
+        found = mutants.read_results(project)
+    except mutants.MutantsError as exc:
+        raise AuditError(str(exc))
+    if not found:
+        raise AuditError("mutmut made no mutants: check source_paths and do_not_mutate in [tool.mutmut]")
+    unfinished = [m.name for m in found if m.status in ("not checked", "interrupted")]
+    if unfinished:
+        raise AuditError("mutmut left %d mutants unchecked (e.g. %s): the run did not finish" % (
+            len(unfinished), unfinished[0]))
+    for mutant in found:
+        mutant.operator = mutants.edit_kind(mutant.before, mutant.after)
+    return found
 
 
 def default_root() -> pathlib.Path:

@@ -38,6 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--register", default=str(equivalence.REGISTER_PATH), metavar="PATH",
                         help="the equivalence register (default: katas/audit/equivalent_mutants.toml)")
     parser.add_argument("--no-census", action="store_true", help="skip the signature census")
+    parser.add_argument("--source", choices=runner.SOURCES + ("all",), default="all",
+                        help="which mutants: mutmut's, the domain operators' (katas/audit/operators.py), or all "
+                             "(default)")
+    parser.add_argument("--file", action="append", default=None, metavar="PATH",
+                        help="audit only this source file, e.g. reference/rnn.py (repeatable; default: every one)")
     parser.add_argument("--verbose", action="store_true", help="show mutmut's own output")
     return parser
 
@@ -68,7 +73,8 @@ def audit_and_report(args: argparse.Namespace, out: Callable[[str], object]) -> 
     try:
         result = runner.run_audit(args.root or runner.default_root(), max_children=args.max_children,
                                  register_path=args.register, diagnose=not args.no_census, verbose=args.verbose,
-                                 out=lambda line: (out(line), sys.stdout.flush()))
+                                 out=lambda line: (out(line), sys.stdout.flush()),
+                                 sources=runner.SOURCES if args.source == "all" else (args.source,), files=args.file)
     except (runner.AuditError, equivalence.RegisterError) as exc:
         out("kata audit: %s" % exc)
         return 2
