@@ -254,7 +254,7 @@ def swap_upstream(scope: Scope) -> Iterator[Edit]:
             continue
         for name in passed:
             assert isinstance(name, ast.Name)
-            earlier = [bound for bound, line in scope.bound if line <= node.lineno and bound.startswith("d")
+            earlier = [bound for bound, line in scope.bound if line < node.lineno and bound.startswith("d")
                        and len(bound) > 1 and bound != name.id]
             for other in dict.fromkeys(earlier):
                 yield name, other

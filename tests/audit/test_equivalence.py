@@ -80,3 +80,24 @@ def test_a_survivor_register_entry_is_printed_ready_to_paste(tmp_path):
     entries = equivalence.load_register(path)
     assert equivalence.apply_register(entries, found) == []
     assert by_number(found)["double", 2].equivalent == "pasted"
+
+
+def test_an_entry_naming_an_operator_matches_only_that_source_s_mutant(tmp_path):
+    found = mutants.read_results(write_results(tmp_path / "p"))
+    survivor = by_number(found)["double", 2]
+    path = write_register(tmp_path / "register.toml", [dict(SURVIVOR_ENTRY, operator="swap_axis")])
+    entries = equivalence.load_register(path)
+    assert entries[0].operator == "swap_axis" and entries[0].source == "domain"
+    # a mutmut run alone does not judge a domain entry (no domain mutant to match, nothing stale)
+    assert equivalence.apply_register(entries, found, sources=["mutmut"]) == [] and survivor.equivalent is None
+    # with the domain source run, the same diff made by mutmut does not satisfy it: it is stale
+    problems = equivalence.apply_register(entries, found, sources=["mutmut", "domain"])
+    assert problems and "matches no mutant" in problems[0] and survivor.equivalent is None
+    survivor.kind, survivor.operator = "domain", "swap_axis"
+    assert equivalence.apply_register(entries, found) == [] and survivor.equivalent
+
+
+def test_an_unknown_operator_in_the_register_is_refused(tmp_path):
+    path = write_register(tmp_path / "register.toml", [dict(SURVIVOR_ENTRY, operator="swap_everything")])
+    with pytest.raises(equivalence.RegisterError, match="not a domain operator"):
+        equivalence.load_register(path)

@@ -1,5 +1,6 @@
 """The audit's reports (text, JSON, HTML): what each lists, and a stale register first and ungraded."""
 import json
+import pathlib
 from html import escape as html_escape
 
 import pytest
@@ -140,3 +141,41 @@ def test_reports_are_never_written_inside_mutants(fixture_audit, tmp_path):
     with pytest.raises(ValueError, match="mutmut owns"):
         audit_report.write_reports(fixture_audit, tmp_path / "mutants" / "reports")
     assert not (tmp_path / "mutants").exists()
+
+
+SCHEMA = json.loads((pathlib.Path(__file__).parent / "mutation-testing-report-schema.json").read_text(encoding="utf-8"))
+
+
+def test_the_mutation_testing_elements_report_validates_against_the_published_schema(fixture_audit, tmp_path):
+    """tests/audit/mutation-testing-report-schema.json is the schema of mutation-testing-elements 3.8.4
+    (the npm package mutation-testing-report-schema, Apache-2.0), unchanged."""
+    import jsonschema
+    fixture_audit.mutants[0].kind, fixture_audit.mutants[0].operator = "domain", "swap_axis"
+    audit_report.write_reports(fixture_audit, tmp_path / "out")
+    document = json.loads((tmp_path / "out" / audit_report.STRYKER_NAME).read_text(encoding="utf-8"))
+    jsonschema.validate(document, SCHEMA)
+    mutants_ = document["files"]["toy/calc.py"]["mutants"]
+    assert {m["status"] for m in mutants_} == {"Killed", "Survived", "Timeout"}
+    assert mutants_[0]["mutatorName"] == "domain:swap_axis" and "diagnosed uniform_scale (W1)" in mutants_[0]["description"]
+    broken = dict(document, schemaVersion="7")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)
+
+
+def test_a_one_line_change_is_located_to_its_columns():
+    mutant = mutants.Mutant(name="m", path="p.py", function="f", number=1, exit_code=1, status="killed",
+                            duration=None, line=7, before=("    return x @ w.T",), after=("    return x @ w",), diff="")
+    where, replacement = audit_report.location(mutant)
+    assert where == {"start": {"line": 7, "column": 17}, "end": {"line": 7, "column": 19}} and replacement == ""
+
+
+def test_scores_by_source_and_by_operator(fixture_audit):
+    for mutant, (kind, operator) in zip(fixture_audit.mutants, [("domain", "swap_axis"), ("mutmut", "number"),
+                                                                ("mutmut", "number")]):
+        mutant.kind, mutant.operator = kind, operator
+    fixture_audit.sources = ["mutmut", "domain"]
+    text = audit_report.text(fixture_audit)
+    assert "by source" in text and "by operator" in text and "domain: swap_axis" in text
+    data = audit_report.to_json(fixture_audit)
+    assert set(data["by_source"]) == {"domain", "mutmut"} and data["not_mutated"] is None
+    assert "`@` or `.T`" not in text
