@@ -47,7 +47,7 @@ CASES = [
 
 def changed_line(original, mutated):
     """The one line that differs, stripped."""
-    pairs = [(a, b) for a, b in zip(original.splitlines(), mutated.splitlines()) if a != b]
+    pairs = [(a, b) for a, b in zip(original.splitlines(), mutated.splitlines(), strict=False) if a != b]
     assert len(original.splitlines()) == len(mutated.splitlines()) and len(pairs) == 1, (original, mutated)
     return pairs[0][1].strip()
 

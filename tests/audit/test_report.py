@@ -156,7 +156,8 @@ def test_the_mutation_testing_elements_report_validates_against_the_published_sc
     jsonschema.validate(document, SCHEMA)
     mutants_ = document["files"]["toy/calc.py"]["mutants"]
     assert {m["status"] for m in mutants_} == {"Killed", "Survived", "Timeout"}
-    assert mutants_[0]["mutatorName"] == "domain:swap_axis" and "diagnosed uniform_scale (W1)" in mutants_[0]["description"]
+    assert mutants_[0]["mutatorName"] == "domain:swap_axis"
+    assert "diagnosed uniform_scale (W1)" in mutants_[0]["description"]
     broken = dict(document, schemaVersion="7")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, SCHEMA)
@@ -171,7 +172,7 @@ def test_a_one_line_change_is_located_to_its_columns():
 
 def test_scores_by_source_and_by_operator(fixture_audit):
     for mutant, (kind, operator) in zip(fixture_audit.mutants, [("domain", "swap_axis"), ("mutmut", "number"),
-                                                                ("mutmut", "number")]):
+                                                                ("mutmut", "number")], strict=True):
         mutant.kind, mutant.operator = kind, operator
     fixture_audit.sources = ["mutmut", "domain"]
     text = audit_report.text(fixture_audit)
