@@ -320,3 +320,26 @@ def test_a_very_negative_b1_kills_nothing():
     bn, bn_shifted = NETWORK.batchnorm_out(params, X), NETWORK.batchnorm_out(shifted, X)
     np.testing.assert_allclose(bn_shifted, bn, rtol=0, atol=1e-9)
     assert np.any(bn_shifted[:, [1, 3]] > 0)
+
+
+def test_logits_near_1e4_give_a_finite_loss_equal_to_the_stable_log_sum_exp():
+    params, X, y = NETWORK.problem(dict(NETWORK.base), 3)
+    params = dict(params, W2=params["W2"] * 3e3, b2=params["b2"] * 3e3)
+    scores = NETWORK.features(params, X) @ params["W2"] + params["b2"]
+    assert np.abs(scores).max() > 1e3
+    top = scores.max(axis=1, keepdims=True)
+    expected = float(np.mean(top[:, 0] + np.log(np.exp(scores - top).sum(axis=1)) - scores[np.arange(len(y)), y]))
+    value, grads = batchnorm_net.loss(params, X, y)
+    assert np.isfinite(value) and value == pytest.approx(expected, rel=1e-12)
+    assert all(np.isfinite(g).all() for g in grads.values())
+
+
+def test_a_unit_exactly_on_the_kink_passes_no_gradient():
+    """ReLU'(0) = 0: with gamma_u = beta_u = 0, bn[:, u] is exactly 0 on every example, and unit u
+    passes nothing back: dgamma_u, dbeta_u and dW1[:, u] are exactly 0."""
+    params, X, y = NETWORK.problem(dict(NETWORK.base), 4)
+    params = {k: v.copy() for k, v in params.items()}
+    params["gamma"][2] = params["beta"][2] = 0.0
+    _, grads = batchnorm_net.loss(params, X, y)
+    assert grads["gamma"][2] == 0.0 and grads["beta"][2] == 0.0 and not grads["W1"][:, 2].any()
+    assert grads["beta"][3] != 0.0  # the other units do pass gradient

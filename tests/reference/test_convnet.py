@@ -242,3 +242,27 @@ def test_dead_filters_have_exactly_zero_gradient():
     assert all(grads[name][index] == 0.0 for name, index in dead.entries)
     live = [name for name, index in dead.entries if name == "W2"]
     assert live and np.any(grads["W2"] != 0)  # the other filters still carry gradient
+
+
+def test_logits_near_1e4_give_a_finite_loss_equal_to_the_stable_log_sum_exp():
+    params, X, y = NETWORK.problem(BASE, 3)
+    params = dict(params, W2=params["W2"] * 3e3, b2=params["b2"] * 3e3)
+    scores = NETWORK.features(params, X) @ params["W2"] + params["b2"]
+    assert np.abs(scores).max() > 1e3
+    top = scores.max(axis=1, keepdims=True)
+    expected = float(np.mean(top[:, 0] + np.log(np.exp(scores - top).sum(axis=1)) - scores[np.arange(len(y)), y]))
+    value, grads = convnet.loss(params, X, y)
+    assert np.isfinite(value) and value == pytest.approx(expected, rel=1e-12)
+    assert all(np.isfinite(g).all() for g in grads.values())
+
+
+def test_a_filter_exactly_on_the_kink_passes_no_gradient():
+    """ReLU'(0) = 0: with W1[f] = 0 and b1[f] = 0, z[:, f] is exactly 0 everywhere, and filter f passes
+    nothing back: db1[f] and dW1[f] are exactly 0 (a mask z >= 0 would let the pool's routed gradient in)."""
+    params, X, y = NETWORK.problem(BASE, 4)
+    params = {k: v.copy() for k, v in params.items()}
+    params["W1"][1] = 0.0
+    params["b1"][1] = 0.0
+    _, grads = convnet.loss(params, X, y)
+    assert grads["b1"][1] == 0.0 and not grads["W1"][1].any()
+    assert grads["b1"][0] != 0.0

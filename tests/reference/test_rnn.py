@@ -301,3 +301,24 @@ def test_the_regularized_parameters_are_the_ones_the_loss_penalizes():
     penalty = rnn.loss(params, X, y, reg)[0] - rnn.loss(params, X, y)[0]
     expected = 0.5 * reg * sum(np.sum(params[k] ** 2) for k in NETWORK.regularized)
     assert penalty == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_recurrence_returns_the_gradient_of_the_initial_state():
+    """rnn_backward's dh0 is dL/dh0 of the layer (the loss starts from h0 = 0 and drops it, but the
+    layer pair is a whole cs231n layer): against central differences of sum(h * G) in h0."""
+    rng = np.random.default_rng(5)
+    N, T, D, H = 3, 4, 2, 5
+    X, h0 = rng.standard_normal((N, T, D)), 0.3 * rng.standard_normal((N, H))
+    Wx, Wh, b = 0.5 * rng.standard_normal((D, H)), 0.4 * rng.standard_normal((H, H)), 0.2 * rng.standard_normal(H)
+    G = rng.standard_normal((N, T, H))
+    h, caches = rnn.rnn_forward(X, h0, Wx, Wh, b)
+    dh0 = rnn.rnn_backward(G, caches)[1]
+    numeric = np.zeros_like(h0)
+    eps = 1e-6
+    for index in np.ndindex(*h0.shape):
+        up, down = h0.copy(), h0.copy()
+        up[index] += eps
+        down[index] -= eps
+        numeric[index] = (np.sum(rnn.rnn_forward(X, up, Wx, Wh, b)[0] * G)
+                          - np.sum(rnn.rnn_forward(X, down, Wx, Wh, b)[0] * G)) / (2 * eps)
+    assert dh0.shape == (N, H) and np.allclose(dh0, numeric, rtol=1e-6, atol=1e-9)
