@@ -322,8 +322,18 @@ def html(audit: Audit) -> str:
                                                               e(score_line(audit))),
               "<p>mutmut %s, %d workers, %.1f s in all. Tests: %s.</p>" % (
                   e(str(audit.mutmut_version)), audit.max_children, audit.seconds.get("total", 0.0),
-                  e(" ".join(audit.settings.test_selection))),
-              "<p>%s</p>" % e(NOT_MUTATED)]
+                  e(" ".join(audit.settings.test_selection)))]
+    if "domain" not in audit.sources:
+        parts.append("<p>%s</p>" % e(NOT_MUTATED))
+    for title, scores in (("Score by source", audit.breakdown(lambda m: m.kind)),
+                          ("Score by operator", audit.breakdown(lambda m: "%s: %s" % (m.kind, m.operator)))):
+        parts.append("<h2>%s</h2><table><tr><th>%s</th><th>mutants</th><th>killed</th><th>equivalent</th>"
+                     "<th>score</th></tr>" % (e(title), e(title.split()[-1])))
+        for name, score in scores.items():
+            parts.append('<tr><td>%s</td><td class="num">%d</td><td class="num">%d</td><td class="num">%d</td>'
+                         '<td class="num">%s</td></tr>' % (e(name), score.total, score.killed, score.equivalent,
+                                                           e(percent(score.percent))))
+        parts.append("</table>")
     parts.append("<h2>Counts by status</h2><table><tr><th>status</th><th>count</th></tr>")
     for status, count in s.counts.items():
         parts.append('<tr><td>%s</td><td class="num">%d</td></tr>' % (e(status), count))
@@ -336,19 +346,81 @@ def html(audit: Audit) -> str:
             parts.append('<tr><td>%s</td><td class="num">%d</td><td class="num">%d</td></tr>' % (
                 e(signature), audit.census.get(signature, 0), audit.cards.get(signature, 0)))
         parts.append("</table>")
-    parts.append("<h2>Every mutant</h2><table><tr><th>mutant</th><th>status</th><th>where</th><th>diff</th>"
-                 "<th>diagnosed signature</th></tr>")
+        blind = [m for m in audit.mutants if m.status == "killed" and m.diagnosis
+                 and m.diagnosis.get("signature") == "ok"]
+        if blind:
+            parts.append("<p>Killed by the tests but diagnosed ok (the diagnoser's probes cannot see these): %s</p>"
+                         % ", ".join('<a href="#%s">%s</a>' % (e(m.name), e(m.name)) for m in blind))
+    parts.append("<h2>Every mutant</h2>")
+    parts.append(filters(audit))
+    parts.append('<table id="mutants"><thead><tr><th data-key="0">mutant</th><th data-key="1">status</th>'
+                 '<th data-key="2">source</th><th data-key="3">operator</th><th data-key="4">where</th><th>diff</th>'
+                 '<th data-key="6">diagnosed signature</th></tr></thead><tbody>')
     for m in audit.mutants:
         d = m.diagnosis or {}
         signature = d.get("signature") or d.get("error") or "-"
-        if d.get("params"):
-            signature += " (%s)" % ", ".join(d["params"])
+        shown = signature + (" (%s)" % ", ".join(d["params"]) if d.get("params") else "")
         status = e(m.status) + ("<br>equivalent: %s" % e(m.equivalent or "") if registered(m) else "")
-        parts.append('<tr class="%s" id="%s"><td>%s</td><td>%s</td><td>%s()<br>%s:%d</td><td>%s</td><td>%s</td></tr>'
-                     % (row_class(m), e(m.name), e(m.name), status, e(m.function), e(m.path), m.line,
-                        diff_html(m.diff), e(signature)))
-    parts.append("</table></body></html>")
+        parts.append('<tr class="%s" id="%s" data-status="%s" data-operator="%s" data-signature="%s"><td>%s</td>'
+                     '<td>%s</td><td>%s</td><td>%s</td><td>%s()<br>%s:%d</td><td>%s</td><td>%s</td></tr>'
+                     % (row_class(m), e(m.name), e("equivalent" if registered(m) else m.status),
+                        e("%s: %s" % (m.kind, m.operator)), e(signature), e(m.name), status, e(m.kind),
+                        e(m.operator or "-"), e(m.function), e(m.path), m.line, diff_html(m.diff), e(shown)))
+    parts.append("</tbody></table><script>%s</script></body></html>" % SCRIPT)
     return "\n".join(parts)
+
+
+def filters(audit: Audit) -> str:
+    """Three selects over the mutant table: status, operator, diagnosed signature (script: SCRIPT)."""
+    e = html_escape.escape
+    options = {
+        "status": sorted({"equivalent" if registered(m) else m.status for m in audit.mutants}),
+        "operator": sorted({"%s: %s" % (m.kind, m.operator) for m in audit.mutants}),
+        "signature": sorted({(m.diagnosis or {}).get("signature") or (m.diagnosis or {}).get("error") or "-"
+                             for m in audit.mutants}),
+    }
+    out = ['<p class="filters">']
+    for name, values in options.items():
+        out.append('<label>%s <select data-filter="%s"><option value="">all</option>%s</select></label> ' % (
+            e(name), e(name), "".join('<option value="%s">%s</option>' % (e(v), e(v)) for v in values)))
+    out.append('<span id="shown"></span> (click a column heading to sort)</p>')
+    return "".join(out)
+
+
+# Filtering by the selects and sorting by a clicked heading, for the mutant table; no library.
+SCRIPT = """
+(function () {
+  var table = document.getElementById('mutants'), body = table.tBodies[0];
+  var selects = document.querySelectorAll('select[data-filter]'), shown = document.getElementById('shown');
+  function apply() {
+    var count = 0;
+    Array.prototype.forEach.call(body.rows, function (row) {
+      var ok = Array.prototype.every.call(selects, function (s) {
+        return !s.value || row.getAttribute('data-' + s.getAttribute('data-filter')) === s.value;
+      });
+      row.style.display = ok ? '' : 'none';
+      if (ok) { count += 1; }
+    });
+    shown.textContent = count + ' of ' + body.rows.length + ' mutants shown';
+  }
+  Array.prototype.forEach.call(selects, function (s) { s.addEventListener('change', apply); });
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+    if (!cell.hasAttribute('data-key')) { return; }
+    cell.style.cursor = 'pointer';
+    cell.addEventListener('click', function () {
+      var key = +cell.getAttribute('data-key'), down = cell.getAttribute('data-down') !== 'true';
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[key].textContent, y = b.cells[key].textContent;
+        return (x < y ? -1 : x > y ? 1 : 0) * (down ? 1 : -1);
+      });
+      cell.setAttribute('data-down', down);
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+  apply();
+})();
+"""
 
 
 def check_out_dir(folder: str | os.PathLike[str]) -> pathlib.Path:

@@ -68,8 +68,9 @@ def test_a_malformed_register_is_refused_with_the_reason(tmp_path, text, words):
 
 
 def test_the_committed_register_loads_and_its_entries_have_reasons():
+    settings = runner.load_settings(runner.default_root())
     for entry in equivalence.load_register():
-        assert entry.reason and entry.file == "reference/net.py"
+        assert entry.reason and entry.file in settings.domain and entry.operator  # each a domain mutant
 
 
 def test_a_survivor_register_entry_is_printed_ready_to_paste(tmp_path):

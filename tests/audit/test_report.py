@@ -54,8 +54,9 @@ def test_the_html_report_is_self_contained_and_escapes_the_code(fixture_audit, t
     _, html_path = audit_report.write_reports(fixture_audit, tmp_path / "out")
     page = html_path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
-    for external in ("<script", "<link", "src=", "http://", "https://", "@import"):
+    for external in ("<script src", "<link", "src=", "http://", "https://", "@import"):
         assert external not in page
+    assert page.count("<script>") == 1  # the inline filtering and sorting, nothing fetched
     for m in fixture_audit.mutants:
         assert 'id="%s"' % m.name in page
     assert "return 2 / x &lt; 3" in page and "return 2 / x < 3" not in page
@@ -180,3 +181,14 @@ def test_scores_by_source_and_by_operator(fixture_audit):
     data = audit_report.to_json(fixture_audit)
     assert set(data["by_source"]) == {"domain", "mutmut"} and data["not_mutated"] is None
     assert "`@` or `.T`" not in text
+
+
+def test_the_html_report_filters_by_status_operator_and_signature_and_shows_the_census(fixture_audit, tmp_path):
+    fixture_audit.mutants[0].kind, fixture_audit.mutants[0].operator = "domain", "swap_axis"
+    fixture_audit.sources = ["mutmut", "domain"]
+    _, html_path = audit_report.write_reports(fixture_audit, tmp_path / "out")
+    page = html_path.read_text(encoding="utf-8")
+    for name in ("status", "operator", "signature"):
+        assert 'select data-filter="%s"' % name in page
+    assert 'data-operator="domain: swap_axis"' in page and 'data-signature="uniform_scale"' in page
+    assert "Score by operator" in page and "Signature census of the killed mutants" in page

@@ -81,7 +81,14 @@ def test_the_project_configures_mutmut_for_the_network_and_its_checks():
     assert "tests/reference/test_net.py" in files and "tests/reference/test_network_probes.py" in files
     assert "tests/catalogue/test_cards.py" not in files  # it edits net.py's text, which mutmut instruments
     assert all((settings.root / f).is_file() for f in files)
-    assert settings.census == {"reference/net.py": 1}
+    assert settings.census == {"reference/net.py": 1, "reference/mlp.py": 2, "reference/batchnorm_net.py": "batchnorm_net",
+                               "reference/convnet.py": "convnet", "reference/rnn.py": "rnn"}
+    # every network's domain mutants are judged by tests that exist, the network's own among them
+    assert set(settings.domain) == set(settings.census)
+    for path, selection in settings.domain.items():
+        files = runner.selected_test_files(selection)
+        assert files and all((settings.root / f).is_file() for f in files)
+        assert any(path.split("/")[-1][:-3] in f for f in files), (path, files)
     assert settings.thresholds["break"] == 100.0
 
 
@@ -144,3 +151,29 @@ def test_a_whole_audit_of_a_toy_project(tmp_path, capsys):
     data = json.loads((tmp_path / "out" / audit_report.JSON_NAME).read_text(encoding="utf-8"))
     assert data["equivalent"] == 1 and data["counts"]["survived"] == 1
     assert snapshot(root) == before
+
+
+def test_the_domain_source_alone_audits_a_project_in_a_copy_and_leaves_the_tree_untouched(tmp_path):
+    from tests.audit.toy import snapshot, write_toy_project
+    root = write_toy_project(tmp_path / "toy")
+    (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text(encoding="utf-8") + (
+        '\n[tool.backprop-kata.audit.domain]\n"toynet/calc.py" = ["tests/test_toy.py"]\n'), encoding="utf-8")
+    before = snapshot(root)
+    audit = runner.run_audit(root, max_children=1, register_path=tmp_path / "none.toml", diagnose=False,
+                             sources=("domain",), out=lambda line: None)
+    assert snapshot(root) == before
+    assert audit.sources == ["domain"] and {m.kind for m in audit.mutants} == {"domain"}
+    # is_positive's `x > 0` -> `x >= 0` survives (0 is never tested); everything else is killed
+    survivors = [m for m in audit.mutants if m.status == "survived"]
+    assert [m.operator for m in survivors] == ["relax_mask"] and survivors[0].function == "is_positive"
+    assert audit.score.total == len(audit.mutants) and audit.score.killed == len(audit.mutants) - 1
+    assert set(audit.breakdown(lambda m: m.kind)) == {"domain"}
+
+
+def test_an_unknown_source_or_file_is_refused(tmp_path):
+    from tests.audit.toy import write_toy_project
+    root = write_toy_project(tmp_path / "toy")
+    with pytest.raises(runner.AuditError, match="unknown mutant source"):
+        runner.run_audit(root, sources=("cosmic-ray",), out=lambda line: None)
+    with pytest.raises(runner.AuditError, match="not an audited file"):
+        runner.run_audit(root, sources=("domain",), files=["toynet/nope.py"], out=lambda line: None)
