@@ -69,3 +69,21 @@ def test_a_find_is_widened_until_it_matches_once():
 def test_toml_strings_round_trip():
     for text in ["plain", 'with "quotes" and \\ backslash', "two\nlines\n", "ends with '", "has ''' inside\n"]:
         assert catalogue.tomllib.loads("v = %s" % promote.toml_string(text))["v"] == text
+
+
+def test_a_domain_mutant_of_the_audit_report_becomes_a_card(tmp_path):
+    """The domain operators' mutants are in the same report, by the same fields: drop_onehot's mutant
+    of net.py (the softmax gradient without its one-hot) becomes a kata diagnosed mixed."""
+    from katas.audit import domain
+    root = catalogue.reference_path("net").parent.parent
+    mutant = next(m for m in domain.generate(root, ["reference/net.py"]) if m.operator == "drop_onehot")
+    report = {"mutants": [dict(mutant.to_dict(), status="killed")]}
+    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    original = catalogue.reference_source("net")
+    found = dev_promote.from_report(mutant.name, tmp_path / "report.json", original)
+    assert found.source == mutant.source
+    diagnosis = census.diagnose_source(found.source, found.name)
+    path = promote.write_card(found, diagnosis, tmp_path / "cards", card_id="no-one-hot")
+    card = catalogue.load_card(path)
+    assert card.signature == diagnosis["signature"] == "mixed"
+    assert catalogue.apply_edits(card, original) == mutant.source

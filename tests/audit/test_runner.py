@@ -81,8 +81,9 @@ def test_the_project_configures_mutmut_for_the_network_and_its_checks():
     assert "tests/reference/test_net.py" in files and "tests/reference/test_network_probes.py" in files
     assert "tests/catalogue/test_cards.py" not in files  # it edits net.py's text, which mutmut instruments
     assert all((settings.root / f).is_file() for f in files)
-    assert settings.census == {"reference/net.py": 1, "reference/mlp.py": 2, "reference/batchnorm_net.py": "batchnorm_net",
-                               "reference/convnet.py": "convnet", "reference/rnn.py": "rnn"}
+    assert settings.census == {"reference/net.py": 1, "reference/mlp.py": 2,
+                               "reference/batchnorm_net.py": "batchnorm_net", "reference/convnet.py": "convnet",
+                               "reference/rnn.py": "rnn"}
     # every network's domain mutants are judged by tests that exist, the network's own among them
     assert set(settings.domain) == set(settings.census)
     for path, selection in settings.domain.items():
