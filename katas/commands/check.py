@@ -8,7 +8,8 @@ kata (the one you started most recently and have not solved). --json prints a re
 document instead (status pass / fail / error, as exercism's test runners write). --plot
 writes a heatmap of the base probe's per-entry relative errors, one panel per parameter (a
 missing ReLU mask shows as whole columns of W1, a transpose as a pattern); it needs matplotlib
-(python -m pip install -e ".[plot]").
+(python -m pip install -e ".[plot]"). A PATH after --plot ends in .png or holds a path
+separator; anything else is the kata's id (`kata check --plot ID` is `kata check ID --plot`).
 The bytes checked are read once; a kata is marked solved only when the file still holds them
 after the check, and what the check destroyed in the workspace is put back (katas.learner.guard). A
 problem with the workspace (progress.json, a file put back) is one warning line after the verdict.
@@ -16,6 +17,7 @@ Exit code: 0 green, 1 red or not checkable, 2 usage error (no such kata, not sta
 """
 import argparse
 import json
+import os
 import pathlib
 
 from katas.catalogue import Card
@@ -31,9 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("check", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     parser.add_argument("--json", action="store_true", help="print a results.json document on standard output")
-    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PNG",
-                        help="also write a heatmap of per-entry relative errors (default: next to your kata "
-                             "file, with the extension .png)")
+    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
+                        help="also write a heatmap of per-entry relative errors to PATH, which ends in .png or "
+                             "holds a path separator (default: next to your kata file, with the extension .png)")
     parser.add_argument("--seed", type=argtypes.probe_seed, default=None, metavar="N",
                         help="the probe seed a report printed, to repeat exactly those probes (default: a "
                              "fresh one per check)")
@@ -44,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
+        take_id_from_plot(args)
         ws, card, path = common.started_kata(args, common.to_stderr if args.json else out)
     except common.UsageError as exc:
         if args.json:
@@ -63,6 +66,24 @@ def run(args: argparse.Namespace, out: common.Out = print) -> int:
         (common.to_stderr if args.json else out)(draw(card, result, path, args.plot))
     common.print_warnings(warnings)
     return 0 if result.green else 1
+
+
+def is_plot_path(text: str) -> bool:
+    """Whether text after --plot is a file to write (ends in .png or holds a path separator)."""
+    separators = [sep for sep in (os.sep, os.altsep, "/") if sep]
+    return text.lower().endswith(".png") or any(sep in text for sep in separators)
+
+
+def take_id_from_plot(args: argparse.Namespace) -> None:
+    """`kata check --plot ID`: argparse gave the id to --plot; give it back to the id, and
+    --plot its default path. A UsageError when there is an id already and --plot's value is no PATH."""
+    if not args.plot or is_plot_path(args.plot):
+        return
+    if args.id is not None:
+        raise common.UsageError("--plot %s: a heatmap's PATH ends in .png or holds a path separator (e.g. "
+                                "--plot ./%s.png); `--plot` alone writes it next to your kata file" % (
+                                    args.plot, args.plot))
+    args.id, args.plot = args.plot, ""
 
 
 def draw(card: Card, result: Result, path: pathlib.Path, target: str) -> str:
