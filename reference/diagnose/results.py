@@ -68,7 +68,9 @@ class Diagnosis(object):
         }
 
     def text(self) -> str:
-        """The verdict, the evidence and the base probe's table, for a terminal."""
+        """The verdict, the evidence and the table of the probe that shows the bug, for a terminal:
+        the base probe's full check when it fails (or when nothing does), else the first failing
+        probe's own table, so a red verdict never stands beside a table that says PASS alone."""
         head = "signature: %s" % self.signature
         if self.params:
             head += "  params: %s" % ", ".join(self.params)
@@ -77,6 +79,12 @@ class Diagnosis(object):
             if self.factor_tracks:
                 head += " (tracks %s)" % self.factor_tracks if self.factor_tracks != "constant" else " (constant)"
         lines = [head, "evidence:"] + ["  - " + e for e in self.evidence]
+        base = self.probes.get("base")
+        failing = [probe for probe in self.probes.values() if probe.failed and probe.table()]
+        if failing and not self.ok and not (base is not None and base.failed and base.table()):
+            shown = failing[0]
+            lines += ["", "%s probe (%s), the first that fails:" % (shown.name, shown.describe()), shown.table()]
+            return "\n".join(lines)
         for name in ("base", "square"):
             probe = self.probes.get(name)
             if (probe is not None and isinstance(probe.report, GradCheckReport)
@@ -145,6 +153,23 @@ class Probe(object):
             return []
         return [name for name, p in self.report.params.items() if not p.passed]
 
+    @property
+    def failed(self) -> bool:
+        """Whether this probe shows something wrong (the probe statuses of results.json read the same)."""
+        return bool(self.error or self.structure or self.shape_problems or self.mutated or self.nonfinite
+                    or self.reference_mismatch or self.fd_mismatch() or self.loss_differs)
+
+    def table(self) -> str:
+        """What this probe measured, as a table: its gradient check (full or partial), else the
+        stress probe's logit patterns; "" when it has neither."""
+        if isinstance(self.report, GradCheckReport):
+            return self.report.table()
+        if isinstance(self.report, PartialReport):
+            return partial_table(self.report)
+        if self.levels:
+            return stress_table(self.levels)
+        return ""
+
     def summary(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"purpose": self.purpose, "sizes": list(self.sizes), "reg": self.reg}
         if self.error:
@@ -167,6 +192,42 @@ class Probe(object):
         if self.reference_mismatch:
             out["differs_from_reference"] = list(self.reference_mismatch)
         return out
+
+
+def partial_table(report: PartialReport) -> str:
+    """A partial check as a table: per parameter, the worst direction (or entry) checked, both
+    values there, the ratio and the verdict."""
+    header = "%-5s %-9s %10s %-9s %14s %14s %12s %10s %s" % (
+        "param", "checked", "max rel", "worst at", "analytic", "numeric", "ratio med", "spread", "verdict")
+    lines = [header, "-" * len(header)]
+    directional = False
+    for name, p in report.params.items():
+        if not p.rel_errors.size:
+            continue
+        worst = int(np.argmax(p.rel_errors))
+        directional = directional or p.directions is not None
+        checked = "%d dir" % len(p.rel_errors) if p.directions is not None else "%d entries" % len(p.rel_errors)
+        at = "dir %d" % worst if p.entries is None else ",".join(str(int(i)) for i in p.entries[worst])
+        lines.append("%-5s %-9s %10.2e %-9s %14.6e %14.6e %12.6g %10.2g %s" % (
+            name, checked, p.max_rel_error, at, p.analytic[worst], p.numeric[worst], p.ratio_median,
+            p.ratio_spread, "pass" if p.passed else "FAIL"))
+    lines.append("overall: %s (max rel error %.2e, %s against the probe's own loss)" % (
+        "PASS" if report.passed else "FAIL", report.max_rel_error,
+        "derivatives along random unit directions" if directional else "chosen entries"))
+    return "\n".join(lines)
+
+
+def stress_table(levels: Sequence["StressLevel"]) -> str:
+    """The stress probe's logit patterns as a table: how large and how far apart the logits
+    were, and what the call gave."""
+    header = "%-10s %10s %11s %12s  %s" % ("logits", "max |z|", "rows apart", "row spread", "result")
+    lines = [header, "-" * (len(header) + 20)]
+    for level in levels:
+        lines.append("%-10s %10.4g %11.4g %12.4g  %s" % (
+            level.name, level.max_logit, level.rows_apart, level.spread,
+            level.what_failed() if level.failed else "finite"))
+    lines += ["  %s: %s" % (level.name, level.description) for level in levels]
+    return "\n".join(lines)
 
 
 class StressLevel(object):
