@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kata",
         description="backprop-kata: learn and audit backpropagation on a two-layer network.",
     )
+    # also accepted after the command; a subparser's own default would overwrite this dest, hence its own name
+    parser.add_argument("--workspace", dest="global_workspace", metavar="DIR", default=None,
+                        help="the workspace folder of the learner commands (also accepted after the command)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module("katas.commands." + name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import os
 import pathlib
 import sys
@@ -65,7 +66,8 @@ def time_limit(args: argparse.Namespace, err: Out | None = None) -> float:
 def open_workspace(args: argparse.Namespace) -> Workspace:
     """The Workspace of --workspace, $KATA_WORKSPACE or the default; a UsageError when that
     path, or the nearest part of it that exists, is not a folder."""
-    option = getattr(args, "workspace", None)
+    # the command's own --workspace, else the one given before the command (`kata --workspace DIR list`)
+    option = getattr(args, "workspace", None) or getattr(args, "global_workspace", None)
     root = workspace.resolve(option)
     existing = next(folder for folder in (root,) + tuple(root.parents) if folder.exists())
     if not existing.is_dir():
@@ -105,20 +107,36 @@ def catalogue_cards() -> tuple[list[Card], list[CardError]]:
 
 
 def find(card_id: str) -> Card:
-    """The card with this id, or a UsageError that lists the ids (or says why its file is broken)."""
+    """The card with this id, or with this number as `kata list` shows it (3 or 03); else a
+    UsageError that suggests the nearest ids (or says why its file is broken)."""
     cards, broken = catalogue_cards()
     for card in cards:
         if card.id == card_id:
             return card
+    if card_id.isdigit():
+        for card in cards:
+            if card.order == int(card_id):
+                return card
     for error in broken:
         match = catalogue.FILENAME.match(error.path.name)
         if match and match.group(2) == card_id:
             raise UsageError("the card of kata %r is broken, so it cannot be used: %s" % (card_id, error))
-    near = [c.id for c in cards if card_id in c.id or c.id in card_id]
-    if card_id.isdigit():
-        near += [c.id for c in cards if c.order == int(card_id)]
-    suggestion = "did you mean %s? " % " or ".join(near[:3]) if near else ""
+    near = nearest(card_id, cards)
+    suggestion = "did you mean %s? " % " or ".join(near) if near else ""
     raise UsageError("there is no kata %r; %s`kata list` shows them all" % (card_id, suggestion))
+
+
+def nearest(typed: str, cards: Sequence[Card], most: int = 3) -> list[str]:
+    """The ids of the cards whose id or title is close to typed (difflib's ratio), or that
+    contain it, closest first, each once."""
+    word = typed.strip().lower()
+    ids = [card.id for card in cards]
+    by_title = {card.title.lower(): card.id for card in cards}
+    near = difflib.get_close_matches(word, ids, n=most)
+    near += [by_title[title] for title in difflib.get_close_matches(word, list(by_title), n=most)]
+    if len(word) >= 3:
+        near += [card_id for card_id in ids if word in card_id]
+    return list(dict.fromkeys(near))[:most]
 
 
 def started(ws: Workspace, card: Card) -> pathlib.Path:

@@ -2,14 +2,15 @@
 
 Shows the reference diff (a unified diff from the kata as it was handed out to the
 reference code, under the same header) and the card's explanation of the fix. Once a kata
-was green it stays unlocked, also after `kata reset`.
+was green it stays unlocked, also after `kata reset`. Without an ID, the current kata: the one
+started last, also once it is solved (else the most recently started unsolved one).
 """
 import argparse
 import difflib
 
 from katas.catalogue import Card
 from katas.commands import common
-from katas.learner import katafile, report
+from katas.learner import katafile, report, workspace
 
 # The line `kata --help` shows; the module docstring is the long description.
 HELP = "the reference fix of a kata, once you have solved it (or with --force)."
@@ -18,7 +19,7 @@ HELP = "the reference fix of a kata, once you have solved it (or with --force)."
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("solution", help=HELP,
                                    description=__doc__)
-    parser.add_argument("id", help="the kata's id")
+    parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     parser.add_argument("--force", action="store_true", help="show it even though the kata is not solved")
     common.add_workspace_argument(parser)
     return parser
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         ws = common.open_workspace(args)
-        card = common.find(args.id)
+        card = common.find(args.id) if args.id else current(ws, out)
     except common.UsageError as exc:
         return common.fail(exc)
     if not ws.ever_solved(card) and not args.force:
@@ -53,6 +54,16 @@ def run(args: argparse.Namespace, out: common.Out = print) -> int:
         out("  " + line)
     common.show_warnings(ws)
     return 0
+
+
+def current(ws: workspace.Workspace, out: common.Out) -> Card:
+    """The kata started last, solved or not (its solution is what one asks for after a green
+    check), else the current kata as check means it; saying which."""
+    last = ws.progress.current
+    if last is None or last not in ws.progress.katas:
+        return common.card_or_current(ws, None, out)
+    out("(current kata: %s)" % last)
+    return common.find(last)
 
 
 def reference_diff(card: Card) -> list[str]:

@@ -85,7 +85,8 @@ class Evaluator:
 
 def start_early(argv: list[str]) -> None:
     """Start an evaluator now when argv is a command that will need one (check, watch)."""
-    words = [a for a in argv if not a.startswith("-")]
+    # the words of argv that are no option and no --workspace's value (`kata --workspace DIR check`)
+    words = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] != "--workspace")]
     if words and words[0] in ("check", "watch") and not EARLY:
         try:
             EARLY.append(Evaluator())

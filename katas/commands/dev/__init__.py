@@ -18,7 +18,7 @@ DEV_COMMANDS = (
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("dev", help=HELP, description=__doc__)
+    parser = subparsers.add_parser("dev", help=HELP, description=HELP[0].upper() + HELP[1:])
     dev_subparsers = parser.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
     for name in DEV_COMMANDS:
         module = importlib.import_module("katas.commands.dev." + name)

@@ -122,7 +122,7 @@ def run(args: argparse.Namespace, out: Callable[[str], object] = print) -> int:
     if taken:
         out("kata dev new: the id %r is taken by %s; nothing written. Choose another id, or edit that file." % (
             card_id, display(taken[0])))
-        return 1
+        return 2
     order = next_order(directory)
     path = directory / ("%02d-%s.toml" % (order, card_id))
     try:
