@@ -36,6 +36,9 @@ NETWORKS = {"net": "reference.net", "mlp": "reference.mlp", "batchnorm_net": "re
 DEPTHS = {"net": (1, 1), "mlp": (1, 8), "batchnorm_net": (1, 1), "convnet": (1, 1), "rnn": (1, 1)}
 # A card is a page of text; a file far larger than any reference network is not a card.
 MAX_CARD_BYTES = 256 * 1024
+# What a learner calls each network: a kata's learner title names its network, never its bug.
+NETWORK_NAMES = {"net": "the two-layer network", "mlp": "the deep network", "batchnorm_net": "the batch-norm network",
+                 "convnet": "the convolutional network", "rnn": "the recurrent network"}
 FACTOR_WORDS = ("N", "1/N", "T", "1/T")
 INPUT = "X"  # what a diagnosis names in params when dX (not a parameter's gradient) is wrong
 FILENAME = names.CARD_FILE
@@ -72,7 +75,8 @@ class Card:
     Fields:
     - id: short kebab-case name, unique, also the file name after its NN- prefix.
     - order: the NN prefix of the file name: the card's place in the curriculum.
-    - title: one line shown in lists.
+    - title: one line that names the bug, for instructors (`kata cards`, `kata dev check`);
+      learners see learner_title instead, which does not give the bug away.
     - story: what the learner sees in the kata file's header: the symptom, not the bug.
     - network: the module in reference/ the card edits: "net" (reference/net.py), "mlp",
       "batchnorm_net", "convnet" or "rnn" (NETWORKS).
@@ -104,6 +108,16 @@ class Card:
     fix: str
     edits: tuple[Edit, ...]
     path: pathlib.Path
+
+    @property
+    def learner_title(self) -> str:
+        """The title learners see (`kata list`, `kata start`, the kata file, --json): the network
+        and what to do, the same words for every card of it, so that it names no bug."""
+        network = NETWORK_NAMES[self.network]
+        if self.network == "mlp":
+            network += " with %d hidden layer%s" % (self.hidden_layers, "s" if self.hidden_layers > 1 else "")
+        task = "a change to check" if self.equivalent else "a bug to find"
+        return "%s%s, %s" % (network[0].upper(), network[1:], task)
 
 
 def is_int(value: object) -> TypeGuard[int]:

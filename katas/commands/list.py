@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, out: common.Out = print) -> int:
         entry = ws.entry(card)
         hints = "%d/%d" % (entry.hints_revealed, len(card.hints)) if entry else ""
         shown = "-" if state is State.NOT_STARTED else state.display
-        out("%3s  %-*s  %-11s  %-5s  %s" % ("%02d" % card.order, width, card.id, shown, hints, card.title))
+        out("%3s  %-*s  %-11s  %-5s  %s" % ("%02d" % card.order, width, card.id, shown, hints, card.learner_title))
     for error in broken:
         out("%3s  %-*s  %-11s  %-5s  %s" % ("!!", width, error.path.stem, "broken", "", error))
     out("")

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, out: common.Out = print) -> int:
             out("It is the current kata again. To start over from the pristine file: kata reset %s" % card.id)
         common.show_warnings(ws)
         return 0
-    out("Started %s: %s" % (report.label(card), card.title))
+    out("Started %s: %s" % (report.label(card), card.learner_title))
     out("Your file: %s" % shown)
     out("")
     for line in card.story.splitlines():

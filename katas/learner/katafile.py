@@ -51,7 +51,7 @@ def header(card: Card) -> str:
     else:
         intro = ["This is the whole network module, with one bug somewhere in it. Make the gradients right:"]
     lines = [
-        "Kata %02d, %s: %s" % (card.order, card.id, card.title),
+        "Kata %02d, %s: %s" % (card.order, card.id, card.learner_title),
         "",
         card.story,
         "",

@@ -118,7 +118,7 @@ def results_document(card: Card, result: Result, path: str | os.PathLike[str]) -
         "version": RESULTS_VERSION,
         "kata": card.id,
         "order": card.order,
-        "title": card.title,
+        "title": card.learner_title,
         "file": str(path),
         "status": status,
         "message": message,

@@ -488,3 +488,4 @@ def test_kata_cards_agrees_on_the_whole_catalogue(capsys):
     out = capsys.readouterr().out
     count = len(catalogue.load_catalogue()[0])
     assert code == 0 and "%d of %d cards agree" % (count, count) in out, out
+    assert "The missing 1/N" in out  # the card's own title: `kata cards` is for instructors

@@ -297,7 +297,7 @@ def leaks(card: Card) -> list[Problem]:
     nor the fixed code (their find): spacing and comments aside, whole lines of code only.
     """
     buggy, fixed = changed_code(card)
-    fields = [("title", card.title), ("story", card.story)] + [
+    fields = [("title", card.title), ("the learner title", card.learner_title), ("story", card.story)] + [
         ("hints[%d]" % i, hint) for i, hint in enumerate(card.hints)]
     problems: list[Problem] = []
     for field, text in fields:

@@ -31,7 +31,8 @@ format_version = {format_version}
 # The card's id: lowercase words joined by dashes, the same as in the file name after "{order:02d}-".
 id = "{id}"
 
-# One line that `kata list` shows: name the bug (not the fix) in a few words.
+# One line for instructors (`kata cards`, `kata dev check`): name the bug (not the fix) in a few
+# words. Learners never see it: they see the network and "a bug to find" (`kata list`, the kata file).
 title = ""
 
 # The top of the learner's kata file: the symptom someone would notice (a wrong factor, nan,
