@@ -5,7 +5,8 @@ cannot take the runner down) and diagnoses its `loss` against the reference: the
 the evidence and the per-parameter table of the gradient check. Green exactly when the
 diagnosis is ok; the first green marks the kata solved. Without an ID, checks the current
 kata (the one you started most recently and have not solved). --json prints a results.json
-document instead (status pass / fail / error, as exercism's test runners write). --plot
+document instead, as exercism's test runners write it (interface version 3: status pass / fail /
+error, one test per probe; the diagnosis itself under "kata"). --plot
 writes a heatmap of the base probe's per-entry relative errors, one panel per parameter (a
 missing ReLU mask shows as whole columns of W1, a transpose as a pattern); it needs matplotlib
 (python -m pip install -e ".[plot]"). A PATH after --plot ends in .png or holds a path
@@ -56,8 +57,8 @@ def run(args: argparse.Namespace, out: common.Out = print) -> int:
     result = checked.result
     warnings = ws.take_warnings()
     if args.json:
-        document = report.results_document(card, result, path)
-        document["warnings"] += warnings
+        document = report.results_document(card, result, path, ws.root)
+        document[report.EXTRA_KEY]["warnings"] += warnings
         out(json.dumps(document, indent=2))
     else:
         for line in report.terminal(card, result, ws.display(path)) + common.next_steps(ws, card, checked):

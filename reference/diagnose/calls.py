@@ -48,6 +48,15 @@ class Caller(object):
             return tuple(args), {"reg": reg}
         return tuple(args) + (reg,), {}
 
+    def call_text(self, reg: float, default_reg: bool, return_dX: bool = False, X: str = "X") -> str:
+        """The call as code, reg passed as arguments() passes it: 'loss(params, X, y, reg=0.1)'."""
+        args = ["params", X, "y"]
+        if not default_reg or return_dX:
+            args.append(("reg=%g" if self.reg_by_name else "%g") % reg)
+        if return_dX:
+            args.append("return_dX=True")
+        return "loss(%s)" % ", ".join(args)
+
     def invoke(self, args: Sequence[Any], reg: float, default_reg: bool) -> Any:
         """loss_fn called with args and reg as arguments() puts them; exceptions pass through."""
         args, kwargs = self.arguments(args, reg, default_reg)
@@ -92,7 +101,8 @@ class Caller(object):
 
     def call(self, probe: Probe, params: Dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, reg: float,
              default_reg: bool = False) -> Optional[Tuple[float, Dict[str, np.ndarray]]]:
-        """Call loss_fn on copies; record errors, structure, shapes, mutation; return (loss, grads)."""
+        """Call loss_fn on copies; record the call, errors, structure, shapes, mutation; return (loss, grads)."""
+        probe.call = self.call_text(reg, default_reg)
         copies = ({k: v.copy() for k, v in params.items()}, X.copy(), y.copy())
         try:
             with np.errstate(all="ignore"):
@@ -174,6 +184,7 @@ class Caller(object):
         """loss_fn(params, X, y, reg, return_dX=True) on copies; records like call(); returns
         (loss, grads, dX) or None."""
         assert probe.dx is not None  # a probe called with return_dX=True is given its DxResult first
+        probe.call = self.call_text(reg, False, return_dX=True)
         copies = ({k: v.copy() for k, v in params.items()}, X.copy(), y.copy())
         try:
             with np.errstate(all="ignore"):

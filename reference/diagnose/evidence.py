@@ -58,7 +58,7 @@ class Evidence(object):
             self.body, ", ".join(self.also), "s" if len(self.also) > 1 else "")
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"kind": self.kind, "probe": self.probe, "text": self.text,
+        return {"kind": self.kind, "probe": self.probe, "also": list(self.also), "text": self.text,
                 "values": {k: plain(v) for k, v in self.values.items()}}
 
 

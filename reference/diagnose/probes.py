@@ -326,6 +326,7 @@ class _Diagnoser(object):
             return
         params, X, y = self.base_problem
         probe = self.new_probe("steps", base.sizes, 0.0, "the base problem with the input at one time step only")
+        probe.call = self.caller.call_text(0.0, True, X="X_t")  # X_t: X with every step but t set to zero
         for t in range(X.shape[axis], 0, -1):
             only = np.zeros_like(X)
             index: List[Union[slice, int]] = [slice(None)] * X.ndim

@@ -104,6 +104,7 @@ class Probe(object):
         self.size_names = tuple(size_names) if size_names is not None else None
         self.reg = reg
         self.purpose = purpose
+        self.call: Optional[str] = None  # the call as code, 'loss(params, X, y, reg=0.1)' (Caller.call_text)
         self.error: Optional[Tuple[str, str, str]] = None  # (kind, message, where) if the call raised
         self.structure: Optional[str] = None  # sentence if the return value is malformed
         # (param, got shape or None, expected shape)
@@ -129,14 +130,16 @@ class Probe(object):
         # steps probe: (t, whether the first weight's gradient differs from the reference's, max rel error)
         self.steps: List[Tuple[int, bool, float]] = []
 
-    def describe(self) -> str:
+    def sizes_text(self) -> str:
+        """The problem's sizes by name: 'N=8, D=5, H=6, C=3'."""
         if self.size_names is not None and self.size_names[:2] != ("N", "D"):
-            return "%s, reg=%g" % (", ".join("%s=%d" % nv for nv in zip(self.size_names, self.sizes)), self.reg)
+            return ", ".join("%s=%d" % nv for nv in zip(self.size_names, self.sizes))
         N, D = self.sizes[0], self.sizes[1]
         widths = self.sizes[2:]
-        return "N=%d, D=%d, %s, reg=%g" % (
-            N, D, ", ".join("%s=%d" % (k, w) for k, w in zip(width_names(len(widths)), widths)),
-            self.reg)
+        return "N=%d, D=%d, %s" % (N, D, ", ".join("%s=%d" % (k, w) for k, w in zip(width_names(len(widths)), widths)))
+
+    def describe(self) -> str:
+        return "%s, reg=%g" % (self.sizes_text(), self.reg)
 
     @property
     def ran(self) -> bool:
@@ -171,7 +174,10 @@ class Probe(object):
         return ""
 
     def summary(self) -> Dict[str, Any]:
-        out: Dict[str, Any] = {"purpose": self.purpose, "sizes": list(self.sizes), "reg": self.reg}
+        out: Dict[str, Any] = {"purpose": self.purpose, "sizes": list(self.sizes), "sizes_text": self.sizes_text(),
+                               "reg": self.reg}
+        if self.call:
+            out["call"] = self.call
         if self.error:
             out["error"] = "%s: %s (%s)" % self.error
         if self.structure:

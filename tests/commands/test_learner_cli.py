@@ -159,14 +159,16 @@ def test_check_json_is_a_results_document(learner_dir, capsys):
     kata(capsys, "start", CARD)
     code, out, _ = kata(capsys, "check", CARD, "--json")
     document = json.loads(out)
-    assert code == 1 and document["status"] == "fail" and document["signature"] == "uniform_scale"
-    assert document["params"] == ["W1", "b1", "W2", "b2"] and document["factor_tracks"] == "N"
-    assert document["message"].startswith("uniform_scale: ") and document["evidence"]
+    ours = document["kata"]
+    assert code == 1 and document["status"] == "fail" and ours["signature"] == "uniform_scale"
+    assert ours["params"] == ["W1", "b1", "W2", "b2"] and ours["factor_tracks"] == "N"
+    assert "message" not in document and ours["evidence"]
     names = [test["name"].split()[0] for test in document["tests"]]
     assert names[0] == "base" and set(names) >= {"base", "reg", "batch", "square"}
     base = document["tests"][0]
-    assert base["status"] == "fail" and set(base["probe"]["mismatch"]) == {"W1", "b1", "W2", "b2"}
-    assert document["seed"] == 0 and document["isolation"] in ("pid-namespace", "session")
+    assert base["status"] == "fail" and base["message"] == ours["evidence"][0]
+    assert set(ours["probes"]["base"]["mismatch"]) == {"W1", "b1", "W2", "b2"}
+    assert ours["seed"] == 0 and ours["isolation"] in ("pid-namespace", "session")
 
     code, out, _ = kata(capsys, "check", "no-such-kata", "--json")
     assert code == 2 and json.loads(out)["status"] == "error"
@@ -202,7 +204,7 @@ def test_check_json_reports_an_error_with_its_line(learner_dir, capsys):
     code, out, _ = kata(capsys, "check", CARD, "--json")
     document = json.loads(out)
     assert code == 1 and document["status"] == "error" and "SyntaxError" in document["message"]
-    assert path.read_text(encoding="utf-8").splitlines()[document["line"] - 1].strip() == "N = = 1"
+    assert path.read_text(encoding="utf-8").splitlines()[document["kata"]["line"] - 1].strip() == "N = = 1"
 
 
 def test_the_workspace_option_and_environment_variable(learner_dir, capsys, monkeypatch):
