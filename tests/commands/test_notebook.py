@@ -219,3 +219,17 @@ def test_a_notebook_that_cannot_be_written_is_exit_code_1(learner_dir, monkeypat
     assert "could not write workspace/01-missing-1-over-n.ipynb" in captured.err
     assert "kata start missing-1-over-n --notebook` again" in captured.err
     assert "Your file: workspace/01-missing-1-over-n.py" in captured.out  # the kata itself is started
+
+
+@pytest.mark.parametrize("card_id", [CARD, "deep-relu-backward-skipped", "convnet-bias-gradient-wrong-axes"])
+def test_at_the_same_seed_the_notebook_check_reads_as_kata_check_on_the_file(tmp_path, card_id):
+    """docs/notebooks.md: the same code at the same seed gets the same signature, evidence and table."""
+    from katas import sandbox
+
+    card = catalogue.find_card(card_id)
+    path = tmp_path / katafile.kata_filename(card)
+    path.write_text(katafile.render_kata(card), encoding="utf-8")
+    judged = sandbox.check_file(path, card.hidden_layers, seed=0, network=card.network)
+    in_kernel = notebook.check(cell_loss(katafile.render_kata(card)), kata=card_id, seed=0)
+    assert judged.verdict == "red" and not in_kernel.green
+    assert in_kernel.diagnosis.text() == judged.text
