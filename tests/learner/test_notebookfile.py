@@ -39,7 +39,8 @@ def test_the_notebook_is_nbformat_4_with_a_python_kernel_and_unique_cell_ids():
 
 
 def test_the_notebook_validates_against_nbformats_schema():
-    nbformat = pytest.importorskip("nbformat", reason='nbformat is not installed: python -m pip install -e ".[notebook]"')
+    nbformat = pytest.importorskip("nbformat",
+                                   reason='nbformat is not installed: python -m pip install -e ".[notebook]"')
     notebook = nbformat.reads(notebookfile.render_notebook(CARDS[0]), as_version=4)
     nbformat.validate(notebook)
     assert notebook.cells[1].source.startswith("import numpy as np")
