@@ -43,7 +43,7 @@ def story_markdown(card: Card) -> str:
         task = ("The next cell is the whole network module, with one bug somewhere in it. Make the gradients right: "
                 "edit the network cell, run it, then run the check cell (green when the diagnosis is ok).")
     return "\n".join([
-        "# Kata %02d, %s: %s" % (card.order, card.id, card.title),
+        "# Kata %02d, %s: %s" % (card.order, card.id, card.learner_title),
         "",
         card.story,
         "",

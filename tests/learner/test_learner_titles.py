@@ -41,4 +41,4 @@ def test_start_and_check_json_show_the_learner_title(learner_dir, capsys, card_i
     assert out.splitlines()[0] == "Started kata %02d %s: %s" % (card.order, card_id, card.learner_title)
     assert card.title not in out and "(an equivalent change)" not in out
     main(["check", card_id, "--json", "--seed", "0"])
-    assert json.loads(capsys.readouterr().out)["title"] == card.learner_title
+    assert json.loads(capsys.readouterr().out)["kata"]["title"] == card.learner_title

@@ -19,7 +19,7 @@ def sources(card):
 def test_every_notebook_is_the_story_the_kata_files_body_and_the_check(card):
     (story_kind, story), (network_kind, network), (check_kind, check) = sources(card)
     assert (story_kind, network_kind, check_kind) == ("markdown", "code", "code")
-    assert story.startswith("# Kata %02d, %s: %s" % (card.order, card.id, card.title)) and card.story in story
+    assert story.startswith("# Kata %02d, %s: %s" % (card.order, card.id, card.learner_title)) and card.story in story
     assert "kata check %s" % card.id in story and katafile.kata_filename(card) in story
     for secret in (card.fix,) + card.hints:
         assert secret not in story
