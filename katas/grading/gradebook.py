@@ -93,7 +93,7 @@ def make_row(name: str, kata: str, result: Result, score: Score) -> Row:
         error = result.problem + (" (line %d: %s)" % (result.line, result.code) if result.line and result.code else
                                   " (line %d)" % result.line if result.line else "")
     factor = as_float(result.factor) if result.verdict != "error" else None
-    probes = [{"name": p.name, "purpose": p.purpose, "passed": p.passed, "evidence": list(p.evidence),
+    probes = [{"name": p.name, "purpose": p.purpose, "passed": p.passed, "evidence": list(p.evidence), "facts": p.facts,
                "score": p.score, "max_score": p.max_score} for p in score.probes]
     return Row(name, kata, result.verdict if result.verdict in STATUSES else "error", score.score, score.max_score,
                result.signature if result.verdict != "error" else None,

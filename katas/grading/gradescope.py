@@ -18,7 +18,7 @@ import pathlib
 from typing import Any
 
 from katas.catalogue import Card
-from katas.grading.gradebook import Row, factor_text
+from katas.grading.gradebook import Row
 from katas.grading.scoring import Score
 from katas.learner import report
 from katas.sandbox import Result
@@ -33,14 +33,14 @@ def results(card: Card, result: Result, score: Score, row: Row, display_path: st
     verdict = "\n".join(report.terminal(card, result, display_path))
     tests: list[dict[str, Any]] = []
     for number, probe in enumerate(score.probes, start=1):
-        evidence = "\n".join(probe.evidence)
+        evidence = "\n".join(probe.evidence + ((probe.facts,) if probe.facts else ()))
         tests.append({
             "name": "%s probe: %s" % (probe.name, probe.purpose),
             "number": str(number),
             "score": probe.score,
             "max_score": probe.max_score,
             "status": "passed" if probe.passed else "failed",
-            "output": evidence or ("passed" if probe.passed else "failed (see the diagnosis above)"),
+            "output": evidence or ("passed" if probe.passed else "failed"),
             "visibility": VISIBILITY,
         })
     if not tests:
@@ -55,7 +55,7 @@ def results(card: Card, result: Result, score: Score, row: Row, display_path: st
         "visibility": VISIBILITY,
         "stdout_visibility": "hidden",
         "extra_data": {"kata": card.id, "status": row.status, "signature": row.signature, "params": row.params,
-                       "factor": factor_text(row.factor) or None, "seed": row.seed},
+                       "factor": row.factor, "seed": row.seed},
         "tests": tests,
     }
 

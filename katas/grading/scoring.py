@@ -6,7 +6,8 @@ partial is 0.0 by default (no partial credit), and set in pyproject.toml's
 [tool.backprop-kata.grade] (`partial = 0.5`, `max_score = 1`) or by `kata grade --partial`. An
 error (the file could not be checked) scores 0. Probe by probe, each of the n probes is worth
 max_score / n: a passed probe of a green file earns all of it, a passed probe of a red file
-earns partial times it, a failed probe nothing; the probes' scores add up to the score.
+earns partial times it, a failed probe nothing; the probes' scores add up to the score
+(to rounding).
 What it is not for: judging (katas.sandbox) or deciding whether a probe passed
 (katas.learner.report.probe_status, the same rule as `kata check --json`).
 """
@@ -41,12 +42,14 @@ class Policy:
 
 @dataclasses.dataclass(frozen=True)
 class Probe:
-    """One probe of a check: its name, what it tests, passed or not, its evidence, its score."""
+    """One probe of a check: its name, what it tests, passed or not, its evidence, what its
+    summary says (facts(): the gradients that disagree, the losses), its score."""
 
     name: str
     purpose: str
     passed: bool
     evidence: tuple[str, ...]
+    facts: str
     score: float
     max_score: float
 
@@ -110,6 +113,25 @@ def probe_evidence(name: str, evidence: list[str]) -> tuple[str, ...]:
     return tuple(line for line in evidence if line.startswith(name + " probe"))
 
 
+FACTS = (("mismatch", "the gradient check fails for"), ("differs_from_reference", "differs from the reference in"),
+         ("structure", "wrong return value"), ("shapes", "wrong shapes"), ("mutated", "changes its inputs"),
+         ("nonfinite", "not finite"), ("error", "raised"), ("summary_error", "could not be summarised"))
+
+
+def facts(summary: dict[str, Any]) -> str:
+    """What a probe's summary (Diagnosis.to_dict()["probes"][name]) says went wrong, in one line."""
+    said = []
+    for key, words in FACTS:
+        value = summary.get(key)
+        if value:
+            shown = ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+            said.append("%s: %s" % (words, shown))
+    loss, reference = summary.get("loss"), summary.get("reference_loss")
+    if isinstance(loss, float) and isinstance(reference, float):
+        said.append("loss %.6g (reference %.6g)" % (loss, reference))
+    return "; ".join(said)
+
+
 def score(result: Result, policy: Policy) -> Score:
     """The Score of one check under policy."""
     probes = (result.diagnosis or {}).get("probes", {}) if result.verdict != "error" else {}
@@ -119,7 +141,8 @@ def score(result: Result, policy: Policy) -> Score:
     for name, summary in probes.items():
         passed = probe_status(summary) == "pass"
         listed.append(Probe(name, str(summary.get("purpose", "")), passed, probe_evidence(name, result.evidence),
-                            round(share * credit, 6) if passed else 0.0, round(share, 6)))
+                            facts(summary),
+                            share * credit if passed else 0.0, share))
     passed_fraction = sum(p.passed for p in listed) / len(listed) if listed else 0.0
     if result.green:
         total = policy.max_score
