@@ -165,7 +165,7 @@ def grade_class(args: argparse.Namespace, card: Card, found: list[submissions.Su
     out("graded %d submissions of kata %s in %.1f s (%d at once, probe seed %d): %d green, %d red, %d could not be "
         "checked; %g of %g points" % (len(graded), card.id, seconds, jobs, seed, counts["green"], counts["red"],
                                      counts["error"], round(total, 6), round(policy.max_score * len(graded), 6)))
-    out("%d groups; written: %s, %s, %s" % (len(groups), *(str(folder / name) for name in (
+    out("%d groups; written: %s" % (len(groups), ", ".join(str(folder / name) for name in (
         "gradebook.csv", "gradebook.json", "class-report.html"))))
     if unused:
         common.print_warnings(["%s has comments for groups no submission is in: %s" % (args.comments, ", ".join(

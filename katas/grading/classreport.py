@@ -102,5 +102,5 @@ def render(kata: str, rows: list[Row], groups: Iterable[Group], settings: dict[s
         "<script>%s</script>" % SCRIPT, "</head><body>"] + body + [
         '<script type="application/json" id="gradebook">%s</script>' % json.dumps(
             [{"submission": r.submission, "group": r.group, "status": r.status, "score": r.score} for r in rows]
-        ).replace("</", "<\\/"),
+        ).replace("<", "\\u003c"),  # no tag can start inside the script element
         "</body></html>", ""])

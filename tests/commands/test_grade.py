@@ -10,7 +10,6 @@ single submissions.
 import csv
 import hashlib
 import json
-import pathlib
 
 import pytest
 
@@ -75,8 +74,8 @@ def test_the_csv_has_exactly_the_columns_and_one_row_per_learner(graded, csv_row
 
 
 def test_every_csv_row_has_the_verdict_its_learner_must_get(graded, csv_rows):
-    for learner, row in zip(graded[0], csv_rows[1:]):
-        record = dict(zip(csv_rows[0], row))
+    for learner, row in zip(graded[0], csv_rows[1:], strict=True):
+        record = dict(zip(csv_rows[0], row, strict=True))
         assert record["kata"] == KATA
         assert record["status"] == learner.status, learner.name
         assert record["seed"] == "0"
@@ -102,8 +101,8 @@ def test_the_json_has_the_csv_fields_plus_evidence_probes_and_group(csv_rows, do
     assert document["settings"]["seed"] == 0 and document["settings"]["jobs"] == 2
     assert document["settings"]["partial"] == 0.0 and document["settings"]["max_score"] == 1.0
     header = csv_rows[0]
-    for row, entry in zip(csv_rows[1:], document["submissions"]):
-        record = dict(zip(header, row))
+    for row, entry in zip(csv_rows[1:], document["submissions"], strict=True):
+        record = dict(zip(header, row, strict=True))
         assert entry["submission"] == record["submission"]
         assert entry["status"] == record["status"]
         assert str(entry["score"]) == record["score"]
