@@ -39,8 +39,10 @@ def network_cards(card: Card) -> list[Card]:
     return sorted(same, key=lambda c: c.id != card.id)
 
 
-def write_class(folder: pathlib.Path, card: Card, copies: int = 4, solutions: int = 6) -> list[Expected]:
-    """Write the class into folder; the Expected of every learner, in the gradebook's order (by name)."""
+def write_class(folder: pathlib.Path, card: Card, copies: int = 4, solutions: int = 6,
+                hostile: bool = True) -> list[Expected]:
+    """Write the class into folder; the Expected of every learner, in the gradebook's order (by name).
+    hostile=False leaves out the files that cannot be checked."""
     folder.mkdir(parents=True, exist_ok=True)
     expected = []
     for number, variant in enumerate(network_cards(card)):
@@ -58,10 +60,11 @@ def write_class(folder: pathlib.Path, card: Card, copies: int = 4, solutions: in
         name = "solution-%d.py" % copy
         (folder / name).write_text(katafile.render_solution(card))
         expected.append(Expected(name, "green", None))
-    for kind, text in HOSTILE.items():
+    for kind, text in HOSTILE.items() if hostile else ():
         name = "x-%s.py" % kind
         (folder / name).write_text(text)
         expected.append(Expected(name, "error", None, kind))
-    (folder / "x-empty-folder").mkdir()
-    expected.append(Expected("x-empty-folder", "error", None, "empty"))
+    if hostile:
+        (folder / "x-empty-folder").mkdir()
+        expected.append(Expected("x-empty-folder", "error", None, "empty"))
     return sorted(expected, key=lambda e: e.name)
