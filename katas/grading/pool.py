@@ -77,30 +77,42 @@ def grade_all(tasks: list[Task], jobs: int | None = None,
     """Judge every Task; yield (index in tasks, Result) as each check finishes.
 
     jobs: worker processes (default: one per CPU, never more than there are tasks). done, if
-    given, is called with the same pair first (a progress bar). Tasks a broken pool never
-    judged are judged again by a fresh pool, once; after that they are error Results.
+    given, is called with the same pair first (a progress bar). A worker process that dies
+    (the learner's code never runs in it, so this is the grader's own failure) breaks its pool:
+    the tasks it left are judged again by one worker at a time, in order, so the task that
+    breaks that pool is known, and becomes an error Result; the others are judged.
     """
     pending = list(range(len(tasks)))
-    for attempt in (1, 2):
-        if not pending:
-            return
-        workers = max(1, min(jobs or default_jobs(), len(pending)))
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        broken: list[int] = []
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                    initializer=start_worker) as pool:
-            futures = {pool.submit(check, tasks[index]): index for index in pending}
-            for future in concurrent.futures.as_completed(futures):
-                index = futures[future]
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    if attempt == 1:
-                        broken.append(index)
-                        continue
-                    result = sandbox.Result("error", "the grading worker judging this file stopped",
-                                            seed=tasks[index].seed)
-                if done is not None:
-                    done(index, result)
-                yield index, result
-        pending = sorted(broken)
+    workers = max(1, min(jobs or default_jobs(), len(pending) or 1))
+    while pending:
+        broken = []
+        for index, result in run_pool(tasks, pending, workers):
+            if result is None:
+                broken.append(index)
+                continue
+            if done is not None:
+                done(index, result)
+            yield index, result
+        if broken and workers == 1:
+            culprit = broken.pop(0)  # one worker judges in order: the first task left broke it
+            result = sandbox.Result("error", "the grading worker judging this file stopped", seed=tasks[culprit].seed)
+            if done is not None:
+                done(culprit, result)
+            yield culprit, result
+        pending, workers = broken, 1
+
+
+def run_pool(tasks: list[Task], pending: list[int], workers: int) -> Iterator[tuple[int, sandbox.Result | None]]:
+    """(index, Result) of the pending tasks as they finish, with None for those a broken pool left."""
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                initializer=start_worker) as pool:
+        futures = {pool.submit(check, tasks[index]): index for index in pending}
+        left = []
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except BrokenProcessPool:
+                left.append(futures[future])
+    for index in sorted(left):
+        yield index, None
