@@ -28,11 +28,12 @@ code, .key { font-family: ui-monospace, monospace; }
 
 # The comments file is TOML whose keys and values are JSON strings (a TOML basic string is one).
 SCRIPT = """
+function tomlString(text) { return JSON.stringify(text).replace(/\\x7f/g, "\\\\u007f"); }
 function commentsToml() {
   var lines = ["# Comments of `kata grade`, one per group: signature|params|factor = comment.",
                "# Grade again with --comments FILE to attach them to every submission of the group.", "[comments]"];
   document.querySelectorAll("textarea[data-key]").forEach(function (box) {
-    if (box.value.trim()) { lines.push(JSON.stringify(box.dataset.key) + " = " + JSON.stringify(box.value)); }
+    if (box.value.trim()) { lines.push(tomlString(box.dataset.key) + " = " + tomlString(box.value)); }
   });
   return lines.join("\\n") + "\\n";
 }

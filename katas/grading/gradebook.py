@@ -203,8 +203,8 @@ def load_comments(path: str | os.PathLike[str]) -> dict[str, str]:
 
 
 def toml_string(text: str) -> str:
-    """text as a TOML basic string."""
-    return json.dumps(text, ensure_ascii=False)
+    """text as a TOML basic string: JSON's escapes are TOML's, and DEL, which JSON leaves as it is, is escaped."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def comments_toml(comments: dict[str, str]) -> str:

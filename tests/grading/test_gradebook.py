@@ -44,7 +44,7 @@ def test_the_csv_quotes_what_needs_quoting():
 
 
 def test_comments_round_trip(tmp_path):
-    comments = {"localized|W1,b1|": 'Line 1\nLine "2" \\ tab\t é 🙂', "ok||": "Well done."}
+    comments = {"localized|W1,b1|": 'Line 1\nLine "2" \\ tab\t é 🙂 \x7f \x01', "ok||": "Well done."}
     path = tmp_path / "comments.toml"
     path.write_text(gradebook.comments_toml(comments), encoding="utf-8")
     assert gradebook.load_comments(path) == comments
