@@ -25,6 +25,7 @@ COMMANDS = (
     "cards",
     "demo",
     "audit",
+    "grade",
     "dev",
 )
 
