@@ -34,6 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("check", help=HELP, description=__doc__)
     parser.add_argument("id", nargs="?", help="the kata's id (default: the current kata)")
     parser.add_argument("--json", action="store_true", help="print a results.json document on standard output")
+    parser.add_argument("--course", default=None, metavar="FILE",
+                        help="judge by a course's conventions (its L2 penalty, mean or sum over the batch): a "
+                             "pyproject.toml with [tool.backprop-kata.course] or a course TOML (default: $KATA_COURSE, "
+                             "else this project's)")
     parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
                         help="also write a heatmap of per-entry relative errors to PATH, which ends in .png or "
                              "holds a path separator (default: next to your kata file, with the extension .png)")
@@ -48,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         take_id_from_plot(args)
+        common.use_course(args.course)
         ws, card, path = common.started_kata(args, common.to_stderr if args.json else out)
     except common.UsageError as exc:
         if args.json:

@@ -234,6 +234,21 @@ class Checked:
     saved: bool
 
 
+def use_course(path: str | None) -> None:
+    """--course FILE: validate the course file and name it in KATA_COURSE for the checks this command
+    runs (and the processes it starts); UsageError naming the problem. None: whatever KATA_COURSE says,
+    validated too."""
+    from katas import course
+    target = path if path is not None else os.environ.get(course.COURSE_ENV, "").strip() or None
+    if target is None:
+        return
+    try:
+        course.load(target)
+    except course.CourseError as exc:
+        raise UsageError(str(exc)) from None
+    os.environ[course.COURSE_ENV] = os.path.abspath(target)
+
+
 def check_kata(ws: Workspace, card: Card, path: pathlib.Path, time_limit: float | None = None, entries: bool = False,
                seed: int | None = None, evaluator: Evaluator | None = None) -> Checked:
     """Check the kata file's bytes as they are now and record the check; a Checked.

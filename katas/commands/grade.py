@@ -46,6 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("submissions", nargs="*", metavar="SUBMISSION",
                         help="a .py file, or a folder of learners' folders or files")
     parser.add_argument("--kata", required=True, metavar="ID", help="the kata the files are solutions of")
+    parser.add_argument("--course", default=None, metavar="FILE",
+                        help="grade by a course's conventions (its L2 penalty, mean or sum over the batch): a "
+                             "pyproject.toml with [tool.backprop-kata.course] or a course TOML (default: $KATA_COURSE, "
+                             "else this project's)")
     parser.add_argument("--jobs", type=argtypes.positive_int, default=None, metavar="N",
                         help="checks at once (default: one per CPU)")
     parser.add_argument("--out", default="grades", metavar="DIR", help="where the gradebook goes (default: ./grades)")
@@ -71,6 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: common.Out = print) -> int:
     try:
         card = common.find(args.kata)
+        common.use_course(args.course)
         policy = scoring.load_policy(scoring.find_pyproject(), args.partial, args.max_score)
         comments = gradebook.load_comments(args.comments) if args.comments else {}
         if args.gradescope:

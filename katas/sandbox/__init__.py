@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from katas import course
 from katas.evaluator import channel, launch
 from katas.evaluator.launch import Evaluator
 from katas.sandbox import endings
@@ -203,13 +204,19 @@ def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit:
     if seed is None:
         seed, seed_warning = seed_setting()
     seed = int(seed)
+    try:
+        conventions = course.setting()  # KATA_COURSE: a course's conventions, else this project's
+    except course.CourseError as exc:
+        result = Result("error", "%s: unset %s or fix the file" % (exc, course.COURSE_ENV), seed=seed)
+        result.seconds = time.perf_counter() - started
+        return result
     own = evaluator is None
     if evaluator is None:
         evaluator = launch.take_early() or Evaluator()
     elif not evaluator.usable:
         evaluator.restart()
     try:
-        result = judge(path, (network, hidden_layers), time_limit, entries, seed, source, evaluator)
+        result = judge(path, (network, hidden_layers), conventions, time_limit, entries, seed, source, evaluator)
     finally:
         if own:
             evaluator.close()
@@ -220,7 +227,7 @@ def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit:
     return result
 
 
-def judge(path: pathlib.Path, network: tuple[str, int], time_limit: float, entries: bool, seed: int, source: bytes | None,
+def judge(path: pathlib.Path, network: tuple[str, int], conventions: diagnoser.Conventions, time_limit: float, entries: bool, seed: int, source: bytes | None,
           evaluator: Evaluator) -> Result:
     if source is None:
         try:
@@ -257,7 +264,7 @@ def judge(path: pathlib.Path, network: tuple[str, int], time_limit: float, entri
             evaluator.close()
             return Result("error", "the check could not start its evaluator process (%s): try again; if it "
                           "persists, reinstall the package" % exc, source=source)
-        result = evaluate(run, source, network, entries, seed, time_limit)
+        result = evaluate(run, source, network, conventions, entries, seed, time_limit)
         result.isolation = run.isolation
     finally:
         if run is not None:
@@ -275,7 +282,7 @@ def judge(path: pathlib.Path, network: tuple[str, int], time_limit: float, entri
     return result
 
 
-def evaluate(run: Run, source: bytes, network: tuple[str, int], entries: bool, seed: int, time_limit: float) -> Result:
+def evaluate(run: Run, source: bytes, network: tuple[str, int], conventions: diagnoser.Conventions, entries: bool, seed: int, time_limit: float) -> Result:
     """Load the file in the learner process, diagnose its loss here; the Result."""
     text = source.decode("utf-8", "replace")
     try:
@@ -290,7 +297,8 @@ def evaluate(run: Run, source: bytes, network: tuple[str, int], entries: bool, s
         warnings = seterr_warning(reply.get("seterr"))
         run.stage = "diagnose"
         loss = RemoteLoss(run, reply.get("signature") if isinstance(reply.get("signature"), list) else None)
-        diagnosis = diagnoser.diagnose(loss, network=network[0], hidden_layers=network[1], seed=seed)
+        diagnosis = diagnoser.diagnose(loss, network=network[0], hidden_layers=network[1], seed=seed,
+                                       conventions=conventions)
         if run.stopped is not None:
             raise run.stopped
         chars = run.finish()

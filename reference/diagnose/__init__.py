@@ -77,6 +77,7 @@ from typing import Optional, Union
 from reference import networks
 from reference.networks import Network
 from reference.diagnose.calls import LossFn
+from reference.diagnose.conventions import PROJECT, Conventions
 from reference.diagnose.calls import classify_exception, describe_value, dx_support
 from reference.diagnose.checks import (DIRECTIONS, PartialParam, PartialReport, close, coefficient, common_factor,
                                        consistent_factor, differs, factor_tracking, partial_check, same_bits)
@@ -94,7 +95,7 @@ from reference.diagnose.vocabulary import (EVIDENCE_KINDS, FACTOR_RTOL, LOSS_RTO
 
 __all__ = [
     # the verdict
-    "diagnose", "Diagnosis",
+    "diagnose", "Diagnosis", "Conventions", "PROJECT",
     # vocabulary.py
     "SIGNATURE_TABLE", "Signature", "SIGNATURES", "PRECEDENCE", "MEANINGS", "EVIDENCE_KINDS",
     "THRESHOLD", "LOSS_RTOL", "REFERENCE_RTOL", "FACTOR_RTOL",
@@ -116,16 +117,20 @@ __all__ = [
 
 
 def diagnose(loss_fn: LossFn, *, network: Union[str, Network] = "net", reference: Optional[LossFn] = None,
-             seed: int = 0, hidden_layers: int = 1) -> Diagnosis:
+             seed: int = 0, hidden_layers: int = 1, conventions: Optional[Conventions] = None) -> Diagnosis:
     """Diagnose loss_fn(params, X, y, reg=0.0) -> (loss, grads) against a reference.
 
     network: the network loss_fn implements, by the name of its module in reference/ ("net",
     the default; "mlp", "batchnorm_net", "convnet", "rnn"; see reference.networks.names()) or
     as a Network. hidden_layers: the depth of "net" (more than 1 means reference/mlp.py) or
     "mlp". reference: a correct function with the same interface; None means the network's own.
+    conventions: a course's (conventions.py: its L2 convention, mean or sum over the batch); the
+    reference and every sentence follow them; None is this project's.
     Returns a Diagnosis. Never raises because of loss_fn, and never touches arrays it did not
     create; an unknown network name raises ValueError.
     """
     if not isinstance(network, Network):
         network = networks.load(network, hidden_layers)
-    return _Diagnoser(loss_fn, reference or network.loss, seed, network).run()
+    conventions = conventions or PROJECT
+    judge = conventions.reference(reference or network.loss, network.regularized)
+    return _Diagnoser(loss_fn, judge, seed, network, conventions).run()

@@ -13,6 +13,7 @@ import numpy as np
 from reference import gradcheck
 from reference.networks import Dead, Network
 from reference.diagnose.calls import Caller, LossFn, ProbeFailed, classify_exception, dx_support
+from reference.diagnose.conventions import PROJECT, Conventions
 from reference.diagnose.checks import PartialParam, PartialReport, close, consistent_factor, differs, partial_check
 from reference.diagnose.evidence import Evidence
 from reference.diagnose.plan import (DEAD_BIAS, DX_DIRECTIONS, MILD_SPREAD, REG, ROWS_APART, STRESS_LOGIT,
@@ -28,8 +29,10 @@ Mode = Union[str, Sequence[Tuple[str, Tuple[int, ...]]]]
 class _Diagnoser(object):
     """One run of diagnose(loss_fn): run() fills probes (dict name -> Probe) and returns the Diagnosis."""
 
-    def __init__(self, loss_fn: LossFn, reference: LossFn, seed: int, network: Network) -> None:
+    def __init__(self, loss_fn: LossFn, reference: LossFn, seed: int, network: Network,
+                 conventions: Conventions = PROJECT) -> None:
         self.loss_fn = loss_fn
+        self.conventions = conventions
         self.seed = seed
         self.network = network
         self.plan = probe_plan(seed, network)
@@ -271,6 +274,7 @@ class _Diagnoser(object):
     def run(self) -> Diagnosis:
         diagnosis = self._judge()
         diagnosis.seed = self.seed
+        diagnosis.conventions = self.conventions.to_dict()
         return diagnosis
 
     def _judge(self) -> Diagnosis:

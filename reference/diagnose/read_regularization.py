@@ -41,7 +41,8 @@ def read_regularization(reader: "Reader") -> None:
             if not probe.reference_mismatch else
             ("the biases got a regularization term they should not have" if all(n.startswith("b") for n in biases)
              else "%s, not regularized, got a regularization term" % ", ".join(biases)) if biases and not weights else
-            "the reg term's gradient (reg * W) is missing or wrong" if weights and not biases else
+            "the reg term's gradient (%s) is missing or wrong" % reader.conventions.gradient_words()
+            if weights and not biases else
             "the reg term is applied to the wrong parameters")
     per = ", ".join("%s (max rel error %s)" % (n, ev.q("max_rel_error." + n, probe.report.params[n].max_rel_error,
                                                        "%.2g")) for n in fd)
@@ -98,12 +99,16 @@ def read_reg_beyond(reader: "Reader", probe: Probe, fd: List[str]) -> None:
 
 def penalty_parts(reader: "Reader",
                   probe: Probe) -> Optional[Tuple[float, List[Tuple[str, float]], List[Tuple[str, float]]]]:
-    """(penalty the function adds, [(Wl, (reg/2)||Wl||^2)], [(bl, (reg/2)||bl||^2)]) or None."""
+    """(penalty the function adds, [(Wl, c reg ||Wl||^2)], [(bl, c reg ||bl||^2)]) or None, with c the
+    convention's factor (1/2 for this project's (reg/2) * ||W||^2)."""
     if probe.zero is None or probe.loss is None or probe.problem is None:
         return None
     params = probe.problem[0]
-    weights = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n in reader.network.regularized]
-    biases = [(n, 0.5 * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names if n not in reader.network.regularized]
+    c = reader.conventions.penalty_factor
+    weights = [(n, c * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names
+               if n in reader.network.regularized]
+    biases = [(n, c * probe.reg * float(np.sum(params[n] ** 2))) for n in reader.names
+              if n not in reader.network.regularized]
     return probe.loss - float(probe.zero[0]), weights, biases
 
 
@@ -123,30 +128,36 @@ def penalty_clause(reader: "Reader", probe: Probe, ev: Evidence) -> str:
     reference = ev.q("project_penalty", project, "%.6g")
     head = "the penalty in the loss (its value at reg = %s minus at reg = 0) is %s" % (
         ev.q("reg_value", probe.reg, "%g"), shown)
+    course = reader.conventions
+    owner, form = course.owner, course.penalty_words  # "this project's", "(reg/2)"
+    us = owner[:-2]  # "this project"
     if key == "project":
-        return "%s, exactly this project's (reg/2) * (%s)" % (head, norms)
+        return "%s, exactly %s %s * (%s)" % (head, owner, form, norms)
     if key == "twice":
-        return ("%s, exactly twice this project's (reg/2) * (%s) = %s: the reg * ||W||^2 convention (cs231n from "
-                "2017); this project uses (reg/2) * ||W||^2" % (head, norms, reference))
+        other = (": the reg * ||W||^2 convention (cs231n from 2017); %s uses (reg/2) * ||W||^2" % us
+                 if course.l2 == "half" else ": 2 * reg * ||W||^2")
+        return "%s, exactly twice %s %s * (%s) = %s%s" % (head, owner, form, norms, reference, other)
     if key == "none":
-        return "%s: no penalty at all, where this project adds (reg/2) * (%s) = %s" % (head, norms, reference)
+        return "%s: no penalty at all, where %s adds %s * (%s) = %s" % (head, us, form, norms, reference)
     if key == "half":
-        return "%s, exactly half this project's (reg/2) * (%s) = %s: (reg/4) * ||W||^2" % (head, norms, reference)
+        other = ("(reg/4) * ||W||^2" if course.l2 == "half" else
+                 "the (reg/2) * ||W||^2 convention; %s uses reg * ||W||^2" % us)
+        return "%s, exactly half %s %s * (%s) = %s: %s" % (head, owner, form, norms, reference, other)
     every = " + ".join("||%s||^2" % n for n in reader.names)
     if key == "biases":
-        return ("%s, exactly (reg/2) * (%s): the biases are penalized too; this project leaves them out "
-                "((reg/2) * (%s) = %s)" % (head, every, norms, reference))
+        return ("%s, exactly %s * (%s): the biases are penalized too; %s leaves them out "
+                "(%s * (%s) = %s)" % (head, form, every, us, form, norms, reference))
     if key == "twice_all":
-        return ("%s, exactly reg * (%s): twice this project's penalty and on the biases too ((reg/2) * (%s) = %s)"
-                % (head, every, norms, reference))
+        return ("%s, exactly %s * (%s): twice %s penalty and on the biases too (%s * (%s) = %s)"
+                % (head, "reg" if course.l2 == "half" else "2 * reg", every, owner, form, norms, reference))
     if key == "some" and relation is not None:
         kept = [n for (n, _), a in zip(weights, relation[1]) if a]
         missing = [n for (n, _), a in zip(weights, relation[1]) if not a]
-        return ("%s, exactly (reg/2) * (%s): %s %s not penalized; this project penalizes every weight matrix "
-                "((reg/2) * (%s) = %s)" % (head, " + ".join("||%s||^2" % n for n in kept), ", ".join(missing),
-                                           "is" if len(missing) == 1 else "are", norms, reference))
-    return ("%s, not this project's (reg/2) * (%s) = %s nor a simple variant of it (twice, half, none, biases "
-            "too, some layers only)" % (head, norms, reference))
+        return ("%s, exactly %s * (%s): %s %s not penalized; %s penalizes every weight matrix "
+                "(%s * (%s) = %s)" % (head, form, " + ".join("||%s||^2" % n for n in kept), ", ".join(missing),
+                                      "is" if len(missing) == 1 else "are", us, form, norms, reference))
+    return ("%s, not %s %s * (%s) = %s nor a simple variant of it (twice, half, none, biases "
+            "too, some layers only)" % (head, owner, form, norms, reference))
 
 
 def penalty_gradient_clause(reader: "Reader", probe: Probe, ev: Evidence) -> str:
@@ -164,8 +175,12 @@ def penalty_gradient_clause(reader: "Reader", probe: Probe, ev: Evidence) -> str
     text = "the gradients add " + multiples_sentence(added, reader.names, N)
     relation = ev.values.get("penalty_relation")
     if relation is not None and all(k is not None for k in added.values()):
-        due = dict(zip([n for n in reader.names if n in reader.network.regularized], relation[1]))
-        due.update(zip([n for n in reader.names if n not in reader.network.regularized], relation[2]))
+        # a penalty a * c * reg * ||W||^2 has the gradient 2 * a * c * reg * W (c: the convention's factor)
+        twice_c = 2.0 * reader.conventions.penalty_factor
+        due = dict(zip([n for n in reader.names if n in reader.network.regularized],
+                       [twice_c * a for a in relation[1]]))
+        due.update(zip([n for n in reader.names if n not in reader.network.regularized],
+                       [twice_c * c for c in relation[2]]))
         matches = all(close(cast(float, added[n]), due[n], FACTOR_RTOL) for n in reader.names)  # none is None
         ev.values["gradient_matches_penalty"] = matches
         text += (", which is that penalty's gradient" if matches else

@@ -42,6 +42,7 @@ class Reader(object):
         self.d = diagnoser
         self.names = diagnoser.names
         self.network = diagnoser.network
+        self.conventions = diagnoser.conventions
         # the gradients that decide uniform_scale and mixed: every one not zero in exact arithmetic
         self.judged = [n for n in self.names if n not in self.network.exact_zero]
         self.probes = diagnoser.probes

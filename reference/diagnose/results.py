@@ -43,6 +43,7 @@ class Diagnosis(object):
         self.params = tuple(params)
         self.factor = factor
         self.factor_tracks = factor_tracks
+        self.conventions: Dict[str, str] = {}  # the course's conventions it was judged by (conventions.py)
         self.evidence = evidence
         self.findings = findings
         self.probes = probes
@@ -61,6 +62,7 @@ class Diagnosis(object):
             "params": list(self.params),
             "factor": self.factor,
             "factor_tracks": self.factor_tracks,
+            "conventions": dict(self.conventions),
             "evidence": list(self.evidence),
             "findings": [{"signature": s, "params": list(p)} for s, p in self.findings],
             "probes": {name: probe.summary() for name, probe in self.probes.items()},
