@@ -23,7 +23,7 @@ from typing import Any
 from katas import catalogue
 from katas.audit.mutants import Mutant
 
-PLACEHOLDER = "TO WRITE"
+PLACEHOLDER = catalogue.PLACEHOLDER
 
 
 class PromoteError(Exception):

@@ -41,9 +41,9 @@ HELP = "validate every card of the catalogue, as a learner would meet it."
 TEXT_FIELDS = ("title", "story", "fix")
 # Code shorter than this, spaces aside, may be quoted in learner-facing text (a name, `h = cache`).
 LEAK_CHARS = 8
-# Marks of text an instructor has yet to write (`kata dev promote` writes "TO WRITE"): such a card
-# loads, but a learner must never read it.
-PLACEHOLDERS = ("TO WRITE",)
+# Marks of text an instructor has yet to write (`kata dev promote` writes catalogue.PLACEHOLDER):
+# such a card loads, but a learner must never read it (the learner commands refuse it).
+PLACEHOLDERS = (catalogue.PLACEHOLDER,)
 
 
 @dataclasses.dataclass
