@@ -4,15 +4,17 @@ Takes a mutant by its mutmut name from the last audit report (mutation-audit.jso
 by `kata audit`), or by its function and diff (--function, --before, --after: the changed
 line as in reference/net.py and as in the mutant; comments and spacing do not matter). Runs
 diagnose on it in the sandbox (a separate process with a time limit, like `kata check`: a
-mutant that hangs or ends the process is refused with what happened) and writes NN-ID.toml in the card
-folder: the edit is the mutant's find/replace with enough surrounding lines to match the
+mutant that hangs or ends the process is refused with what happened) and writes NN-ID.toml in the
+instructor's card folder (--cards DIR, else $KATA_CARDS, else ./cards, created; the installed
+catalogue only when --cards names it in a source checkout, never a folder inside site-packages): the edit is the mutant's find/replace with enough surrounding lines to match the
 reference exactly once, [expect] is the diagnosis (signature, params, factor), and the
 title, story, hints and fix are placeholders marked TO WRITE (the title never shows the
 mutant's code: it would give the bug away). The card loads as written; `kata dev check` names
 each placeholder left until the instructor has written it. A mutant that diagnose reads as ok
 is refused (the learner's check would go green with the bug in), unless the report registers
-it as equivalent, which makes an equivalent card; so is a mutant whose change an existing card
-already makes (it would be a duplicate kata), unless --force.
+it as equivalent, which makes an equivalent card; so is a mutant that behaves as an existing card
+of that folder or of the learners' catalogue (the same diagnosis and bit-identical loss and
+gradients on the diagnoser's probe problems: it would be a duplicate kata), unless --force.
 """
 import argparse
 import json
@@ -25,6 +27,7 @@ from katas import catalogue
 from katas.audit import mutants, promote
 from katas.catalogue import sandboxed
 from katas.commands import argtypes, common
+from katas.commands.dev import cardfolder
 from katas.audit.report import JSON_NAME
 from katas.paths import display
 
@@ -45,8 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--after", metavar="LINE", help="the same line in the mutant")
     parser.add_argument("--id", dest="card_id", metavar="ID",
                         help="the card's id (default: mutant-<function>-<n>)")
-    parser.add_argument("--cards", default=str(catalogue.CARDS_DIR), metavar="DIR",
-                        help="the card folder to write to (default: katas/cards)")
+    parser.add_argument("--cards", default=None, metavar="DIR",
+                        help="the card folder to write to (default: $KATA_CARDS, else ./%s, created; the "
+                             "installed catalogue only when named here, in a source checkout)" % cardfolder.DEFAULT_DIR)
     parser.add_argument("--force", action="store_true",
                         help="write the card even when an existing card makes the same network")
     parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
