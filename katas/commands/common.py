@@ -109,7 +109,8 @@ def learner_catalogue() -> LearnerCatalogue:
     A UsageError when $KATA_CARDS is not a folder."""
     loaded, broken = catalogue.load_catalogue(cards_folder())
     sources: dict[str, str] = {}
-    cards, unfinished = [], []
+    cards: list[Card] = []
+    unfinished: list[Card] = []
     for card in loaded:
         if card.network not in sources:
             sources[card.network] = catalogue.reference_source(card.network)
