@@ -6,7 +6,9 @@ source to a file in a fresh temporary folder and runs katas.sandbox.check_file o
 separate process with a time limit, capped memory and output), a small thread pool running
 several checks at once (each check is its own process, so the threads only wait). A variant
 that hangs, ends the process or crashes comes back as a Verdict "error" with the sandbox's
-sentence saying what happened; nothing raises.
+sentence saying what happened; nothing raises. A Job may ask for the digest of the file's
+results on the probe problems (katas.sandbox.behaviour), and Verdict.same_kata() compares two
+verdicts by diagnosis and digest: what `kata dev check` and `kata dev promote` call a duplicate.
 What it is not for: loading cards (katas.catalogue), comparing a verdict with a card's
 [expect] (catalogue.expectation_errors), or checking a learner's own file (katas.commands.check
 calls the sandbox itself).
