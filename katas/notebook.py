@@ -161,14 +161,20 @@ def table_html(report: GradCheckReport) -> str:
 
 def find_card(kata: str) -> Card:
     """The card of kata in the current card folder ($KATA_CARDS, else the installed catalogue);
-    ValueError naming the ids when there is none."""
+    ValueError naming the ids when there is none, or the fields still to write when the card is
+    unfinished (it holds a placeholder: no learner may check it)."""
     from katas import catalogue
     from katas.learner import workspace
 
     try:
-        return catalogue.find_card(kata, workspace.cards_dir())
+        card = catalogue.find_card(kata, workspace.cards_dir())
     except KeyError as missing:
         raise ValueError(missing.args[0]) from None
+    unfinished = catalogue.unfinished_fields(card)
+    if unfinished:
+        raise ValueError("kata %s is unfinished (for instructors): its %s still hold the placeholder %r"
+                         % (card.id, ", ".join(unfinished), catalogue.PLACEHOLDER))
+    return card
 
 
 def check(loss: Callable[..., Any], kata: str, seed: int | None = None) -> NotebookCheck:

@@ -7,7 +7,10 @@ mutant (signature, params, factor). The title, story, hints and fix are placehol
 TO WRITE, for the instructor (the title too: the mutant's code would give the bug away); the
 file loads as it is, and `kata dev check` names every placeholder left. write_card() picks the
 next free NN, writes NN-<id>.toml and loads it back (removing it again if it does not load);
-same_kata() finds an existing card that the mutant would duplicate.
+same_kata() finds an existing card whose edits make the mutant's very source, and
+look_alikes() the cards that could behave as it (same network, same declared signature), for
+`kata dev promote` to judge in the sandbox with the mutant (katas.catalogue.sandboxed: the same
+diagnosis and bit-identical results on the probe problems make a duplicate).
 What it is not for: judging whether a mutant makes a good kata (the instructor does), or
 running the mutant (katas.catalogue.sandboxed does, in the sandbox); nothing here executes a mutant.
 """
@@ -23,7 +26,7 @@ from typing import Any
 from katas import catalogue
 from katas.audit.mutants import Mutant
 
-PLACEHOLDER = "TO WRITE"
+PLACEHOLDER = catalogue.PLACEHOLDER
 
 
 class PromoteError(Exception):
@@ -162,7 +165,29 @@ def same_kata(mutant: Mutant, cards_dir: str | os.PathLike[str],
     return None
 
 
-def write_card(mutant: Mutant, diagnosis: dict[str, Any], cards_dir: str | os.PathLike[str] = catalogue.CARDS_DIR,
+def look_alikes(diagnosis: dict[str, Any], cards_dir: str | os.PathLike[str],
+                original: str | None = None) -> list[tuple[catalogue.Card, str]]:
+    """(card, variant source) of every card in cards_dir that could be a duplicate of a mutant with
+    this diagnosis summary: on reference/net.py at one hidden layer, not equivalent, declaring the
+    diagnosed signature, with edits that apply. Nothing is run: which of them behave as the
+    mutant is for the sandbox to say."""
+    if original is None:
+        original = catalogue.reference_source("net")
+    cards, _ = catalogue.load_catalogue(cards_dir) if pathlib.Path(cards_dir).is_dir() else ([], [])
+    found = []
+    for card in cards:
+        if card.network != "net" or card.hidden_layers != 1 or card.equivalent:
+            continue
+        if card.signature != diagnosis.get("signature"):
+            continue
+        try:
+            found.append((card, catalogue.apply_edits(card, original)))
+        except catalogue.CardError:
+            continue
+    return found
+
+
+def write_card(mutant: Mutant, diagnosis: dict[str, Any], cards_dir: str | os.PathLike[str],
                card_id: str | None = None, original: str | None = None) -> pathlib.Path:
     """Write the card as NN-<id>.toml in cards_dir (NN: one after the highest); return its path.
 

@@ -43,6 +43,10 @@ FACTOR_WORDS = ("N", "1/N", "T", "1/T")
 INPUT = "X"  # what a diagnosis names in params when dX (not a parameter's gradient) is wrong
 FILENAME = names.CARD_FILE
 ID = names.ID
+# The mark of text an instructor has yet to write (`kata dev promote` writes it). A card that
+# still holds it loads, so that `kata dev check` can name each one, but it is unfinished: the
+# learner commands list it as such and never let a learner start or check it.
+PLACEHOLDER = "TO WRITE"
 
 
 class CardError(Exception):
@@ -364,6 +368,14 @@ def find_card(card_id: str, directory: str | os.PathLike[str] = CARDS_DIR) -> Ca
         if (match := FILENAME.match(error.path.name)) and match.group(2) == card_id:
             raise error
     raise KeyError("no card %r; the cards are: %s" % (card_id, ", ".join(c.id for c in cards)))
+
+
+def unfinished_fields(card: Card) -> list[str]:
+    """The fields of the card whose text still holds PLACEHOLDER, in file order: title, story,
+    hints[i], fix. [] for a finished card."""
+    fields = [("title", card.title), ("story", card.story)] + [
+        ("hints[%d]" % i, hint) for i, hint in enumerate(card.hints)] + [("fix", card.fix)]
+    return [field for field, text in fields if PLACEHOLDER in text]
 
 
 def reference_path(network: str = "net") -> pathlib.Path:

@@ -24,6 +24,7 @@ from katas.commands import argtypes
 from katas.evaluator.launch import Evaluator
 from katas.learner import guard, report, workspace
 from katas.learner.workspace import Workspace
+from katas.paths import display
 
 USAGE = 2
 # Where a command's lines go: print, or a test's list.append.
@@ -87,13 +88,29 @@ def cards_folder() -> pathlib.Path:
     return directory
 
 
-def catalogue_cards() -> tuple[list[Card], list[CardError]]:
-    """(cards, broken) of the current card folder; a card whose edits do not apply is broken.
+@dataclasses.dataclass
+class LearnerCatalogue:
+    """The current card folder as the learner commands see it.
+
+    - cards: the cards a learner may start and check, in curriculum order.
+    - unfinished: cards that load but still hold a placeholder (catalogue.unfinished_fields):
+      listed, never started or checked.
+    - broken: the files that cannot be used (they do not load, or their edits do not apply).
+    """
+
+    cards: list[Card]
+    unfinished: list[Card]
+    broken: list[CardError]
+
+
+def learner_catalogue() -> LearnerCatalogue:
+    """The current card folder, split into usable, unfinished and broken cards.
 
     A UsageError when $KATA_CARDS is not a folder."""
     loaded, broken = catalogue.load_catalogue(cards_folder())
     sources: dict[str, str] = {}
-    cards = []
+    cards: list[Card] = []
+    unfinished: list[Card] = []
     for card in loaded:
         if card.network not in sources:
             sources[card.network] = catalogue.reference_source(card.network)
@@ -102,14 +119,34 @@ def catalogue_cards() -> tuple[list[Card], list[CardError]]:
         except catalogue.CardError as exc:
             broken.append(exc)
             continue
-        cards.append(card)
-    return cards, broken
+        (unfinished if catalogue.unfinished_fields(card) else cards).append(card)
+    return LearnerCatalogue(cards, unfinished, broken)
+
+
+def catalogue_cards() -> tuple[list[Card], list[CardError]]:
+    """(cards, broken) of the current card folder: the cards a learner may use (unfinished ones
+    left out) and the broken files; a card whose edits do not apply is broken.
+
+    A UsageError when $KATA_CARDS is not a folder."""
+    found = learner_catalogue()
+    return found.cards, found.broken
+
+
+def unfinished_sentence(card: Card) -> str:
+    """Why a learner cannot use an unfinished card, naming the fields still to write."""
+    fields = catalogue.unfinished_fields(card)
+    return ("kata %s is unfinished (for instructors): its %s still hold%s the placeholder %r. Its instructor "
+            "writes %s in %s, until `kata dev check` passes; until then no learner can start or check it" % (
+                card.id, ", ".join(fields), "s" if len(fields) == 1 else "", catalogue.PLACEHOLDER,
+                "it" if len(fields) == 1 else "them", display(card.path)))
 
 
 def find(card_id: str) -> Card:
     """The card with this id, or with this number as `kata list` shows it (3 or 03); else a
-    UsageError that suggests the nearest ids (or says why its file is broken)."""
-    cards, broken = catalogue_cards()
+    UsageError that suggests the nearest ids (or says why its file is broken, or that the card
+    is unfinished)."""
+    found = learner_catalogue()
+    cards, broken = found.cards, found.broken
     for card in cards:
         if card.id == card_id:
             return card
@@ -117,6 +154,9 @@ def find(card_id: str) -> Card:
         for card in cards:
             if card.order == int(card_id):
                 return card
+    for card in found.unfinished:
+        if card.id == card_id or (card_id.isdigit() and card.order == int(card_id)):
+            raise UsageError(unfinished_sentence(card))
     for error in broken:
         match = catalogue.FILENAME.match(error.path.name)
         if match and match.group(2) == card_id:

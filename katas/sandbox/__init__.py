@@ -36,6 +36,7 @@ from katas import course
 from katas.evaluator import channel, launch
 from katas.evaluator.launch import Evaluator
 from katas.sandbox import endings
+from katas.sandbox.behaviour import fingerprint
 from katas.sandbox.remote import RemoteLoss, Run, Stopped
 from reference import diagnose as diagnoser
 from reference.gradcheck import GradCheckReport
@@ -77,6 +78,8 @@ class Result:
     - seed: the probe seed of the check (the same seed gives the same probes).
     - isolation: "pid-namespace" or "session": how the learner process was kept apart.
     - source: the bytes of the file that were checked.
+    - behaviour: with check_file(behaviour=True), the digest of what the file's loss returns on
+      the probe problems (katas.sandbox.behaviour), or None.
     """
 
     verdict: str
@@ -99,6 +102,7 @@ class Result:
     seed: int | None = None
     isolation: str | None = None
     source: bytes = b""
+    behaviour: str | None = None
 
     @property
     def green(self) -> bool:
@@ -188,7 +192,7 @@ def call_name(func: ast.expr) -> str | None:
 
 def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit: float | None = None,
                entries: bool = False, seed: int | None = None, source: bytes | None = None,
-               evaluator: Evaluator | None = None, network: str = "net") -> Result:
+               evaluator: Evaluator | None = None, network: str = "net", behaviour: bool = False) -> Result:
     """Diagnose the `loss` of the file at path, run in an evaluator process; return a Result.
 
     network: the network the file implements (a module in reference/; hidden_layers its depth
@@ -196,6 +200,8 @@ def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit:
     entries: also bring back the base probe's per-entry relative errors (for heatmaps).
     seed: the probe seed (None draws one). source: the bytes to check (None reads path once).
     evaluator: a running Evaluator to use (and keep); None starts one for this check alone.
+    behaviour: also bring back the digest of the file's results on the probe problems
+    (katas.sandbox.behaviour), computed after the diagnosis, in the same learner process.
     """
     started = time.perf_counter()
     path = pathlib.Path(path).resolve()
@@ -216,7 +222,8 @@ def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit:
     elif not evaluator.usable:
         evaluator.restart()
     try:
-        result = judge(path, (network, hidden_layers), conventions, time_limit, entries, seed, source, evaluator)
+        result = judge(path, (network, hidden_layers), conventions, time_limit, entries, seed, source, evaluator,
+                       behaviour)
     finally:
         if own:
             evaluator.close()
@@ -227,8 +234,8 @@ def check_file(path: str | os.PathLike[str], hidden_layers: int = 1, time_limit:
     return result
 
 
-def judge(path: pathlib.Path, network: tuple[str, int], conventions: diagnoser.Conventions, time_limit: float, entries: bool, seed: int, source: bytes | None,
-          evaluator: Evaluator) -> Result:
+def judge(path: pathlib.Path, network: tuple[str, int], conventions: diagnoser.Conventions, time_limit: float,
+          entries: bool, seed: int, source: bytes | None, evaluator: Evaluator, behaviour: bool = False) -> Result:
     if source is None:
         try:
             with open(path, "rb") as stream:
@@ -264,7 +271,7 @@ def judge(path: pathlib.Path, network: tuple[str, int], conventions: diagnoser.C
             evaluator.close()
             return Result("error", "the check could not start its evaluator process (%s): try again; if it "
                           "persists, reinstall the package" % exc, source=source)
-        result = evaluate(run, source, network, conventions, entries, seed, time_limit)
+        result = evaluate(run, source, network, conventions, entries, seed, time_limit, behaviour)
         result.isolation = run.isolation
     finally:
         if run is not None:
@@ -282,8 +289,10 @@ def judge(path: pathlib.Path, network: tuple[str, int], conventions: diagnoser.C
     return result
 
 
-def evaluate(run: Run, source: bytes, network: tuple[str, int], conventions: diagnoser.Conventions, entries: bool, seed: int, time_limit: float) -> Result:
-    """Load the file in the learner process, diagnose its loss here; the Result."""
+def evaluate(run: Run, source: bytes, network: tuple[str, int], conventions: diagnoser.Conventions, entries: bool,
+             seed: int, time_limit: float, behaviour: bool = False) -> Result:
+    """Load the file in the learner process, diagnose its loss here (and, with behaviour, take
+    the digest of its results); the Result."""
     text = source.decode("utf-8", "replace")
     try:
         run.stage = "load"
@@ -301,10 +310,17 @@ def evaluate(run: Run, source: bytes, network: tuple[str, int], conventions: dia
                                        conventions=conventions)
         if run.stopped is not None:
             raise run.stopped
+        digest = None
+        if behaviour:
+            run.stage = "behaviour"
+            digest = fingerprint(loss, network[0], network[1])
+            if run.stopped is not None:
+                raise run.stopped
         chars = run.finish()
     except Stopped as stop:
         return stopped_result(run, stop, text, time_limit)
     result = from_diagnosis(diagnosis, run, entries)
+    result.behaviour = digest
     result.warnings = warnings
     result.output_chars = chars
     return result

@@ -6,7 +6,9 @@ and its NN are unique; every edit changes something and its `find` matches the r
 exactly once; the kata file a learner gets compiles, and, run through the sandbox like
 `kata check`, diagnoses exactly the declared signature, parameters and factor (`ok` for an
 equivalent card); the same file with the reference code is green, so the kata can be
-solved; no two cards make the same network; the title, story and hints quote neither the
+solved; no two cards make the same kata (the same network text, or, for cards that are not
+equivalent, the same diagnosis and bit-identical loss, gradients and dX on the diagnoser's probe
+problems: katas.sandbox.behaviour); the title, story and hints quote neither the
 code of a line the bug changed nor its fix (comments and spacing aside, lines of 8 characters
 or more), and no learner-facing text still holds a placeholder (TO WRITE, as `kata dev
 promote` leaves it). Then the reference networks themselves must diagnose ok, at every depth
@@ -41,9 +43,9 @@ HELP = "validate every card of the catalogue, as a learner would meet it."
 TEXT_FIELDS = ("title", "story", "fix")
 # Code shorter than this, spaces aside, may be quoted in learner-facing text (a name, `h = cache`).
 LEAK_CHARS = 8
-# Marks of text an instructor has yet to write (`kata dev promote` writes "TO WRITE"): such a card
-# loads, but a learner must never read it.
-PLACEHOLDERS = ("TO WRITE",)
+# Marks of text an instructor has yet to write (`kata dev promote` writes catalogue.PLACEHOLDER):
+# such a card loads, but a learner must never read it (the learner commands refuse it).
+PLACEHOLDERS = (catalogue.PLACEHOLDER,)
 
 
 @dataclasses.dataclass
@@ -111,7 +113,8 @@ def check_catalogue(directory: str | os.PathLike[str], time_limit: float | None 
     if not cards and not broken:
         problems.append(Problem(pathlib.Path(directory), None, "holds no card file (NN-id.toml)",
                                 "add one with `kata dev new ID`"))
-    problems += duplicate_orders(cards) + duplicate_edits(cards)
+    copies = duplicate_edits(cards)
+    problems += duplicate_orders(cards) + copies
     # What can be checked without running anything, card by card; then every file that must
     # run (each card's kata and solution, the references at each depth the cards use) is
     # judged in the sandbox, several at once, and reported in catalogue order.
@@ -121,7 +124,7 @@ def check_catalogue(directory: str | os.PathLike[str], time_limit: float | None 
         if not found:
             assert kata is not None and solution is not None  # rendered: their edits apply
             filename = katafile.kata_filename(card)
-            jobs += [sandboxed.Job(kata, filename, card.hidden_layers, card.network),
+            jobs += [sandboxed.Job(kata, filename, card.hidden_layers, card.network, behaviour=True),
                      sandboxed.Job(solution, filename, card.hidden_layers, card.network)]
     references = [(network, depth) for network in sorted({"net"} | {c.network for c in cards})
                   for depth in sorted({c.hidden_layers for c in cards if c.network == network} or {1})]
@@ -130,9 +133,15 @@ def check_catalogue(directory: str | os.PathLike[str], time_limit: float | None 
              for network, depth in references]
     verdicts = sandboxed.judge_all(jobs, time_limit=time_limit, workers=workers)
     fine = []
+    katas: list[tuple[Card, sandboxed.Verdict]] = []
+    copied = {problem.path for problem in copies}  # reported already: the same network text
     for card, found, _, _ in static:
         if not found:
-            found = judged_problems(card, next(verdicts), next(verdicts))
+            kata_verdict = next(verdicts)
+            found = judged_problems(card, kata_verdict, next(verdicts))
+            if card.path not in copied:
+                found += duplicate_behaviour(card, kata_verdict, katas)
+                katas.append((card, kata_verdict))
         if found:
             problems += found
             out("FAIL %s: %d problem%s" % (display(card.path), len(found), "" if len(found) == 1 else "s"))
@@ -201,6 +210,26 @@ def duplicate_edits(cards: Sequence[Card]) -> list[Problem]:
         else:
             seen[key] = card.path
     return problems
+
+
+def duplicate_behaviour(card: Card, verdict: sandboxed.Verdict,
+                        earlier: Sequence[tuple[Card, sandboxed.Verdict]]) -> list[Problem]:
+    """The card behaves as an earlier card on the same network: the same diagnosis and bit-identical
+    results on the probe problems (sandboxed.Verdict.same_kata), so its kata is a duplicate.
+
+    Equivalent cards are never duplicates of each other: every one of them behaves as the
+    reference, and each teaches its own harmless change."""
+    if card.equivalent:
+        return []
+    for other, other_verdict in earlier:
+        if (other.network, other.hidden_layers) == (card.network, card.hidden_layers) and not other.equivalent \
+                and verdict.same_kata(other_verdict):
+            return [Problem(card.path, "edits", "behaves as %s: the same diagnosis (%s) and bit-identical loss and "
+                            "gradients on the diagnoser's probe problems, so the kata is a duplicate of that card"
+                            % (other.path.name, verdict.signature),
+                            "change the edits to make a bug that computes something else, or remove one of the "
+                            "two cards")]
+    return []
 
 
 def prepare_card(card: Card) -> tuple[list[Problem], str | None, str | None]:

@@ -1,17 +1,20 @@
 """`kata dev new`: write a new card file with every field and a comment on each, ready to fill.
 
-Writes NN-ID.toml in the card folder, NN being the next free number, and never overwrites a
-file. The template is valid TOML but deliberately incomplete (empty title, story, hints,
+Writes NN-ID.toml in the instructor's card folder, NN being the next free number, and never
+overwrites a file. The folder is --cards DIR, else $KATA_CARDS, else ./cards in the current
+folder (created); the installed catalogue only when --cards names it in a source checkout, and
+never a folder inside site-packages. The template is valid TOML but deliberately incomplete (empty title, story, hints,
 fix, signature and edit), so it cannot be mistaken for a finished card: `kata dev check`
-names every field still empty, and `kata list` shows the card as broken, until it is filled.
+names every field still empty, and `kata list` shows the card as broken (no learner can start
+it), until it is filled.
 """
 import argparse
 import os
 import pathlib
-import shlex
 from collections.abc import Callable
 
 from katas import catalogue
+from katas.commands.dev import cardfolder
 from katas.learner import workspace
 from katas.paths import display
 from reference.diagnose import SIGNATURES
@@ -92,7 +95,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--network", default="net", choices=sorted(catalogue.NETWORKS),
                         help="the reference network the card's edits apply to (default net)")
     parser.add_argument("--cards", metavar="DIR", default=None,
-                        help="the card folder (default: $%s, else the installed catalogue)" % workspace.CARDS_ENV)
+                        help="the card folder to write to (default: $%s, else ./%s, created; the installed "
+                             "catalogue only when named here, in a source checkout)" % (
+                                 workspace.CARDS_ENV, cardfolder.DEFAULT_DIR))
     return parser
 
 
@@ -112,7 +117,11 @@ def template(card_id: str, order: int, network: str = "net") -> str:
 
 
 def run(args: argparse.Namespace, out: Callable[[str], object] = print) -> int:
-    directory = pathlib.Path(args.cards).resolve() if args.cards else workspace.cards_dir()
+    try:
+        directory = cardfolder.resolve(args.cards)
+    except cardfolder.FolderError as exc:
+        out("kata dev new: %s; nothing written." % exc)
+        return 2
     card_id = args.id
     if not catalogue.ID.match(card_id):
         out("kata dev new: %r is not a card id. Use lowercase letters and digits in words joined by dashes, "
@@ -141,7 +150,7 @@ def run(args: argparse.Namespace, out: Callable[[str], object] = print) -> int:
         out("kata dev new: cannot write %s (%s); nothing written. Point --cards at a folder you can write to."
             % (display(path), exc.strerror or exc))
         return 1
-    check = "kata dev check --cards %s" % shlex.quote(args.cards) if args.cards else "kata dev check"
+    check = cardfolder.check_command(directory)
     out("Wrote %s" % display(path))
     out("Every field has a comment saying what goes in it. Fill them in, then run `%s`:" % check)
     out("it names each field that is still empty or wrong, until the card passes.")

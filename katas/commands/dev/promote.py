@@ -4,28 +4,32 @@ Takes a mutant by its mutmut name from the last audit report (mutation-audit.jso
 by `kata audit`), or by its function and diff (--function, --before, --after: the changed
 line as in reference/net.py and as in the mutant; comments and spacing do not matter). Runs
 diagnose on it in the sandbox (a separate process with a time limit, like `kata check`: a
-mutant that hangs or ends the process is refused with what happened) and writes NN-ID.toml in the card
-folder: the edit is the mutant's find/replace with enough surrounding lines to match the
+mutant that hangs or ends the process is refused with what happened) and writes NN-ID.toml in the
+instructor's card folder (--cards DIR, else $KATA_CARDS, else ./cards, created; the installed
+catalogue only when --cards names it in a source checkout, never a folder inside site-packages): the edit is the mutant's find/replace with enough surrounding lines to match the
 reference exactly once, [expect] is the diagnosis (signature, params, factor), and the
 title, story, hints and fix are placeholders marked TO WRITE (the title never shows the
 mutant's code: it would give the bug away). The card loads as written; `kata dev check` names
 each placeholder left until the instructor has written it. A mutant that diagnose reads as ok
 is refused (the learner's check would go green with the bug in), unless the report registers
-it as equivalent, which makes an equivalent card; so is a mutant whose change an existing card
-already makes (it would be a duplicate kata), unless --force.
+it as equivalent, which makes an equivalent card; so is a mutant that behaves as an existing card
+of that folder or of the learners' catalogue (the same diagnosis and bit-identical loss and
+gradients on the diagnoser's probe problems: it would be a duplicate kata), unless --force.
 """
 import argparse
 import json
 import os
 import pathlib
-import shlex
+from collections.abc import Sequence
 from typing import Any
 
 from katas import catalogue
 from katas.audit import mutants, promote
 from katas.catalogue import sandboxed
 from katas.commands import argtypes, common
+from katas.commands.dev import cardfolder
 from katas.audit.report import JSON_NAME
+from katas.learner import katafile, workspace
 from katas.paths import display
 
 # The line `kata --help` shows; the module docstring is the long description.
@@ -45,8 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--after", metavar="LINE", help="the same line in the mutant")
     parser.add_argument("--id", dest="card_id", metavar="ID",
                         help="the card's id (default: mutant-<function>-<n>)")
-    parser.add_argument("--cards", default=str(catalogue.CARDS_DIR), metavar="DIR",
-                        help="the card folder to write to (default: katas/cards)")
+    parser.add_argument("--cards", default=None, metavar="DIR",
+                        help="the card folder to write to (default: $KATA_CARDS, else ./%s, created; the "
+                             "installed catalogue only when named here, in a source checkout)" % cardfolder.DEFAULT_DIR)
     parser.add_argument("--force", action="store_true",
                         help="write the card even when an existing card makes the same network")
     parser.add_argument("--time-limit", type=argtypes.positive_float, default=None, metavar="SECONDS",
@@ -123,18 +128,48 @@ def from_diff(function: str, before: str, after: str, original: str) -> mutants.
                               name="", function=function)
 
 
-def diagnose_mutant(mutant: mutants.Mutant, time_limit: float | None = None) -> dict[str, Any]:
-    """The mutant's diagnosis summary (katas.audit.census.summarize's fields), judged in the sandbox;
-    PromoteError when the mutant cannot be checked (it hangs, ends the process, does not load)."""
+def judge_mutant(mutant: mutants.Mutant, time_limit: float | None = None) -> sandboxed.Verdict:
+    """The mutant's Verdict from the sandbox, with the digest of its behaviour; PromoteError when
+    the mutant cannot be checked (it hangs, ends the process, does not load)."""
     verdict = sandboxed.judge_source(mutant.source, "mutant-%s.py" % promote.slug(mutant.function or "given"),
-                                 hidden_layers=1, time_limit=time_limit)
+                                     hidden_layers=1, time_limit=time_limit, behaviour=True)
     if verdict.error:
         raise promote.PromoteError("the mutant could not be checked in the sandbox: %s. A kata must load and let "
                                    "the check finish; this mutant makes no card" % verdict.problem)
-    return verdict.summary()
+    return verdict
+
+
+def diagnose_mutant(mutant: mutants.Mutant, time_limit: float | None = None) -> dict[str, Any]:
+    """The mutant's diagnosis summary (katas.audit.census.summarize's fields), judged in the sandbox;
+    PromoteError when the mutant cannot be checked (it hangs, ends the process, does not load)."""
+    return judge_mutant(mutant, time_limit).summary()
+
+
+def behaving_twin(verdict: sandboxed.Verdict, folders: Sequence[pathlib.Path], original: str,
+                  time_limit: float | None = None) -> catalogue.Card | None:
+    """The first card of folders that behaves as the mutant of this verdict: its variant, judged in
+    the sandbox, has the same diagnosis and bit-identical results on the probe problems. An
+    equivalent mutant (diagnosed ok) has no twin: every equivalent change behaves as the reference."""
+    if verdict.signature == "ok":
+        return None
+    summary = verdict.summary()
+    candidates = [found for folder in folders for found in promote.look_alikes(summary, folder, original)]
+    jobs = [sandboxed.Job(katafile.standalone(source), katafile.kata_filename(card), behaviour=True)
+            for card, source in candidates]
+    for (card, _), card_verdict in zip(candidates, sandboxed.judge_all(jobs, time_limit=time_limit)):
+        if verdict.same_kata(card_verdict):
+            return card
+    return None
 
 
 def run(args: argparse.Namespace, out: common.Out = print) -> int:
+    try:
+        folder = cardfolder.resolve(args.cards)
+    except cardfolder.FolderError as exc:
+        out("kata dev promote: %s; nothing written." % exc)
+        return 2
+    # the duplicates to look for: in the folder written to, and in the catalogue learners use
+    folders = list(dict.fromkeys([folder, workspace.cards_dir()]))
     original = catalogue.reference_source("net")
     try:
         if args.mutant and not (args.function or args.before or args.after):
@@ -144,26 +179,34 @@ def run(args: argparse.Namespace, out: common.Out = print) -> int:
         else:
             out("kata dev promote: give a MUTANT name from the audit report, or --function, --before and --after")
             return 2
-        twin = promote.same_kata(mutant, args.cards, original)
+        twin = next((card for card in (promote.same_kata(mutant, f, original) for f in folders) if card), None)
         if twin is not None and not args.force:
             out("kata dev promote: card %s (%s) already makes this change: its edits give the same network as the "
                 "mutant, so the new card would be a duplicate kata; nothing written (--force writes it anyway)"
                 % (twin.id, display(twin.path)))
             return 1
-        diagnosis = diagnose_mutant(mutant, common.time_limit(args))
-        path = promote.write_card(mutant, diagnosis, args.cards, args.card_id, original)
+        time_limit = common.time_limit(args)
+        verdict = judge_mutant(mutant, time_limit)
+        twin = None if args.force else behaving_twin(verdict, folders, original, time_limit)
+        if twin is not None:
+            out("kata dev promote: card %s (%s) behaves as this mutant: the same diagnosis (%s) and bit-identical "
+                "loss and gradients on the diagnoser's probe problems, though the code differs, so the new card "
+                "would be a duplicate kata; nothing written (--force writes it anyway)"
+                % (twin.id, display(twin.path), verdict.signature))
+            return 1
+        diagnosis = verdict.summary()
+        path = promote.write_card(mutant, diagnosis, folder, args.card_id, original)
     except (promote.PromoteError, mutants.MutantsError, catalogue.CardError) as exc:
         out("kata dev promote: %s" % exc)
         return 1
     except OSError as exc:
         out("kata dev promote: cannot write the card in %s (%s): pass --cards with a folder you can write to"
-            % (args.cards, exc.strerror or exc))
+            % (display(folder), exc.strerror or exc))
         return 1
     out("wrote %s: %s in %s(), diagnosed %s%s" % (
-        path, mutant.short, mutant.function, diagnosis["signature"],
+        display(path), mutant.short, mutant.function, diagnosis["signature"],
         " (%s)" % ", ".join(diagnosis["params"]) if diagnosis.get("params") else ""))
-    check = "kata dev check" if pathlib.Path(args.cards).resolve() == catalogue.CARDS_DIR else (
-        "kata dev check --cards %s" % shlex.quote(args.cards))
     out("Now write its title, story, hints and fix (every field marked %s), then run `%s`: it names every "
-        "placeholder left and checks the kata as a learner meets it." % (promote.PLACEHOLDER, check))
+        "placeholder left and checks the kata as a learner meets it. Until then `kata list` shows it as "
+        "unfinished and no learner can start it." % (promote.PLACEHOLDER, cardfolder.check_command(folder)))
     return 0
