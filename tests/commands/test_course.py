@@ -94,7 +94,8 @@ def test_a_bad_course_file_is_refused_naming_the_problem(tmp_path, text, name, w
         course.load(tmp_path / name)
 
 
-def test_kata_grade_and_check_follow_the_course_file(tmp_path, capsys, learner_dir):
+def test_kata_grade_and_check_follow_the_course_file(tmp_path, capsys, learner_dir, monkeypatch):
+    monkeypatch.setenv(course.COURSE_ENV, "")  # --course sets it for the process: undone after the test
     card = catalogue.find_card("missing-1-over-n")
     solution = katafile.render_solution(card)
     cs231n = solution.replace(
