@@ -302,12 +302,12 @@ def differences(pasted: list[str], fresh: list[str]) -> list[str]:
     found = []
     if len(pasted) != len(fresh):
         found.append("%d lines pasted, %d now" % (len(pasted), len(fresh)))
-    for number, (old, new) in enumerate(zip(pasted, fresh), 1):
+    for number, (old, new) in enumerate(zip(pasted, fresh, strict=False), 1):
         (old_words, old_numbers), (new_words, new_numbers) = stable(old), stable(new)
         if old_words != new_words or len(old_numbers) != len(new_numbers):
             found.append("line %d:\n  pasted: %s\n  now:    %s" % (number, old, new))
             continue
-        for a, b in zip(old_numbers, new_numbers):
+        for a, b in zip(old_numbers, new_numbers, strict=True):
             (sign_a, exp_a), (sign_b, exp_b) = magnitude(a), magnitude(b)
             if sign_a != sign_b or (exp_a is None) != (exp_b is None) or (
                     exp_a is not None and exp_b is not None and abs(exp_a - exp_b) > 1):
