@@ -8,7 +8,7 @@ ratio: how many backward passes one finite-difference gradient costs, and the mi
 faults taken during the full check (memory the allocator hands back and takes again between
 evaluations, which shows up as kernel time). It fits the slope of
 log(time) against log(P) for each mode with np.polyfit and, with --plot, draws a log-log
-figure (needs matplotlib: python -m pip install -e ".[plot]").
+figure (needs matplotlib: python -m pip install matplotlib).
 
     python benchmarks/fd_scaling.py --plot docs/img/fd_scaling.png
 

@@ -297,9 +297,9 @@ class GradCheckReport(object):
         """Names of the parameters that failed, in order."""
         return [name for name, p in self.params.items() if not p.passed]
 
-    def table(self) -> str:
-        """The report as a fixed-width table with a legend."""
-        return format_table(self)
+    def table(self, with_legend: bool = True) -> str:
+        """The report as a fixed-width table, with the legend of the bands unless with_legend=False."""
+        return format_table(self, with_legend=with_legend)
 
 
 def check_gradients(f: LossFunction, params: Params, eps: float = EPS, threshold: float = PASS_THRESHOLD,
@@ -467,8 +467,11 @@ def verdict(param_report: ParamReport) -> str:
     return "pass"
 
 
-def format_table(report: GradCheckReport) -> str:
-    """Per-parameter table: max rel error, worst entry, both values there, ratio, verdict."""
+def format_table(report: GradCheckReport, with_legend: bool = True) -> str:
+    """Per-parameter table: max rel error, worst entry, both values there, ratio, verdict.
+
+    with_legend=False leaves out the legend of the relative-error bands, for a page that prints it once.
+    """
     header = "%-5s %-9s %10s %-9s %14s %14s %12s %10s %5s %s" % (
         "param", "shape", "max rel", "worst at", "analytic", "numeric", "ratio med", "spread",
         "kinks", "verdict")
@@ -487,5 +490,6 @@ def format_table(report: GradCheckReport) -> str:
                              p.right[index], p.analytic[index]))
     lines.append("overall: %s (max rel error %.2e, eps %g, %d evaluations)" % (
         "PASS" if report.passed else "FAIL", report.max_rel_error, report.eps, report.evaluations))
-    lines.append(legend(report.threshold, report.eps))
+    if with_legend:
+        lines.append(legend(report.threshold, report.eps))
     return "\n".join(lines)

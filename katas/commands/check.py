@@ -9,7 +9,7 @@ document instead, as exercism's test runners write it (interface version 3: stat
 error, one test per probe; the diagnosis itself under "kata"). --plot
 writes a heatmap of the base probe's per-entry relative errors, one panel per parameter (a
 missing ReLU mask shows as whole columns of W1, a transpose as a pattern); it needs matplotlib
-(python -m pip install -e ".[plot]"). A PATH after --plot ends in .png or holds a path
+(python -m pip install matplotlib). A PATH after --plot ends in .png or holds a path
 separator; anything else is the kata's id (`kata check --plot ID` is `kata check ID --plot`).
 The bytes checked are read once; a kata is marked solved only when the file still holds them
 after the check, and what the check destroyed in the workspace is put back (katas.learner.guard). A

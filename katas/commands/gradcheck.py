@@ -102,7 +102,7 @@ def check_reference(seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[st
         report = gradcheck.check_gradients(lambda p: net.loss(p, X, y, reg), params, eps=eps)
         out("")
         out("== gradient check, reg = %g ==" % reg)
-        out(report.table())
+        out(report.table(with_legend=False))
         passed &= report.passed
         if reg == 0.0 and plot is not None:
             title = "Reference network, reg = 0: per-entry relative error (N=%d, D=%d, H=%d, C=%d, seed %d, eps %g)" % (
@@ -112,7 +112,7 @@ def check_reference(seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[st
     report = check_input_gradient(params, X, y, eps)
     out("")
     out("== gradient with respect to the input X (reg = %g) ==" % REGS[-1])
-    out(report.table())
+    out(report.table(with_legend=False))
     passed &= report.passed
 
     directional = gradcheck.directional_check(lambda p: net.loss(p, X, y, REGS[-1]), params, seed=seed, eps=eps)
@@ -121,6 +121,8 @@ def check_reference(seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[st
     out(directional.table())
     passed &= directional.passed
 
+    out("")
+    out(gradcheck.legend(eps=eps))
     out("")
     out("all checks: %s" % ("PASS" if passed else "FAIL"))
     return passed
@@ -163,7 +165,7 @@ def check_network(name: str, seed: int = 0, eps: float = gradcheck.EPS, out: Cal
         report = gradcheck.check_gradients(lambda p: network.loss(p, X, y, reg), params, eps=eps)
         out("")
         out("== gradient check, reg = %g ==" % reg)
-        out(report.table())
+        out(report.table(with_legend=False))
         passed &= report.passed
         if reg == 0.0 and plot is not None:
             title = "%s, reg = 0: per-entry relative error (%s, seed %d, eps %g)" % (name, shown, seed, eps)
@@ -175,13 +177,15 @@ def check_network(name: str, seed: int = 0, eps: float = gradcheck.EPS, out: Cal
     report = gradcheck.check_gradients(input_loss, {"X": X.copy()}, eps=eps)
     out("")
     out("== gradient with respect to the input X (reg = %g) ==" % REGS[-1])
-    out(report.table())
+    out(report.table(with_legend=False))
     passed &= report.passed
     directional = gradcheck.directional_check(lambda p: network.loss(p, X, y, REGS[-1]), params, seed=seed, eps=eps)
     out("")
     out("== directional check: grads . v against a central difference along 4 random directions ==")
     out(directional.table())
     passed &= directional.passed
+    out("")
+    out(gradcheck.legend(eps=eps))
     out("")
     out("all checks: %s" % ("PASS" if passed else "FAIL"))
     return passed

@@ -3,8 +3,8 @@
 Checks once, then every time the file changes, printing the fresh verdict; when the kata
 goes green it says so and stops (it does not move on to another kata by itself). Without an
 ID, watches the current kata. While it waits, type h + Enter for the next hint, Enter to
-check again, q + Enter to quit (when standard input is a terminal, or with --keys); Ctrl-C
-quits too. Exit code: 0 green, 1 stopped before green (q, Ctrl-C, --timeout), 2 usage error.
+check again, q + Enter to quit (when standard input is a terminal, or with --keys; on Windows,
+the console's keys through msvcrt, not a redirected input); Ctrl-C quits too. Exit code: 0 green, 1 stopped before green (q, Ctrl-C, --timeout), 2 usage error.
 
 How it notices a save: it polls the file every POLL seconds and compares (modification time
 in nanoseconds, size, SHA-256 of the content). Polling needs no dependency and works with
@@ -23,6 +23,7 @@ import pathlib
 import select
 import sys
 import time
+from types import ModuleType
 
 from katas import sandbox
 from katas.catalogue import Card
@@ -35,6 +36,7 @@ from katas.learner.workspace import Workspace
 HELP = "re-check your kata file on every save and stop as soon as it is green."
 
 POLL = 0.15  # seconds between looks at the file
+CONSOLE_POLL = 0.05  # seconds between looks at the Windows console's keyboard buffer
 CLEAR = "\x1b[2J\x1b[H"
 # What fingerprint() reads of a file: (mtime_ns, size, sha256).
 Fingerprint = tuple[int, int, str]
@@ -64,21 +66,39 @@ def fingerprint(path: str | os.PathLike[str]) -> Fingerprint | None:
 
 
 class Keys(object):
-    """Lines typed on standard input, read without blocking (POSIX select), or none at all."""
+    """Lines typed on standard input, read without blocking, or none at all.
+
+    Two readers: on POSIX, select on standard input's file descriptor (a terminal or a pipe); on
+    Windows, where select takes only sockets, the console's keyboard buffer through the standard
+    library's msvcrt (kbhit / getwch), typed characters echoed and gathered until Enter. Elsewhere,
+    or with standard input redirected on Windows, no keys: watch only polls the file.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.fd: int | None = None
+        self.console: ModuleType | None = None  # msvcrt, on Windows
         self.buffer = b""
-        if enabled and os.name == "posix":
+        if not enabled:
+            return
+        if os.name == "posix":
             try:
                 self.fd = sys.stdin.fileno()
                 if os.isatty(self.fd) and os.tcgetpgrp(self.fd) != os.getpgrp():
                     self.fd = None  # in the background (`kata watch &`): reading would stop the process
             except (AttributeError, OSError, ValueError):
                 self.fd = None
+        else:
+            self.console = windows_console()
+
+    @property
+    def reader(self) -> str | None:
+        """Which reader takes the keys: "select", "msvcrt", or None (no keys)."""
+        return "select" if self.fd is not None else "msvcrt" if self.console is not None else None
 
     def wait(self, seconds: float) -> list[str]:
         """Wait up to seconds; return the typed lines (stripped, lowercased), maybe none."""
+        if self.console is not None:
+            return self.wait_console(seconds)
         if self.fd is None:
             time.sleep(seconds)
             return []
@@ -89,9 +109,64 @@ class Keys(object):
         if not data:  # end of input: stop reading, keep watching
             self.fd = None
             return []
+        return self.lines(data)
+
+    def wait_console(self, seconds: float) -> list[str]:
+        """The Windows console: poll its keyboard buffer every 50 ms, for up to seconds."""
+        assert self.console is not None
+        deadline = time.monotonic() + seconds
+        typed: list[str] = []
+        while True:
+            while self.console.kbhit():
+                char = self.console.getwch()
+                if char in ("\x00", "\xe0"):  # a function or arrow key: its second half follows
+                    self.console.getwch()
+                    continue
+                if char == "\x03":
+                    raise KeyboardInterrupt
+                if char == "\x08":  # Backspace: take back the last character of the line
+                    if typed:
+                        typed.pop()
+                    elif self.buffer:
+                        self.buffer = self.buffer[:-1]
+                    self.echo("\b \b")
+                    continue
+                if char == "\r":  # Enter
+                    char = "\n"
+                    self.echo("\r\n")
+                else:
+                    self.echo(char)
+                typed.append(char)
+            if "\n" in typed or time.monotonic() >= deadline:
+                break
+            time.sleep(min(CONSOLE_POLL, max(0.0, deadline - time.monotonic())))
+        return self.lines("".join(typed).encode("utf-8"))
+
+    def echo(self, text: str) -> None:
+        """Show typed characters: getwch reads the console without echoing them."""
+        assert self.console is not None
+        for char in text:
+            self.console.putwch(char)
+
+    def lines(self, data: bytes) -> list[str]:
+        """The complete lines of what was read so far; a partial line waits in the buffer."""
         self.buffer += data
         *lines, self.buffer = self.buffer.split(b"\n")
         return [line.decode("utf-8", "replace").strip().lower() for line in lines]
+
+
+def windows_console() -> ModuleType | None:
+    """The standard library's msvcrt when standard input is the console, else None."""
+    try:
+        import msvcrt
+    except ImportError:
+        return None
+    try:
+        if not os.isatty(sys.stdin.fileno()):
+            return None  # redirected: msvcrt reads the console, not the redirected input
+    except (AttributeError, OSError, ValueError):
+        return None
+    return msvcrt
 
 
 def say(text: str) -> None:
@@ -106,7 +181,7 @@ def run(args: argparse.Namespace, out: common.Out = say) -> int:
     time_limit = common.time_limit(args)
     keys = Keys(args.keys or sys.stdin.isatty())
     clear = sys.stdout.isatty()
-    help_line = "Ctrl-C to stop" + ("; h + Enter: hint, Enter: check now, q + Enter: quit" if keys.fd is not None
+    help_line = "Ctrl-C to stop" + ("; h + Enter: hint, Enter: check now, q + Enter: quit" if keys.reader is not None
                                     else "")
     deadline = time.monotonic() + args.timeout if args.timeout else None
     try:

@@ -1,10 +1,11 @@
 """`kata gradcheck --network NAME`: every network's reference checked at its toy sizes, and a wrong
 one fails."""
+import numpy as np
 import pytest
 
 from katas.cli import main
 from katas.commands import gradcheck as command
-from reference import networks
+from reference import gradcheck, networks
 
 
 @pytest.mark.parametrize("name", ["batchnorm_net", "convnet", "rnn", "mlp"])
@@ -41,3 +42,20 @@ def test_an_unknown_network_is_refused_by_name(capsys):
         main(["gradcheck", "--network", "lenet"])
     assert stop.value.code == 2
     assert "invalid choice: 'lenet'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["gradcheck"], ["gradcheck", "--network", "mlp"]])
+def test_the_legend_of_the_bands_is_printed_once_before_the_last_line(capsys, argv):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    legend = gradcheck.legend()
+    assert out.count("relative error = |a - n|") == 1
+    assert out.rstrip().endswith(legend + "\n\nall checks: PASS")
+
+
+def test_a_report_s_table_has_its_legend_unless_asked_without():
+    report = gradcheck.check_gradients(lambda p: (float((p["w"] ** 2).sum()), {"w": 2 * p["w"]}),
+                                       {"w": np.array([0.5, -1.5])})
+    assert report.table().endswith(gradcheck.legend())
+    assert report.table(with_legend=False).splitlines()[-1].startswith("overall: PASS")
+    assert report.table() == report.table(with_legend=False) + "\n" + gradcheck.legend()

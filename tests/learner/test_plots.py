@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from katas.learner import plots
+from katas.toml import tomllib
+from tests import ROOT
 
 
 def test_log_errors_draws_biases_as_one_row_and_floors_zeros():
@@ -18,5 +20,15 @@ def test_log_errors_draws_biases_as_one_row_and_floors_zeros():
 
 def test_the_drawing_functions_raise_a_clear_error_without_matplotlib(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(plots.MatplotlibMissing, match=re.escape('pip install -e ".[plot]"')):
+    with pytest.raises(plots.MatplotlibMissing, match=re.escape(plots.INSTALL_HINT)):
         plots.draw_sweep([(1e-5, 1e-9, 1e-10, "good")], tmp_path / "x.png")
+
+
+def test_the_install_hint_names_the_plot_extra_by_package_so_it_works_from_any_folder():
+    """`pip install -e ".[plot]"` needs the clone's root as the current folder; the hint must not."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extra = project["optional-dependencies"]["plot"]
+    packages = [re.split(r"[<>=!~ \[;]", requirement, maxsplit=1)[0] for requirement in extra]
+    command = plots.INSTALL_HINT.split()
+    assert command[:4] == ["python", "-m", "pip", "install"]
+    assert command[4:] == packages  # the extra's packages, by name: no path, no "-e", no "."
