@@ -45,6 +45,7 @@ KINK_JUMP_RATIO = 100.0
 LOG_C_TOLERANCE = 0.01
 ROUNDOFF_ULPS = 8.0
 UNIT_ROUNDOFF = float(np.finfo(np.float64).eps)  # u, the spacing of float64 numbers near 1, over 2
+LARGEST = float(np.finfo(np.float64).max)
 
 # The refusals' wording, named here at module level (mutmut mutates only function bodies, and a
 # test cannot judge a message's wording): tests/reference/test_gradcheck.py checks that each names
@@ -212,11 +213,14 @@ class ParamReport(object):
         self.rel_errors = rel_error(analytic, numeric)
         self.passed = not failed.any()
         judged = np.where(kinks, 0.0, self.rel_errors).ravel()
-        flat_worst = int(np.argmax(judged)) if judged.size else 0
-        self.worst_index: Tuple[Any, ...] = np.unravel_index(flat_worst, self.shape) if judged.size else ()
-        self.max_rel_error = float(judged[flat_worst]) if judged.size else 0.0
-        self.analytic_at_worst = float(analytic.ravel()[flat_worst]) if judged.size else 0.0
-        self.numeric_at_worst = float(numeric.ravel()[flat_worst]) if judged.size else 0.0
+        self.worst_index: Tuple[Any, ...] = ()
+        self.max_rel_error = self.analytic_at_worst = self.numeric_at_worst = 0.0  # no entries: nothing to report
+        if judged.size:
+            flat_worst = int(np.argmax(judged))
+            self.worst_index = np.unravel_index(flat_worst, self.shape)
+            self.max_rel_error = float(judged[flat_worst])
+            self.analytic_at_worst = float(analytic.ravel()[flat_worst])
+            self.numeric_at_worst = float(numeric.ravel()[flat_worst])
         self._ratios: Optional[Tuple[float, float]] = None
 
     @property
@@ -344,7 +348,8 @@ def check_gradients(f: LossFunction, params: Params, eps: float = EPS, threshold
         analytic = grads[name].ravel()
         on_kink = np.zeros(size, dtype=bool)
         errors = rel_error(analytic, numeric)
-        allowance = noise + (precision[name] * np.abs(analytic) if precision[name] else 0.0)
+        # inf is clamped (inf * 0 would be nan): an infinite analytic value fails whatever its allowance
+        allowance = noise + precision[name] * np.minimum(np.abs(analytic), LARGEST)
         failed = failing_entries(analytic, numeric, threshold, allowance)
         near = np.flatnonzero(failed & (errors < REFINE_BELOW)).tolist()  # pragma: no mutate (< or <=: an error of exactly 1e-4 is measure zero)
         if near:  # a small miss: truncation error of a curved loss, or a wrong gradient? eps / 10 tells
