@@ -351,7 +351,8 @@ def check_gradients(f: LossFunction, params: Params, eps: float = EPS, threshold
         # inf is clamped (inf * 0 would be nan): an infinite analytic value fails whatever its allowance
         allowance = noise + precision[name] * np.minimum(np.abs(analytic), LARGEST)
         failed = failing_entries(analytic, numeric, threshold, allowance)
-        near = np.flatnonzero(failed & (errors < REFINE_BELOW)).tolist()  # pragma: no mutate (< or <=: an error of exactly 1e-4 is measure zero)
+        # not mutated: < or <= differ only at an error of exactly REFINE_BELOW, which no input reaches on purpose
+        near = np.flatnonzero(failed & (errors < REFINE_BELOW)).tolist()  # pragma: no mutate
         if near:  # a small miss: truncation error of a curved loss, or a wrong gradient? eps / 10 tells
             fine = eps / REFINE_FACTOR
             steps = [((name, i, flat[i] + sign * fine),) for i in near for sign in (1.0, -1.0)]
@@ -400,18 +401,22 @@ def _on_kink(f: LossFunction, params: Params, flat: np.ndarray, i: int, eps: flo
         flat[i] = old
     slopes = np.array([fminus - fminus2, f0 - fminus, fplus - f0, fplus2 - fplus]) / eps
     changes = np.abs(np.diff(slopes))
-    # pragma: no mutate start -- the round-off floor's constants are tuning choices, not behaviour a test can pin without pinning the numbers
+    # Not mutated: the round-off floor's constants are tuning choices, which a test could pin only by
+    # pinning the numbers themselves; the tests check what the floor is for (no kink in a smooth loss).
+    # pragma: no mutate start
     floor = 1e3 * 64.0 * UNIT_ROUNDOFF * max(abs(f0), abs(fplus2), abs(fminus2), 1e-300) / eps
     # pragma: no mutate end
     jump = changes.max()
-    uneven = jump > KINK_JUMP_RATIO * changes.min()  # pragma: no mutate (> or >=: a jump of exactly 100 times is measure zero)
-    above_roundoff = jump > floor  # pragma: no mutate (> or >=: a jump exactly at the floor is measure zero)
+    # not mutated: > or >= differ only at a jump of exactly 100 times the smallest change, or exactly the floor
+    uneven = jump > KINK_JUMP_RATIO * changes.min()  # pragma: no mutate
+    above_roundoff = jump > floor  # pragma: no mutate
     if not (uneven and above_roundoff):
         return False
     left, right = slopes[1], slopes[2]
     slack = changes.min() + floor
     low, high = min(left, right) - slack, max(left, right) + slack
-    return low <= analytic <= high  # pragma: no mutate (<= or <: an analytic value exactly at an end, to the last bit)
+    # not mutated: <= or < differ only at an analytic value exactly at an end, to the last bit
+    return low <= analytic <= high  # pragma: no mutate
 
 
 def directional_check(f: LossFunction, params: Params, n_directions: int = 4, seed: int = 0, eps: float = EPS,
@@ -460,7 +465,9 @@ class DirectionalReport(object):
 
     def table(self) -> str:
         """One row per direction, then the verdict with the worst error and the cost."""
-        # pragma: no mutate start -- column layout and wording, which no check can judge; the tests check each header and the verdict line
+        # Not mutated: column layout and wording, which no check can judge (a mutant adds "XX" or changes
+        # case); the tests check each header, a row per direction and the verdict line.
+        # pragma: no mutate start
         header = "%-9s %16s %16s %10s" % ("direction", "grads . v", "numeric", "rel error")
         row = "%-9d %16.8e %16.8e %10.2e"
         summary = "directional check: %s (max rel error %.2e, %d evaluations)"
@@ -494,7 +501,9 @@ def verdict(param_report: ParamReport) -> str:
 
 def format_table(report: GradCheckReport) -> str:
     """Per-parameter table: max rel error, worst entry, both values there, ratio, verdict."""
-    # pragma: no mutate start -- column layout and wording, which no check can judge; the tests check each header and what its column shows
+    # Not mutated: column layout and wording, which no check can judge (a mutant adds "XX" or changes case);
+    # the tests check each header, the shape, the worst entry's index, the kinks and the verdicts.
+    # pragma: no mutate start
     header = "%-5s %-9s %10s %-9s %14s %14s %12s %10s %5s %s" % (
         "param", "shape", "max rel", "worst at", "analytic", "numeric", "ratio med", "spread",
         "kinks", "verdict")
