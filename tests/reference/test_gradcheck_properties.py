@@ -255,12 +255,8 @@ def test_a_change_of_several_entries_applies_them_all_at_once_and_undoes_them():
     ({}, TypeError, ["non-empty dict", "got 'dict'"]),
     ({"x": [1.0, 2.0]}, TypeError, ["params['x'] is list, not a NumPy array"]),
     ({"x": np.ones(2, np.float32)}, TypeError, ["params['x'] has dtype float32", "params['x'].astype(np.float64)"]),
-    ({"x": np.ones(2)[::-1].copy()}, None, []),
 ])
 def test_params_are_refused_with_a_message_naming_the_parameter_and_what_it_is(params, error, words):
-    if error is None:
-        gradcheck.validate_params(params)
-        return
     with pytest.raises(error) as caught:
         gradcheck.validate_params(params)
     assert all(word in str(caught.value) for word in words), str(caught.value)
