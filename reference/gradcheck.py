@@ -44,12 +44,12 @@ BANDS = (
 KINK_JUMP_RATIO = 100.0
 LOG_C_TOLERANCE = 0.01
 ROUNDOFF_ULPS = 8.0
-UNIT_ROUNDOFF = float(np.finfo(np.float64).eps)  # u, the spacing of float64 numbers near 1, over 2
-LARGEST = float(np.finfo(np.float64).max)
+UNIT_ROUNDOFF = float(np.finfo(np.float64).eps)  # u = 2.2e-16, the spacing of float64 numbers at 1
+LARGEST = float(np.finfo(np.float64).max)  # the largest finite float64
 
 # The refusals' wording, named here at module level (mutmut mutates only function bodies, and a
-# test cannot judge a message's wording): tests/reference/test_gradcheck.py checks that each names
-# the parameter, the type or dtype it got, and what to do.
+# test cannot judge a message's wording): tests/reference/test_gradcheck_properties.py checks that
+# each names the parameter, the type or dtype it got, and what to do.
 NOT_A_DICT = "params must be a non-empty dict of name -> float64 array, got %r"
 NOT_AN_ARRAY = "params[%r] is %s, not a NumPy array"
 NOT_FLOAT64 = (
