@@ -44,6 +44,24 @@ BANDS = (
 KINK_JUMP_RATIO = 100.0
 LOG_C_TOLERANCE = 0.01
 ROUNDOFF_ULPS = 8.0
+UNIT_ROUNDOFF = float(np.finfo(np.float64).eps)  # u = 2.2e-16, the spacing of float64 numbers at 1
+LARGEST = float(np.finfo(np.float64).max)  # the largest finite float64
+
+# The refusals' wording, named here at module level (mutmut mutates only function bodies, and a
+# test cannot judge a message's wording): tests/reference/test_gradcheck_properties.py checks that
+# each names the parameter, the type or dtype it got, and what to do.
+NOT_A_DICT = "params must be a non-empty dict of name -> float64 array, got %r"
+NOT_AN_ARRAY = "params[%r] is %s, not a NumPy array"
+NOT_FLOAT64 = (
+    "params[%r] has dtype %s: the checker needs float64. With eps = 1e-5 a central difference in "
+    "float32 is dominated by round-off (about 1e-7 relative per evaluation, divided by 2e-5); "
+    "cast with params[%r].astype(np.float64)."
+)
+READ_ONLY = "params[%r] is read-only: the checker perturbs entries in place"
+GRADS_NOT_A_DICT = "grads must be a dict like params, got %s"
+GRADS_KEYS = "grads keys differ from params: missing %s, unexpected %s"
+GRADS_SHAPE = "grads[%r] has shape %s but params[%r] has shape %s: a gradient always has the shape of its parameter"
+NOT_CONTIGUOUS = "parameter arrays must be contiguous so entries can be perturbed in place"
 
 
 # An entry that fails by less than REFINE_BELOW is checked once more at eps / REFINE_FACTOR: the
@@ -55,7 +73,7 @@ REFINE_FACTOR = 10.0
 
 def resolution(loss_value: float, eps: float) -> float:
     """Absolute round-off resolution of a central difference of a loss near loss_value."""
-    return ROUNDOFF_ULPS * np.finfo(np.float64).eps * max(abs(float(loss_value)), 1.0) / eps
+    return ROUNDOFF_ULPS * UNIT_ROUNDOFF * max(abs(float(loss_value)), 1.0) / eps
 
 
 def rel_error(analytic: ArrayLike, numeric: ArrayLike) -> np.ndarray:
@@ -91,36 +109,28 @@ def legend(threshold: float = PASS_THRESHOLD, eps: float = EPS) -> str:
 def validate_params(params: object) -> None:
     """Raise a clear error unless params is a non-empty dict of float64 arrays."""
     if not isinstance(params, dict) or not params:
-        raise TypeError("params must be a non-empty dict of name -> float64 array, got %r" % type(params).__name__)
+        raise TypeError(NOT_A_DICT % type(params).__name__)
     for name, value in params.items():
         if not isinstance(value, np.ndarray):
-            raise TypeError("params[%r] is %s, not a NumPy array" % (name, type(value).__name__))
+            raise TypeError(NOT_AN_ARRAY % (name, type(value).__name__))
         if value.dtype != np.float64:
-            raise TypeError(
-                "params[%r] has dtype %s: the checker needs float64. With eps = 1e-5 a central "
-                "difference in float32 is dominated by round-off (about 1e-7 relative per "
-                "evaluation, divided by 2e-5); cast with params[%r].astype(np.float64)."
-                % (name, value.dtype, name)
-            )
+            raise TypeError(NOT_FLOAT64 % (name, value.dtype, name))
         if not value.flags.writeable:
-            raise ValueError("params[%r] is read-only: the checker perturbs entries in place" % name)
+            raise ValueError(READ_ONLY % name)
 
 
 def validate_grads(params: Params, grads: object) -> None:
     """Raise a clear error unless grads has exactly the keys and shapes of params."""
     if not isinstance(grads, dict):
-        raise TypeError("grads must be a dict like params, got %s" % type(grads).__name__)
+        raise TypeError(GRADS_NOT_A_DICT % type(grads).__name__)
     missing = [k for k in params if k not in grads]
     extra = [k for k in grads if k not in params]
     if missing or extra:
-        raise KeyError("grads keys differ from params: missing %s, unexpected %s" % (missing, extra))
+        raise KeyError(GRADS_KEYS % (missing, extra))
     for name in params:
         shape = np.shape(grads[name])
         if shape != params[name].shape:
-            raise ValueError(
-                "grads[%r] has shape %s but params[%r] has shape %s: a gradient always has "
-                "the shape of its parameter" % (name, shape, name, params[name].shape)
-            )
+            raise ValueError(GRADS_SHAPE % (name, shape, name, params[name].shape))
 
 
 def _scalar(f: LossFunction, params: Params) -> float:
@@ -130,9 +140,9 @@ def _scalar(f: LossFunction, params: Params) -> float:
 
 def _entry_views(array: np.ndarray) -> np.ndarray:
     """A flat view of array's entries that writes through (a C-contiguous reshape)."""
-    flat = array.reshape(-1)
+    flat = array.ravel()
     if not np.may_share_memory(flat, array):
-        raise ValueError("parameter arrays must be contiguous so entries can be perturbed in place")
+        raise ValueError(NOT_CONTIGUOUS)
     return flat
 
 
@@ -190,8 +200,7 @@ class ParamReport(object):
     """
 
     def __init__(self, name: str, analytic: np.ndarray, numeric: np.ndarray, left: np.ndarray, right: np.ndarray,
-                 kinks: np.ndarray, failed: np.ndarray, threshold: float,
-                 rel_errors: Optional[np.ndarray] = None) -> None:
+                 kinks: np.ndarray, failed: np.ndarray, threshold: float) -> None:
         self.name = name
         self.shape = analytic.shape
         self.analytic = analytic
@@ -201,14 +210,17 @@ class ParamReport(object):
         self.right = right
         self.kinks = kinks
         self.failed = failed
-        self.rel_errors = rel_error(analytic, numeric) if rel_errors is None else rel_errors
+        self.rel_errors = rel_error(analytic, numeric)
         self.passed = not failed.any()
-        judged = np.where(kinks, 0.0, self.rel_errors).reshape(-1)
-        flat_worst = int(np.argmax(judged)) if judged.size else 0
-        self.worst_index: Tuple[Any, ...] = np.unravel_index(flat_worst, self.shape) if judged.size else ()
-        self.max_rel_error = float(judged[flat_worst]) if judged.size else 0.0
-        self.analytic_at_worst = float(analytic.reshape(-1)[flat_worst]) if judged.size else 0.0
-        self.numeric_at_worst = float(numeric.reshape(-1)[flat_worst]) if judged.size else 0.0
+        judged = np.where(kinks, 0.0, self.rel_errors).ravel()
+        self.worst_index: Tuple[Any, ...] = ()
+        self.max_rel_error = self.analytic_at_worst = self.numeric_at_worst = 0.0  # no entries: nothing to report
+        if judged.size:
+            flat_worst = int(np.argmax(judged))
+            self.worst_index = np.unravel_index(flat_worst, self.shape)
+            self.max_rel_error = float(judged[flat_worst])
+            self.analytic_at_worst = float(analytic.ravel()[flat_worst])
+            self.numeric_at_worst = float(numeric.ravel()[flat_worst])
         self._ratios: Optional[Tuple[float, float]] = None
 
     @property
@@ -263,12 +275,12 @@ def failing_entries(analytic: np.ndarray, numeric: np.ndarray, threshold: float,
 
 def ratio_summary(analytic: np.ndarray, numeric: np.ndarray, kinks: Optional[np.ndarray] = None) -> Tuple[float, float]:
     """Median and spread (max - min) of analytic / numeric where |numeric| is not negligible."""
-    scale = float(np.abs(numeric).max()) if numeric.size else 0.0
-    usable = np.abs(numeric) > 1e-6 * scale
+    scale = float(np.abs(numeric).max(initial=0.0))
+    usable = np.abs(numeric) > 1e-6 * scale  # none when every numeric value is 0
     if kinks is not None:
         usable &= ~kinks
-    if scale == 0.0 or not usable.any():
-        return float("nan"), float("nan")
+    if not usable.any():
+        return math.nan, math.nan
     ratios = analytic[usable] / numeric[usable]
     return float(np.median(ratios)), float(ratios.max() - ratios.min())
 
@@ -333,12 +345,14 @@ def check_gradients(f: LossFunction, params: Params, eps: float = EPS, threshold
         plus, minus = values[0::2], values[1::2]
         evaluations += 2 * size
         numeric = (plus - minus) / (2.0 * eps)
-        analytic = np.asarray(grads[name], dtype=np.float64).reshape(-1)
+        analytic = grads[name].ravel()
         on_kink = np.zeros(size, dtype=bool)
         errors = rel_error(analytic, numeric)
-        allowance = noise + (precision[name] * np.abs(analytic) if precision[name] else 0.0)
-        failed = failing_entries(analytic, numeric, threshold, allowance, errors)
-        near = np.flatnonzero(failed & (errors < REFINE_BELOW)).tolist()
+        # inf is clamped (inf * 0 would be nan): an infinite analytic value fails whatever its allowance
+        allowance = noise + precision[name] * np.minimum(np.abs(analytic), LARGEST)
+        failed = failing_entries(analytic, numeric, threshold, allowance)
+        # not mutated: < or <= differ only at an error of exactly REFINE_BELOW, which no input reaches on purpose
+        near = np.flatnonzero(failed & (errors < REFINE_BELOW)).tolist()  # pragma: no mutate
         if near:  # a small miss: truncation error of a curved loss, or a wrong gradient? eps / 10 tells
             fine = eps / REFINE_FACTOR
             steps = [((name, i, flat[i] + sign * fine),) for i in near for sign in (1.0, -1.0)]
@@ -349,7 +363,6 @@ def check_gradients(f: LossFunction, params: Params, eps: float = EPS, threshold
                 if refined(analytic[i], numeric[i], estimate, threshold,
                            float(np.broadcast_to(allowance, (size,))[i]), REFINE_FACTOR):
                     numeric[i], failed[i] = estimate, False
-            errors = rel_error(analytic, numeric)
         for i in np.flatnonzero(failed).tolist() if kinks else ():
             on_kink[i] = _on_kink(f, params, flat, int(i), eps, loss0, plus[i], minus[i], analytic[i])
             evaluations += 2
@@ -364,7 +377,6 @@ def check_gradients(f: LossFunction, params: Params, eps: float = EPS, threshold
             on_kink.reshape(shape),
             failed.reshape(shape),
             threshold,
-            errors.reshape(shape),
         )
     return GradCheckReport(reports, loss0, eps, threshold, evaluations)
 
@@ -389,13 +401,22 @@ def _on_kink(f: LossFunction, params: Params, flat: np.ndarray, i: int, eps: flo
         flat[i] = old
     slopes = np.array([fminus - fminus2, f0 - fminus, fplus - f0, fplus2 - fplus]) / eps
     changes = np.abs(np.diff(slopes))
-    roundoff = 64.0 * np.finfo(np.float64).eps * max(abs(f0), abs(fplus2), abs(fminus2), 1e-300) / eps
+    # Not mutated: the round-off floor's constants are tuning choices, which a test could pin only by
+    # pinning the numbers themselves; the tests check what the floor is for (no kink in a smooth loss).
+    # pragma: no mutate start
+    floor = 1e3 * 64.0 * UNIT_ROUNDOFF * max(abs(f0), abs(fplus2), abs(fminus2), 1e-300) / eps
+    # pragma: no mutate end
     jump = changes.max()
-    if not (jump > KINK_JUMP_RATIO * changes.min() and jump > 1e3 * roundoff):
+    # not mutated: > or >= differ only at a jump of exactly 100 times the smallest change, or exactly the floor
+    uneven = jump > KINK_JUMP_RATIO * changes.min()  # pragma: no mutate
+    above_roundoff = jump > floor  # pragma: no mutate
+    if not (uneven and above_roundoff):
         return False
     left, right = slopes[1], slopes[2]
-    slack = changes.min() + 1e3 * roundoff
-    return min(left, right) - slack <= analytic <= max(left, right) + slack
+    slack = changes.min() + floor
+    low, high = min(left, right) - slack, max(left, right) + slack
+    # not mutated: <= or < differ only at an analytic value exactly at an end, to the last bit
+    return low <= analytic <= high  # pragma: no mutate
 
 
 def directional_check(f: LossFunction, params: Params, n_directions: int = 4, seed: int = 0, eps: float = EPS,
@@ -409,7 +430,6 @@ def directional_check(f: LossFunction, params: Params, n_directions: int = 4, se
     validate_params(params)
     loss0, grads = f(params)
     validate_grads(params, grads)
-    grads = {name: np.array(value, dtype=np.float64) for name, value in grads.items()}
     rng = np.random.default_rng(seed)
     analytic, changes = [], []
     for _ in range(n_directions):
@@ -425,13 +445,18 @@ def directional_check(f: LossFunction, params: Params, n_directions: int = 4, se
 
 
 class DirectionalReport(object):
-    """Directional check: analytic and numeric derivative per direction, their errors."""
+    """Directional check: analytic and numeric derivative per direction, their errors.
+
+    Attributes: analytic (grads . v per direction), numeric, rel_errors, max_rel_error, loss,
+    threshold, eps, evaluations, passed.
+    """
 
     def __init__(self, analytic: np.ndarray, numeric: np.ndarray, loss: float, threshold: float,
                  eps: float = EPS) -> None:
         self.analytic = analytic
         self.numeric = numeric
         self.threshold = threshold
+        self.eps = eps
         self.loss = loss
         self.rel_errors = rel_error(analytic, numeric)
         self.max_rel_error = float(self.rel_errors.max())
@@ -439,11 +464,18 @@ class DirectionalReport(object):
         self.passed = not failing_entries(analytic, numeric, threshold, resolution(loss, eps)).any()
 
     def table(self) -> str:
-        lines = ["%-9s %16s %16s %10s" % ("direction", "grads . v", "numeric", "rel error")]
+        """One row per direction, then the verdict with the worst error and the cost."""
+        # Not mutated: column layout and wording, which no check can judge (a mutant adds "XX" or changes
+        # case); the tests check each header, a row per direction and the verdict line.
+        # pragma: no mutate start
+        header = "%-9s %16s %16s %10s" % ("direction", "grads . v", "numeric", "rel error")
+        row = "%-9d %16.8e %16.8e %10.2e"
+        summary = "directional check: %s (max rel error %.2e, %d evaluations)"
+        # pragma: no mutate end
+        lines = [header]
         for i, (a, n, r) in enumerate(zip(self.analytic, self.numeric, self.rel_errors)):
-            lines.append("%-9d %16.8e %16.8e %10.2e" % (i, a, n, r))
-        lines.append("directional check: %s (max rel error %.2e, %d evaluations)"
-                     % ("PASS" if self.passed else "FAIL", self.max_rel_error, self.evaluations))
+            lines.append(row % (i, a, n, r))
+        lines.append(summary % ("PASS" if self.passed else "FAIL", self.max_rel_error, self.evaluations))
         return "\n".join(lines)
 
 
@@ -472,23 +504,30 @@ def format_table(report: GradCheckReport, with_legend: bool = True) -> str:
 
     with_legend=False leaves out the legend of the relative-error bands, for a page that prints it once.
     """
+    # Not mutated: column layout and wording, which no check can judge (a mutant adds "XX" or changes case);
+    # the tests check each header, the shape, the worst entry's index, the kinks and the verdicts.
+    # pragma: no mutate start
     header = "%-5s %-9s %10s %-9s %14s %14s %12s %10s %5s %s" % (
         "param", "shape", "max rel", "worst at", "analytic", "numeric", "ratio med", "spread",
         "kinks", "verdict")
-    lines = [header, "-" * len(header)]
+    rule = "-" * len(header)
+    row = "%-5s %-9s %10.2e %-9s %14.6e %14.6e %12.6g %10.2g %5d %s"
+    kink_line = ("  kink: %s[%s] left slope %.6e, right slope %.6e, analytic %.6e "
+                 "(one-sided: reported apart, not failed)")
+    overall = "overall: %s (max rel error %.2e, eps %g, %d evaluations)"
+    # pragma: no mutate end
+    lines = [header, rule]
     for p in report.params.values():
-        lines.append("%-5s %-9s %10.2e %-9s %14.6e %14.6e %12.6g %10.2g %5d %s" % (
+        lines.append(row % (
             p.name, "x".join(str(s) for s in p.shape), p.max_rel_error,
             ",".join(str(int(i)) for i in p.worst_index), p.analytic_at_worst,
             p.numeric_at_worst, p.ratio_median, p.ratio_spread, p.n_kinks,
             verdict(p)))
     for p in report.params.values():
         for index in zip(*np.nonzero(p.kinks)):
-            lines.append("  kink: %s[%s] left slope %.6e, right slope %.6e, analytic %.6e "
-                         "(one-sided: reported apart, not failed)" % (
-                             p.name, ",".join(str(int(i)) for i in index), p.left[index],
-                             p.right[index], p.analytic[index]))
-    lines.append("overall: %s (max rel error %.2e, eps %g, %d evaluations)" % (
+            lines.append(kink_line % (
+                p.name, ",".join(str(int(i)) for i in index), p.left[index], p.right[index], p.analytic[index]))
+    lines.append(overall % (
         "PASS" if report.passed else "FAIL", report.max_rel_error, report.eps, report.evaluations))
     if with_legend:
         lines.append(legend(report.threshold, report.eps))
