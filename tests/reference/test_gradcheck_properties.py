@@ -417,3 +417,13 @@ def test_the_directional_table_has_a_row_per_direction_and_the_verdict():
     assert lines[-1].startswith("directional check: PASS (")
     assert gradcheck.directional_check(one_entry_wrong, fresh()).table().splitlines()[-1].startswith(
         "directional check: FAIL (")
+
+
+def test_a_table_carries_the_legend_of_the_bands_unless_asked_not_to():
+    params, X, y = problems.toy_problem(4, 3, 5, 2, 0)
+    report = gradcheck.check_gradients(lambda p: net.loss(p, X, y), params)
+    legend = gradcheck.legend(report.threshold, report.eps)
+    assert report.table().endswith(legend) and gradcheck.format_table(report).endswith(legend)
+    without = report.table(with_legend=False)
+    assert legend not in without and without.splitlines()[-1].startswith("overall: PASS")
+    assert gradcheck.format_table(report, with_legend=False) == without
