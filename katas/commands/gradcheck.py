@@ -11,6 +11,7 @@ matplotlib). With --eps-sweep it prints instead how the relative error depends o
 """
 import argparse
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +89,6 @@ def check_reference(seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[st
     out("parameters: W1 %s, b1 %s, W2 %s, b2 %s (P = %d entries)" % (
         params["W1"].shape, params["b1"].shape, params["W2"].shape, params["b2"].shape,
         sum(p.size for p in params.values())))
-    passed = True
     # The loss first: a wrong loss makes every gradient check meaningless.
     small, X0, y0 = problems.toy_problem(N, D, H, C, seed, scale=1e-3, margin=0.0)
     initial_loss, _ = net.loss(small, X0, y0)
@@ -97,25 +97,32 @@ def check_reference(seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[st
     out("== sanity check of the initial loss (weights of scale 1e-3, reg = 0) ==")
     out("loss %.6f, log C = log %d = %.6f, difference %+.2e, tolerance %g: %s" % (
         initial_loss, C, expected, difference, gradcheck.LOG_C_TOLERANCE, "PASS" if ok else "FAIL"))
-    passed &= ok
+    title = "Reference network, reg = 0: per-entry relative error (N=%d, D=%d, H=%d, C=%d, seed %d, eps %g)" % (
+        N, D, H, C, seed, eps)
+    return gradient_checks(net.loss, params, X, y, seed, eps, out, plot, title, ok)
+
+
+def gradient_checks(loss: Callable[..., Any], params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, seed: int,
+                    eps: float, out: Callable[[str], object], plot: str | None, title: str, passed: bool) -> bool:
+    """The checks every network gets after its initial loss (passed: whether that one passed): the full
+    check at each reg of REGS (the reg = 0 one drawn to plot with title), dL/dX, the directional check,
+    the legend once and the overall line; True when all passed."""
     for reg in REGS:
-        report = gradcheck.check_gradients(lambda p: net.loss(p, X, y, reg), params, eps=eps)
+        report = gradcheck.check_gradients(lambda p: loss(p, X, y, reg), params, eps=eps)
         out("")
         out("== gradient check, reg = %g ==" % reg)
         out(report.table(with_legend=False))
         passed &= report.passed
         if reg == 0.0 and plot is not None:
-            title = "Reference network, reg = 0: per-entry relative error (N=%d, D=%d, H=%d, C=%d, seed %d, eps %g)" % (
-                N, D, H, C, seed, eps)
             plots.draw("heatmaps of the reg = 0 check", lambda: plots.heatmaps(report, plot, title), out)
 
-    report = check_input_gradient(params, X, y, eps)
+    report = check_input_gradient(loss, params, X, y, eps)
     out("")
     out("== gradient with respect to the input X (reg = %g) ==" % REGS[-1])
     out(report.table(with_legend=False))
     passed &= report.passed
 
-    directional = gradcheck.directional_check(lambda p: net.loss(p, X, y, REGS[-1]), params, seed=seed, eps=eps)
+    directional = gradcheck.directional_check(lambda p: loss(p, X, y, REGS[-1]), params, seed=seed, eps=eps)
     out("")
     out("== directional check: grads . v against a central difference along 4 random directions ==")
     out(directional.table())
@@ -128,11 +135,11 @@ def check_reference(seed: int = 0, eps: float = gradcheck.EPS, out: Callable[[st
     return passed
 
 
-def check_input_gradient(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray,
+def check_input_gradient(loss: Callable[..., Any], params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray,
                          eps: float) -> gradcheck.GradCheckReport:
-    """Check dL/dX by treating X as the only parameter."""
+    """Check dL/dX of loss by treating X as the only parameter."""
     def f(inputs: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
-        total, _, dX = net.loss(params, inputs["X"], y, REGS[-1], return_dX=True)
+        total, _, dX = loss(params, inputs["X"], y, REGS[-1], return_dX=True)
         return total, {"X": dX}
     return gradcheck.check_gradients(f, {"X": X.copy()}, eps=eps)
 
@@ -160,32 +167,5 @@ def check_network(name: str, seed: int = 0, eps: float = gradcheck.EPS, out: Cal
     per = "" if softmaxes == 1 else " (%d softmaxes per example: loss / %d)" % (softmaxes, softmaxes)
     out("loss %.6f%s, log C = log %d = %.6f, difference %+.2e, tolerance %g: %s" % (
         initial_loss, per, classes, expected, difference, gradcheck.LOG_C_TOLERANCE, "PASS" if ok else "FAIL"))
-    passed = ok
-    for reg in REGS:
-        report = gradcheck.check_gradients(lambda p: network.loss(p, X, y, reg), params, eps=eps)
-        out("")
-        out("== gradient check, reg = %g ==" % reg)
-        out(report.table(with_legend=False))
-        passed &= report.passed
-        if reg == 0.0 and plot is not None:
-            title = "%s, reg = 0: per-entry relative error (%s, seed %d, eps %g)" % (name, shown, seed, eps)
-            plots.draw("heatmaps of the reg = 0 check", lambda: plots.heatmaps(report, plot, title), out)
-
-    def input_loss(inputs: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
-        total, _, dX = network.loss(params, inputs["X"], y, REGS[-1], return_dX=True)
-        return total, {"X": dX}
-    report = gradcheck.check_gradients(input_loss, {"X": X.copy()}, eps=eps)
-    out("")
-    out("== gradient with respect to the input X (reg = %g) ==" % REGS[-1])
-    out(report.table(with_legend=False))
-    passed &= report.passed
-    directional = gradcheck.directional_check(lambda p: network.loss(p, X, y, REGS[-1]), params, seed=seed, eps=eps)
-    out("")
-    out("== directional check: grads . v against a central difference along 4 random directions ==")
-    out(directional.table())
-    passed &= directional.passed
-    out("")
-    out(gradcheck.legend(eps=eps))
-    out("")
-    out("all checks: %s" % ("PASS" if passed else "FAIL"))
-    return passed
+    title = "%s, reg = 0: per-entry relative error (%s, seed %d, eps %g)" % (name, shown, seed, eps)
+    return gradient_checks(network.loss, params, X, y, seed, eps, out, plot, title, ok)
