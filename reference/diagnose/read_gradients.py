@@ -234,9 +234,7 @@ def tracking(reader: "Reader", probe: Probe, factor: float) -> Optional[str]:
     other = reader.probes.get("batch" if probe.name != "batch" else "base")
     if other is None or other.report is None:
         return None
-    wrong = other.fd_mismatch()
-    factors = [consistent_factor(other.report.params[n]) for n in wrong]
-    other_factor = common_factor(factors) if wrong else 1.0
+    other_factor = probe_factor(other)
     if other_factor is None:
         return None
     reader.other_batch = (probe.sizes[0], other.sizes[0], other_factor)
@@ -244,6 +242,13 @@ def tracking(reader: "Reader", probe: Probe, factor: float) -> Optional[str]:
     if tracks == "constant" and probe.name == "base":
         return length_tracking(reader, probe, factor) or tracks
     return tracks
+
+
+def probe_factor(other: Probe) -> Optional[float]:
+    """The one factor every wrong gradient of a checked probe shares (1.0 when none is wrong), or None."""
+    assert other.report is not None  # the callers read only checked probes
+    wrong = other.fd_mismatch()
+    return common_factor([consistent_factor(other.report.params[n]) for n in wrong]) if wrong else 1.0
 
 
 def length_tracking(reader: "Reader", probe: Probe, factor: float) -> Optional[str]:
@@ -254,8 +259,7 @@ def length_tracking(reader: "Reader", probe: Probe, factor: float) -> Optional[s
     if other is None or other.report is None or name is None:
         return None
     at = reader.network.size_names.index(name)
-    wrong = other.fd_mismatch()
-    other_factor = common_factor([consistent_factor(other.report.params[n]) for n in wrong]) if wrong else 1.0
+    other_factor = probe_factor(other)
     if other_factor is None:
         return None
     tracks = factor_tracking(factor, probe.sizes[at], other_factor, other.sizes[at])

@@ -13,12 +13,9 @@ import numpy as np
 
 from reference import batchnorm_net
 from reference.networks.base import Dead, Entry, Network, Params, Sizes
+from reference.networks.net import draw_widths
 from reference.problems import make_labels
 
-BATCH_RANGE = (5, 11)  # N: at most 10, small enough to check every entry
-WIDTH_RANGE = (3, 10)  # D, H, C: single digits, all distinct (H >= 4: two dead units, two live)
-SQUARE_RANGE = (3, 7)  # the common width of the square sizes
-EXTRA_RANGE = (3, 13)  # examples the second batch adds
 
 
 class BatchnormNet(Network):
@@ -54,16 +51,7 @@ class BatchnormNet(Network):
     def draw_sizes(self, rng: np.random.Generator) -> Tuple[Sizes, Sizes, int]:
         """(base, square, second batch size): N in 5..10; D, H, C distinct in 3..9 with H >= 4,
         none equal to N nor to the second batch size N + 3..12; square width 3..6, not its N."""
-        while True:
-            N = int(rng.integers(*BATCH_RANGE))
-            D, H, C = (int(w) for w in rng.choice(np.arange(*WIDTH_RANGE), 3, replace=False))
-            batch_n = N + int(rng.integers(*EXTRA_RANGE))
-            if H >= 4 and N not in (D, H, C) and batch_n not in (D, H, C):
-                break
-        while True:
-            width, square_n = int(rng.integers(*SQUARE_RANGE)), int(rng.integers(*BATCH_RANGE))
-            if width != square_n:
-                break
+        (N, D, H, C), (square_n, width), batch_n = draw_widths(rng)  # the two-layer net's draw
         base = {"N": N, "D": D, "H": H, "C": C}
         square = {"N": square_n, "D": width, "H": width, "C": width}
         return base, square, batch_n

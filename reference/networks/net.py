@@ -85,16 +85,7 @@ class Layered(Network):
 
     def draw_sizes(self, rng: np.random.Generator) -> Tuple[Sizes, Sizes, int]:
         """Every width distinct from the others and from N; the second N distinct from them all."""
-        while True:
-            N = int(rng.integers(*BATCH_RANGE))
-            D, H, C = (int(w) for w in rng.choice(np.arange(*WIDTH_RANGE), 3, replace=False))
-            batch_n = N + int(rng.integers(*EXTRA_RANGE))
-            if H >= 4 and N not in (D, H, C) and batch_n not in (D, H, C):
-                break
-        while True:
-            width, square_n = int(rng.integers(*SQUARE_RANGE)), int(rng.integers(*BATCH_RANGE))
-            if width != square_n:
-                break
+        (N, D, H, C), (square_n, width), batch_n = draw_widths(rng)
         return self.sizes(N, D, H, C), self.sizes(square_n, width, width, width), batch_n
 
     def problem(self, sizes: Sizes, seed: Seed, margin: float = 1e-3) -> Problem:
@@ -133,6 +124,24 @@ class Layered(Network):
             group.number = layer
             groups.append(group)
         return groups
+
+
+def draw_widths(rng: np.random.Generator) -> Tuple[Tuple[int, int, int, int], Tuple[int, int], int]:
+    """((N, D, H, C), (square N, square width), second N) of a network of sizes N, D, H, C, drawn from
+    the ranges above: N at most 10; D, H, C distinct single digits with H >= 4 (two dead units, two
+    live), none equal to N nor to the second N (N plus 3 to 12 examples); the square width apart
+    from its N. The two-layer net, the MLP and the batch-norm network draw their sizes here."""
+    while True:
+        N = int(rng.integers(*BATCH_RANGE))
+        D, H, C = (int(w) for w in rng.choice(np.arange(*WIDTH_RANGE), 3, replace=False))
+        batch_n = N + int(rng.integers(*EXTRA_RANGE))
+        if H >= 4 and N not in (D, H, C) and batch_n not in (D, H, C):
+            break
+    while True:
+        width, square_n = int(rng.integers(*SQUARE_RANGE)), int(rng.integers(*BATCH_RANGE))
+        if width != square_n:
+            break
+    return (N, D, H, C), (square_n, width), batch_n
 
 
 def layered(hidden_layers: int = 1, name: str = "net") -> Layered:
