@@ -8,7 +8,6 @@ Figures are medians of --repeats runs, measured in one run, in docs/benchmarks.m
     python benchmarks/network_diagnosis.py
 """
 import argparse
-import functools
 import pathlib
 import statistics
 import sys
@@ -17,29 +16,12 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from katas import catalogue
-from reference import diagnose, networks
+from benchmarks.diagnose_time import timed
+from reference import networks
 from tests import zoos
 
 TARGET = 0.1
 ZOOS = {"net": ("zoo",), "batchnorm_net": ("zoo_batchnorm",), "convnet": ("zoo_convnet",), "rnn": ("zoo_rnn",)}
-
-
-def timed(fn, network, repeats):
-    """(median seconds, loss calls) of diagnose(fn) over repeats."""
-    calls = [0]
-
-    @functools.wraps(fn)
-    def counted(*args, **kwargs):
-        calls[0] += 1
-        return fn(*args, **kwargs)
-
-    times = []
-    for _ in range(repeats):
-        calls[0] = 0
-        start = time.perf_counter()
-        diagnose.diagnose(counted, network=network)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), calls[0]
 
 
 def call_time(network, repeats=200):
@@ -60,10 +42,10 @@ def main(argv=None):
     print("|---|---|---|---|---|---|---|---|")
     for name in ZOOS:
         network = networks.load(name)
-        median, calls = timed(network.loss, name, args.repeats)
+        median, _, calls, _ = timed(network.loss, 1, args.repeats, name)
         subjects = [zoos.load(p).loss for p in zoos.files(*ZOOS[name])]
         subjects += [catalogue.variant(c).loss for c in cards if c.network == name and c.hidden_layers == 1]
-        others = [timed(fn, name, 1)[0] for fn in subjects]
+        others = [timed(fn, 1, 1, name)[0] for fn in subjects]
         P = sum(size_of(shape) for key, shape in network.shapes(dict(network.base)).items() if key not in ("X", "y"))
         print("| %s | %d | %.3f | %d | %.3f | %.2f | %.3f | %.3f |" % (
             name, P, median, calls, 1e3 * call_time(network), median / TARGET,

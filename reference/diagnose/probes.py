@@ -72,8 +72,8 @@ class _Diagnoser(object):
             more_X = np.concatenate([X, more_X])
             if self.network.acceptable(params, more_X):
                 more_y = np.concatenate([y, more_y])
-                if np.bincount(more_y.ravel(), minlength=classes).min() == np.bincount(
-                        more_y.ravel(), minlength=classes).max():
+                counts = np.bincount(more_y.ravel(), minlength=classes)
+                if counts.min() == counts.max():
                     more_y.reshape(-1)[-1] = (more_y.reshape(-1)[-1] + 1) % classes  # one label moved on
                 return params, more_X, more_y
         raise ValueError("no extra examples away from the kink within 1000 attempts")
