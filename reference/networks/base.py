@@ -23,14 +23,16 @@ Entry = Tuple[str, Tuple[int, ...]]
 class Dead(object):
     """Units made dead in a copy of a problem's params: every entry in `entries` has an exact
     zero gradient (the loss is flat along it); z_max is the largest pre-activation of those units
-    on the problem (negative: they are dead on every example); `layer` names them in evidence."""
+    on the problem (negative: they are dead on every example); `layer` names them in evidence;
+    number is the hidden layer's number, in a network of numbered layers."""
 
-    def __init__(self, params: Params, entries: List[Entry], z_max: float, layer: str) -> None:
+    def __init__(self, params: Params, entries: List[Entry], z_max: float, layer: str,
+                 number: Optional[int] = None) -> None:
         self.params = params
         self.entries = entries
         self.z_max = z_max
         self.layer = layer
-        self.number: Optional[int] = None  # the hidden layer's number, in a network of numbered layers
+        self.number = number
 
 
 class Network(object):

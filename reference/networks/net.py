@@ -120,9 +120,8 @@ class Layered(Network):
             W, b = "W%d" % layer, "b%d" % layer
             entries: List[Entry] = [(W, (row, unit)) for unit in units for row in range(dead[W].shape[0])]
             entries += [(b, (unit,)) for unit in units]
-            group = Dead(dead, entries, float(zs[layer - 1][:, list(units)].max()), "hidden layer %d" % layer)
-            group.number = layer
-            groups.append(group)
+            groups.append(Dead(dead, entries, float(zs[layer - 1][:, list(units)].max()), "hidden layer %d" % layer,
+                               layer))
         return groups
 
 
